@@ -1,0 +1,82 @@
+// The ResultRecord: one versioned, serialisable record of a run. Everything downstream of it
+// (tables, charts, permalinks, CSV, CLI output) is a pure function of it.
+
+import type { BackendName } from '../types.ts';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+export interface RecordModel {
+  id: string;
+  name: string;
+  family: string;
+  architecture: string;
+  weightsHash: string;
+  featureSize: number;
+  imagenetTop1: number | null;
+}
+
+export interface RecordDataset {
+  name: string;
+  fingerprint: string;
+  classNames: string[];
+  counts: { train: number; val: number; test: number };
+  multiLabel: boolean;
+}
+
+/** Linear-probe protocol settings. */
+export interface LinearSettings {
+  mode: 'paper' | 'converged';
+  /** log10 of the C values of the sweep, in sweep order. */
+  log10C: number[];
+  maxIter: number;
+  tol: number;
+  warmStart: boolean;
+  /** Where validation came from: the dataset's own val split, or a seeded random fraction of train. */
+  validation: { kind: 'split' } | { kind: 'random'; fraction: number; seed: number };
+}
+
+export interface FewShotSettings {
+  ways: number;
+  shots: number[];
+  queries: number;
+  episodes: number;
+  seed: number;
+}
+
+export interface ProtocolSettings {
+  linear?: LinearSettings;
+  fewshot?: FewShotSettings;
+}
+
+export type MetricName = 'top1' | 'mean-per-class' | 'map11' | 'ece' | 'nll' | 'r2';
+
+/**
+ * One number of the results: a (model, dataset, probe) cell. `probe` names the setting, e.g.
+ * 'linear', 'fewshot-5way-5shot', 'fewshot-5way-20shot', 'ece', 'ece-scaled'.
+ * Values are fractions in [0, 1] for accuracies (the UI shows %), raw for others.
+ */
+export interface Score {
+  model: string; // RecordModel.id
+  dataset: string; // RecordDataset.name
+  probe: string;
+  metric: MetricName;
+  value: number;
+  /** Half-width of the 95% confidence interval, same unit as value, when one exists. */
+  ci95?: number;
+  /** Small per-score detail the views need (e.g. chosen log10 C); never per-image data. */
+  extra?: Record<string, number>;
+}
+
+export interface ResultRecord {
+  schema: number;
+  labVersion: string;
+  createdAt: string; // ISO 8601
+  backend: BackendName | string;
+  seed: number;
+  models: RecordModel[];
+  datasets: RecordDataset[];
+  protocol: ProtocolSettings;
+  scores: Score[];
+  /** Optional per-view detail (e.g. reliability-diagram bins) that permalinks may drop. */
+  details?: Record<string, unknown>;
+}
