@@ -2,9 +2,12 @@
 
 import type { CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
+import { convertCommand } from './commands/convert.ts';
+import { modelsFetchCommand, modelsListCommand } from './commands/models.ts';
+import { pixelsCommand } from './commands/pixels.ts';
 
 // Each command lives in its own module under ./commands/ and is registered here.
-const COMMANDS: CliCommand[] = [];
+const COMMANDS: CliCommand[] = [convertCommand, modelsListCommand, modelsFetchCommand, pixelsCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);

@@ -21,6 +21,11 @@ export interface RecordDataset {
   classNames: string[];
   counts: { train: number; val: number; test: number };
   multiLabel: boolean;
+  /**
+   * Number of classes when `classNames` was dropped (permalinks drop long name lists to stay short);
+   * absent when `classNames` is complete.
+   */
+  classCount?: number;
 }
 
 /** Linear-probe protocol settings. */
@@ -78,5 +83,28 @@ export interface ResultRecord {
   protocol: ProtocolSettings;
   scores: Score[];
   /** Optional per-view detail (e.g. reliability-diagram bins) that permalinks may drop. */
-  details?: Record<string, unknown>;
+  details?: RecordDetails;
 }
+
+/** One bin of a reliability diagram: mean top-label confidence and accuracy of the test images in it. */
+export interface ReliabilityBin {
+  confidence: number;
+  accuracy: number;
+  count: number;
+}
+
+/** Calibration of one (model, dataset) linear probe, before and after temperature scaling. */
+export interface CalibrationDetail {
+  before: ReliabilityBin[];
+  after: ReliabilityBin[];
+  /** Expected calibration errors as fractions in [0, 1]. */
+  eceBefore: number;
+  eceAfter: number;
+  temperature: number;
+}
+
+/** details.calibration[modelId][datasetName]. */
+export type CalibrationDetails = Record<string, Record<string, CalibrationDetail>>;
+
+/** Known detail kinds are typed; anything else stays open (the intersection keeps old code compiling). */
+export type RecordDetails = Record<string, unknown> & { calibration?: CalibrationDetails };

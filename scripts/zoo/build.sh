@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Rebuilds the embedded model zoo from scratch: trains every method on Fashion-MNIST TRAIN
+# (.cache/zoo/<id>.pth + train-log.json), converts each checkpoint with the lab's own converter
+# (the path a user's .pth takes) into models/<id>/, completes the cards and the catalog.
+#
+#   bash scripts/zoo/build.sh            # train + convert (about 25-35 min on 2 shared CPU cores)
+#   bash scripts/zoo/build.sh train      # only train
+#   bash scripts/zoo/build.sh convert    # only convert what .cache/zoo holds
+#
+# Needs Debian's python3-torch, python3-torchvision and dataset-fashion-mnist (see DATASETS.md).
+# ZOO_THREADS (default 1): torch threads. On a shared 2-core machine one thread measured about twice
+# as fast as two (less time lost at synchronisation barriers); use 2 on an idle machine.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+STAGE="${1:-all}"
+OUT=.cache/zoo
+METHODS=(simclr byol supervised random)
+# Same architecture, input size, batch, optimiser and number of steps for every method:
+# 3 epochs over a seeded 25,600-image subset of TRAIN = 300 steps of 256.
+COMMON=(--size 32 --widths 16,32,64,128 --epochs 3 --subset 25600 --batch 256 --seed 0 --threads "${ZOO_THREADS:-1}")
+
+if [[ "$STAGE" == all || "$STAGE" == train ]]; then
+  mkdir -p "$OUT"
+  rm -f "$OUT/train-log.json"
+  for method in "${METHODS[@]}"; do
+    nice -n 10 /usr/bin/python3 scripts/zoo/train.py --method "$method" --out "$OUT" "${COMMON[@]}"
+  done
+fi
+
+if [[ "$STAGE" == all || "$STAGE" == convert ]]; then
+  for method in "${METHODS[@]}"; do
+    id="zoo-$method-r10n"
+    rm -rf "models/$id"
+    node bin/tlab.js convert "$OUT/$id.pth" --arch resnet-tiny --profile auto --id "$id" --out "models/$id"
+  done
+  node --import tsx scripts/zoo/finish-cards.ts "$OUT/train-log.json"
+fi

@@ -1,0 +1,68 @@
+import { type DragEvent, useState } from 'react';
+import { formatDuration } from '../../core/progress.ts';
+import type { ConvertOptions } from '../../worker/api.ts';
+import { useLab } from '../store/react.ts';
+
+const ACCEPT = '.pth,.pt,.tar,.safetensors,.ckpt';
+
+/** Drop (or choose) a PyTorch / safetensors ResNet checkpoint: it is converted in the worker and added. */
+export function CheckpointDrop() {
+  const convert = useLab((s) => s.convertCheckpoint);
+  const converting = useLab((s) => s.converting);
+  const [normalisation, setNormalisation] = useState<ConvertOptions['normalisation']>('imagenet');
+  const [family, setFamily] = useState('');
+  const start = (file: File | undefined) => {
+    if (file) void convert(file, { normalisation, family: family.trim() || undefined, profile: 'auto' });
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    start(e.dataTransfer.files[0]);
+  };
+  return (
+    <section
+      aria-label="Checkpoint drop zone"
+      className="checkpoint-drop"
+      data-testid="checkpoint-drop"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={onDrop}
+    >
+      <p className="small">
+        Or drop a ResNet checkpoint here (<code>.pth</code>, <code>.safetensors</code>): it is converted in
+        this tab and kept in memory for the session.
+      </p>
+      <label>
+        Normalisation{' '}
+        <select
+          value={normalisation}
+          onChange={(e) => setNormalisation(e.target.value as ConvertOptions['normalisation'])}
+        >
+          <option value="imagenet">ImageNet mean/std</option>
+          <option value="none">none, [0, 1] RGB (SimCLR)</option>
+        </select>
+      </label>{' '}
+      <label>
+        Family{' '}
+        <input value={family} onChange={(e) => setFamily(e.target.value)} placeholder="e.g. moco" size={12} />
+      </label>{' '}
+      <label className="file-button">
+        Choose a checkpoint…
+        <input
+          type="file"
+          accept={ACCEPT}
+          data-testid="checkpoint-input"
+          disabled={converting !== null}
+          onChange={(e) => {
+            start(e.target.files?.[0]);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      {converting ? (
+        <p aria-live="polite">
+          {converting.stage}: {converting.detail ?? ''} ({converting.done}/{converting.total})
+          {converting.etaSeconds !== null ? ` · ETA ${formatDuration(converting.etaSeconds)}` : ''}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+import { useMemo } from 'react';
+import { fewShotVsKChart, transferScoreChart } from '../charts/specs.ts';
+import { useLab } from '../store/react.ts';
+import { ChartHost } from './ChartHost.tsx';
+import { ImportExport } from './ImportExport.tsx';
+import { ResultsTable } from './ResultsTable.tsx';
+import { ShareButton } from './ShareButton.tsx';
+
+/** Finished results (table, chart, share, import/export), plus the running evaluation's scores so far. */
+export function ResultsView() {
+  const records = useLab((s) => s.records);
+  const partial = useLab((s) => s.run.partial);
+  const viewingShared = useLab((s) => s.viewingShared);
+  const chart = useMemo(() => (records.length ? transferScoreChart(records) : null), [records]);
+  // Accuracy against k only says something when more than one shot count was run.
+  const shotCounts = new Set(
+    records.flatMap((r) => r.scores.filter((s) => s.probe.startsWith('fewshot')).map((s) => s.probe)),
+  );
+  const kChart = useMemo(
+    () => (shotCounts.size > 1 ? fewShotVsKChart(records) : null),
+    [records, shotCounts.size],
+  );
+  const partialRecords = useMemo(() => (partial ? [partial] : []), [partial]);
+  const latest = records.at(-1);
+  return (
+    <section className="results" aria-label="Results">
+      <h2>Results</h2>
+      {viewingShared ? (
+        <p className="note" data-testid="shared-note">
+          Opened from a shared link: these numbers were computed elsewhere; nothing ran here.
+        </p>
+      ) : null}
+      {partial ? (
+        <div className="partial">
+          <h3>In progress (not final)</h3>
+          <ResultsTable records={partialRecords} testId="partial-table" />
+        </div>
+      ) : null}
+      {records.length === 0 ? (
+        <p className="muted">No results yet: press Run, or import a result file.</p>
+      ) : (
+        <>
+          {records.length > 1 ? <p className="muted">Comparing {records.length} runs.</p> : null}
+          <ResultsTable records={records} testId="results-table" />
+          {chart ? <ChartHost spec={chart} title="Transfer score per model, with 95% intervals" /> : null}
+          {kChart ? (
+            <ChartHost
+              spec={kChart}
+              title="Few-shot accuracy against shots per class"
+              testId="chart-fewshot"
+            />
+          ) : null}
+          {latest ? <ShareButton record={latest} /> : null}
+        </>
+      )}
+      <ImportExport />
+    </section>
+  );
+}

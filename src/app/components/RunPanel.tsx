@@ -1,0 +1,87 @@
+import type { ProbeKind } from '../../worker/api.ts';
+import { progressFraction, progressLine } from '../progress-text.ts';
+import { useLab } from '../store/react.ts';
+import { runBlocker } from '../store/run.ts';
+import { CacheControl } from './CacheControl.tsx';
+
+const PROBES: { kind: ProbeKind; label: string }[] = [
+  { kind: 'linear', label: 'Linear probe (multinomial logistic regression, C swept on validation)' },
+  { kind: 'fewshot', label: 'Few-shot (prototypes, 5-way, 5 and 20 shots, 600 episodes)' },
+];
+
+const STATUS_TEXT: Record<string, string> = {
+  running: 'Running…',
+  cancelling: 'Cancelling…',
+  done: 'Finished.',
+  cancelled: 'Cancelled: nothing from this run was kept.',
+  failed: 'The run failed (see the message above).',
+};
+
+/** Run / Cancel, the probes to run, and the progress of feature extraction. */
+export function RunPanel() {
+  const run = useLab((s) => s.run);
+  const probes = useLab((s) => s.probes);
+  const toggleProbe = useLab((s) => s.toggleProbe);
+  const startRun = useLab((s) => s.startRun);
+  const cancelRun = useLab((s) => s.cancelRun);
+  const blocker = useLab(runBlocker);
+  const active = run.status === 'running' || run.status === 'cancelling';
+  return (
+    <section className="run-panel" aria-label="Run">
+      <fieldset disabled={active}>
+        <legend>Probes</legend>
+        {PROBES.map((p) => (
+          <label key={p.kind}>
+            <input type="checkbox" checked={probes.includes(p.kind)} onChange={() => toggleProbe(p.kind)} />{' '}
+            {p.label}
+          </label>
+        ))}
+      </fieldset>
+      <div className="buttons">
+        <button type="button" data-testid="run" onClick={() => void startRun()} disabled={blocker !== null}>
+          Run
+        </button>
+        <button
+          type="button"
+          data-testid="cancel"
+          onClick={() => void cancelRun()}
+          disabled={run.status !== 'running'}
+        >
+          Cancel
+        </button>
+        {blocker && !active ? <span className="muted"> {blocker}</span> : null}
+      </div>
+      <div data-testid="progress" data-status={run.status} aria-live="polite">
+        {active ? (
+          <>
+            <progress
+              value={progressFraction(run.progress)}
+              max={1}
+              aria-label="Feature extraction progress"
+            />
+            <p>{run.progress ? progressLine(run.progress) : 'Loading the model…'}</p>
+          </>
+        ) : null}
+        {STATUS_TEXT[run.status] && run.status !== 'running' ? <p>{STATUS_TEXT[run.status]}</p> : null}
+      </div>
+      {run.notes.map((note) => (
+        <p key={note} className="note">
+          {note}
+        </p>
+      ))}
+      {run.issues.length > 0 ? (
+        <details>
+          <summary>{run.issues.length} images could not be used in this run</summary>
+          <ul>
+            {run.issues.map((i) => (
+              <li key={`${i.key}:${i.reason}`}>
+                <code>{i.key}</code> — {i.action}: {i.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      <CacheControl />
+    </section>
+  );
+}

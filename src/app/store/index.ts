@@ -1,0 +1,36 @@
+// One vanilla zustand store made of slices; React reads it through the bindings in ./react.ts.
+
+import { createStore } from 'zustand/vanilla';
+import type { LabClient } from '../worker-client.ts';
+import { createBackendSlice } from './backend.ts';
+import { createDatasetSlice } from './dataset.ts';
+import { createErrorsSlice } from './errors.ts';
+import { createModelsSlice } from './models.ts';
+import { createResultsSlice } from './results.ts';
+import { createRunSlice } from './run.ts';
+import { createShareSlice } from './share.ts';
+import type { LabState, LabStore } from './types.ts';
+
+export type { LabState, LabStore } from './types.ts';
+
+export function createLabStore(client: LabClient): LabStore {
+  return createStore<LabState>()((set, get) => ({
+    ...createErrorsSlice(set, get, client),
+    ...createBackendSlice(set, get, client),
+    ...createDatasetSlice(set, get, client),
+    ...createModelsSlice(set, get, client),
+    ...createRunSlice(set, get, client),
+    ...createResultsSlice(set, get, client),
+    ...createShareSlice(set, get, client),
+  }));
+}
+
+/**
+ * Start-up: a permalink in the fragment is shown as is (no run, no data); otherwise the embedded zoo is
+ * selected and the default demo dataset loaded, so a single click on Run gives a real comparison.
+ */
+export async function bootLab(store: LabStore, hash: string): Promise<void> {
+  const state = store.getState();
+  const shared = state.openFragment(hash);
+  await Promise.all([state.initBackend(), state.loadModels(), state.loadDemos(!shared)]);
+}

@@ -1,0 +1,82 @@
+import type { Progress } from '../../core/types.ts';
+import type { ConvertOptions, ModelEntry, UpstreamModel } from '../../worker/api.ts';
+import type { SliceCreator } from './types.ts';
+
+export interface ModelsSlice {
+  models: ModelEntry[];
+  upstream: UpstreamModel[];
+  selectedModels: string[];
+  modelsStatus: 'loading' | 'ready' | 'failed';
+  /** Loads the catalog; the embedded zoo starts selected so one click on Run gives a real comparison. */
+  loadModels(): Promise<void>;
+  toggleModel(id: string): void;
+  /** Progress of a checkpoint conversion, or null when none runs. */
+  converting: Progress | null;
+  /** Converts a dropped checkpoint in the worker; the new model is added and selected. */
+  convertCheckpoint(file: File, opts: ConvertOptions): Promise<void>;
+}
+
+function conversionSummary(report: { profile: string; dropped: string[]; missing: string[] }): string {
+  const parts = [`profile ${report.profile}`, `${report.dropped.length} keys dropped`];
+  if (report.missing.length) parts.push(`missing: ${report.missing.slice(0, 5).join(', ')}`);
+  return parts.join('; ');
+}
+
+export const createModelsSlice: SliceCreator<ModelsSlice> = (set, get, client) => ({
+  models: [],
+  upstream: [],
+  selectedModels: [],
+  modelsStatus: 'loading',
+  async loadModels() {
+    try {
+      const { catalog, models } = await client.listModels();
+      set({
+        models,
+        upstream: catalog.upstream,
+        selectedModels: models.filter((m) => m.origin === 'embedded').map((m) => m.card.id),
+        modelsStatus: 'ready',
+      });
+    } catch (error) {
+      set({ modelsStatus: 'failed' });
+      get().reportError(error, 'Could not load the model catalog');
+    }
+  },
+  converting: null,
+  async convertCheckpoint(file, opts) {
+    if (get().converting) return;
+    set({
+      converting: {
+        stage: `Converting ${file.name}`,
+        done: 0,
+        total: 3,
+        ratePerSecond: null,
+        etaSeconds: null,
+      },
+    });
+    try {
+      const { model, report } = await client.convertCheckpoint(file, opts, (converting) =>
+        set({ converting }),
+      );
+      if (report.missing.length) {
+        get().reportError(
+          new Error(`${file.name} converted with missing weights (${conversionSummary(report)})`),
+        );
+      }
+      set({
+        models: [...get().models.filter((m) => m.card.id !== model.card.id), model],
+        selectedModels: [...get().selectedModels.filter((id) => id !== model.card.id), model.card.id],
+      });
+    } catch (error) {
+      get().reportError(
+        error,
+        `Could not convert ${file.name} (a torchvision-layout ResNet .pth, .pt or .safetensors is expected)`,
+      );
+    } finally {
+      set({ converting: null });
+    }
+  },
+  toggleModel(id) {
+    const selected = get().selectedModels;
+    set({ selectedModels: selected.includes(id) ? selected.filter((m) => m !== id) : [...selected, id] });
+  },
+});

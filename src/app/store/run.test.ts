@@ -1,0 +1,127 @@
+// The store's run state machine against a scripted stand-in for the worker (the real worker is exercised by
+// the e2e suite in Chromium): live partial scores, the final record, and cancellation that keeps nothing.
+
+import { describe, expect, it } from 'vitest';
+import type { ResultRecord } from '../../core/record/types.ts';
+import { CancelledError } from '../../core/types.ts';
+import { summariseListing } from '../../worker/summary.ts';
+import { twoModelRecord } from '../test/records.ts';
+import type { LabClient, RunHandlers } from '../worker-client.ts';
+import { createLabStore } from './index.ts';
+
+const SUMMARY = summariseListing({
+  name: 'digits',
+  classNames: ['a', 'b', 'c', 'd', 'e'],
+  items: Array.from({ length: 200 }, (_, i) => ({ key: `${i}.png`, label: i % 5, split: null, size: 1 })),
+  issues: [],
+  multiLabel: false,
+  fingerprint: 'f',
+});
+
+/** A worker stand-in whose run() is driven step by step by the test. */
+function scriptedClient() {
+  let handlers: RunHandlers | null = null;
+  let settle: { resolve(r: ResultRecord): void; reject(e: unknown): void } | null = null;
+  const cancelled: (string | undefined)[] = [];
+  const client: LabClient = {
+    init: async () => ({ name: 'wasm', threads: 2, reason: 'test', available: ['wasm', 'cpu'] }),
+    setBackend: async (pref) => ({
+      name: pref === 'auto' ? 'wasm' : pref,
+      threads: 1,
+      reason: 'test',
+      available: ['wasm', 'cpu'],
+    }),
+    listModels: async () => ({ catalog: { embedded: [], upstream: [] }, models: [] }),
+    listDemos: async () => [],
+    scanDemo: async () => SUMMARY,
+    scanFolder: async () => SUMMARY,
+    run: (_request, h) => {
+      handlers = h;
+      return new Promise((resolve, reject) => {
+        settle = { resolve, reject };
+      });
+    },
+    cancel: async (runId) => {
+      cancelled.push(runId);
+      settle?.reject(new CancelledError());
+    },
+    cacheSize: async () => 0,
+    clearCache: async () => {},
+    convertCheckpoint: () => Promise.reject(new Error('no checkpoint conversion in this test')),
+  };
+  return {
+    client,
+    cancelled,
+    handlers: () => handlers!,
+    finish: (r: ResultRecord) => settle!.resolve(r),
+    fail: (e: Error) => settle!.reject(e),
+  };
+}
+
+async function readyStore() {
+  const script = scriptedClient();
+  const store = createLabStore(script.client);
+  await store.getState().initBackend();
+  await store.getState().loadFolder('digits', [{ path: 'a/0.png', file: new File([], '0.png') }]);
+  store.setState({ selectedModels: ['zoo-simclr', 'zoo-random'] });
+  return { store, script };
+}
+
+describe('run slice', () => {
+  it('shows progress and partial scores live, then keeps only the final record', async () => {
+    const { store, script } = await readyStore();
+    const running = store.getState().startRun();
+    expect(store.getState().run.status).toBe('running');
+    script
+      .handlers()
+      .onProgress({ stage: 'features', done: 16, total: 200, ratePerSecond: 8, etaSeconds: 23 });
+    expect(store.getState().run.progress?.done).toBe(16);
+    const partial = twoModelRecord();
+    partial.scores = partial.scores.slice(0, 1);
+    script.handlers().onRecord(partial);
+    expect(store.getState().run.partial?.scores).toHaveLength(1);
+    expect(store.getState().records).toEqual([]);
+    script.finish(twoModelRecord());
+    await running;
+    expect(store.getState().run.status).toBe('done');
+    expect(store.getState().run.partial).toBeNull();
+    expect(store.getState().records.map((r) => r.scores.length)).toEqual([4]);
+  });
+
+  it('on Cancel drops the partial scores at once and keeps no record', async () => {
+    const { store, script } = await readyStore();
+    const running = store.getState().startRun();
+    script.handlers().onRecord(twoModelRecord());
+    expect(store.getState().run.partial).not.toBeNull();
+    const runId = store.getState().run.runId;
+    await store.getState().cancelRun();
+    await running;
+    expect(script.cancelled).toEqual([runId]);
+    expect(store.getState().run.status).toBe('cancelled');
+    expect(store.getState().run.partial).toBeNull();
+    expect(store.getState().records).toEqual([]);
+    expect(store.getState().errors).toEqual([]);
+    // The UI stays usable: a new run can start right away.
+    expect(store.getState().startRun()).toBeInstanceOf(Promise);
+    expect(store.getState().run.status).toBe('running');
+  });
+
+  it('reports a failed run as an error and keeps no record', async () => {
+    const { store, script } = await readyStore();
+    const running = store.getState().startRun();
+    script.fail(new Error('digits/3/7.png: corrupt or truncated'));
+    await running;
+    expect(store.getState().run.status).toBe('failed');
+    expect(store.getState().errors.map((e) => e.message)).toEqual([
+      'The evaluation failed: digits/3/7.png: corrupt or truncated',
+    ]);
+    expect(store.getState().records).toEqual([]);
+  });
+
+  it('does not start without models', async () => {
+    const { store } = await readyStore();
+    store.setState({ selectedModels: [] });
+    await store.getState().startRun();
+    expect(store.getState().run.status).toBe('idle');
+  });
+});

@@ -1,0 +1,37 @@
+import type { ResultRecord } from '../../core/record/types.ts';
+import { readFragment, shareUrl } from './fragment.ts';
+import type { SliceCreator } from './types.ts';
+
+export interface ShareSlice {
+  /** True while the page shows a result opened from a link (nothing was run here). */
+  viewingShared: boolean;
+  lastShareUrl: string | null;
+  /** Shows the permalink in `hash` if there is one; returns whether the fragment held a result. */
+  openFragment(hash: string): boolean;
+  makeShareUrl(pageUrl: string, record: ResultRecord): string | null;
+}
+
+export const createShareSlice: SliceCreator<ShareSlice> = (set, get) => ({
+  viewingShared: false,
+  lastShareUrl: null,
+  openFragment(hash) {
+    const content = readFragment(hash);
+    if (content.kind === 'none') return false;
+    if (content.kind === 'error') {
+      get().reportError(new Error(content.message));
+      return false;
+    }
+    set({ records: [content.record], viewingShared: true });
+    return true;
+  },
+  makeShareUrl(pageUrl, record) {
+    try {
+      const url = shareUrl(pageUrl, record);
+      set({ lastShareUrl: url });
+      return url;
+    } catch (error) {
+      get().reportError(error, 'Could not make a share link');
+      return null;
+    }
+  },
+});

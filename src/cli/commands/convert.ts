@@ -1,0 +1,137 @@
+// `tlab convert`: a PyTorch checkpoint (.pth/.pth.tar/.safetensors) → models/<id>/ in the lab's format.
+
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ConvertReport } from '../../convert/checkpoint.ts';
+import type { ModelCard } from '../../core/types.ts';
+import {
+  type ConvertOptions,
+  type ConvertResult,
+  convertCheckpoint,
+  type Normalisation,
+} from '../../engine/model-format/convert-checkpoint.ts';
+import { type CliCommand, UsageError } from '../command.ts';
+
+const USAGE = `Usage: npx tlab convert <checkpoint> [options]
+
+  --arch <a>         resnet18|resnet34|resnet50|resnet101|resnet152|wide_resnet50_2 (checked against the
+                     weights), or a free label for a custom-width ResNet of the same layout
+  --profile <p>      key layout: auto (default) or a family profile (moco, pycontrast, swav, simclr-v2, byol, ...)
+  --float16          store weights as float16 (half the size; features within ~1e-3 relative)
+  --id <id>          model id (default: the file name without extension)
+  --out <dir>        output folder (default: models/<id>)
+  --name <text>      display name            --family <f>     pre-training family (default: the profile)
+  --mean <m>         imagenet (default) | none (plain [0,1] RGB, SimCLR) | r,g,b (then --std r,g,b)
+  --std <s>          per-channel std when --mean is numeric
+  --input-size <n>   input resolution the model expects (default 224)
+  --licence <text>   licence of the weights  --source <text>  where the checkpoint came from
+  --top1 <x>         ImageNet top-1 (%) as reported by the authors
+  --card <file>      JSON object of extra card fields laid over the generated card.json`;
+
+function triple(text: string, flag: string): [number, number, number] {
+  const xs = text.split(',').map(Number);
+  if (xs.length !== 3 || xs.some((x) => !Number.isFinite(x))) throw new UsageError(`${flag} needs three numbers r,g,b`);
+  return xs as [number, number, number];
+}
+
+export function parseNormalisation(mean: string | undefined, std: string | undefined): Normalisation {
+  if (mean === undefined || mean === 'imagenet') return 'imagenet';
+  if (mean === 'none') return 'none';
+  if (!std) throw new UsageError('--mean r,g,b needs --std r,g,b');
+  const s = triple(std, '--std');
+  if (s.some((x) => x <= 0)) throw new UsageError('--std values must be positive');
+  return { mean: triple(mean, '--mean'), std: s };
+}
+
+function idFromPath(path: string): string {
+  return basename(path).replace(/(\.pth\.tar|\.pth|\.pt|\.tar|\.safetensors|\.ckpt|\.pkl)$/i, '');
+}
+
+export function formatReport(report: ConvertReport): string {
+  const dropped = report.dropped.length
+    ? `${report.dropped.length} (${report.dropped.slice(0, 6).join(', ')}${report.dropped.length > 6 ? ', …' : ''})`
+    : 'none';
+  return [
+    `format: ${report.format}, container: ${report.container}, profile: ${report.profile}`,
+    `tensors: ${report.tensors}, renamed: ${report.renamed}`,
+    `dropped: ${dropped}`,
+    `missing: ${report.missing.length ? report.missing.join(', ') : 'none'}`,
+  ].join('\n');
+}
+
+/** Writes the converted files into `dir` (created if needed). */
+export async function writeModelFolder(dir: string, result: ConvertResult): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, bytes] of result.files) await writeFile(join(dir, name), bytes);
+}
+
+async function readCardOverrides(path: string | undefined): Promise<Partial<ModelCard> | undefined> {
+  if (!path) return undefined;
+  const x = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new UsageError(`--card ${path}: not a JSON object`);
+  return x as Partial<ModelCard>;
+}
+
+function parseTop1(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const x = Number(text);
+  if (!Number.isFinite(x) || x < 0 || x > 100) throw new UsageError('--top1 must be a percentage');
+  return x;
+}
+
+export const convertCommand: CliCommand = {
+  name: 'convert',
+  summary: 'convert a PyTorch ResNet checkpoint into the lab model format (models/<id>/)',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        arch: { type: 'string' },
+        profile: { type: 'string', default: 'auto' },
+        float16: { type: 'boolean', default: false },
+        id: { type: 'string' },
+        out: { type: 'string' },
+        name: { type: 'string' },
+        family: { type: 'string' },
+        mean: { type: 'string' },
+        std: { type: 'string' },
+        'input-size': { type: 'string' },
+        licence: { type: 'string' },
+        source: { type: 'string' },
+        top1: { type: 'string' },
+        card: { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError('give exactly one checkpoint file');
+    const path = positionals[0];
+    const id = values.id ?? idFromPath(path);
+    const inputSize = values['input-size'] === undefined ? 224 : Number(values['input-size']);
+    if (!Number.isInteger(inputSize) || inputSize < 16) throw new UsageError('--input-size must be an integer ≥ 16');
+    const opts: ConvertOptions = {
+      id,
+      arch: values.arch,
+      profile: values.profile,
+      float16: values.float16,
+      name: values.name,
+      family: values.family,
+      normalisation: parseNormalisation(values.mean, values.std),
+      inputSize,
+      licence: values.licence,
+      source: values.source ?? basename(path),
+      imagenetTop1: parseTop1(values.top1),
+      cardOverrides: await readCardOverrides(values.card),
+    };
+    const result = await convertCheckpoint(new Uint8Array(await readFile(path)), opts);
+    console.log(formatReport(result.report));
+    const out = values.out ?? join('models', id);
+    await writeModelFolder(out, result);
+    const bytes = [...result.files.values()].reduce((n, b) => n + b.byteLength, 0);
+    console.log(
+      `wrote ${out}: ${result.card.architecture}, ${result.card.featureSize}-d features, ${result.files.size} files, ${(bytes / 1e6).toFixed(1)} MB, weights ${result.card.weightsHash.slice(0, 12)}…`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,82 @@
+// `tlab embed`: features of every image of a dataset as NPY float32 (N×D), with the paths in row order,
+// so they can be taken to any other tool.
+
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { writeNpy } from '../../core/npy.ts';
+import type { InputIssue } from '../../core/types.ts';
+import { initBackend } from '../../engine/backend.ts';
+import { extractFeatures, ruleKey } from '../../engine/extract.ts';
+import { loadBackbone } from '../../engine/load-backbone.ts';
+import { diskFeatureCache } from '../../platform/node/cache.ts';
+import { decodeImageNode } from '../../platform/node/decode.ts';
+import { type CliCommand, UsageError } from '../command.ts';
+import { nodeDatasetSource } from '../dataset-arg.ts';
+import { loadModelRef } from '../models-on-disk.ts';
+import { positiveInt } from './eval.ts';
+
+const USAGE = `Usage: npx tlab embed --model <id|folder> --data <folder|a.tar,b.tar> --out feats.npy [options]
+
+  --model <m>      a model id from models/ or a model folder (card.json + model.json + shards)
+  --data <path>    ImageFolder dataset or comma-separated tar shards
+  --out <file>     NPY float32 N×D; the relative image paths, in row order, go to <file>.txt
+  --rule <r>       preprocessing: linear (default; resize shorter side + centre crop) or fewshot (squash + crop)
+  --backend <b>    wasm (default) or cpu
+  --batch <n>      images per batch (default 16)
+  --no-cache       do not read or write the feature cache (.cache/features)`;
+
+export const embedCommand: CliCommand = {
+  name: 'embed',
+  summary: 'write the features of every image of a dataset as NPY (N×D) plus the image paths',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' },
+        data: { type: 'string' },
+        out: { type: 'string' },
+        rule: { type: 'string', default: 'linear' },
+        backend: { type: 'string', default: 'wasm' },
+        batch: { type: 'string', default: '16' },
+        'no-cache': { type: 'boolean', default: false },
+      },
+    });
+    if (!values.model || !values.data || !values.out) throw new UsageError('--model, --data and --out are required');
+    if (values.rule !== 'linear' && values.rule !== 'fewshot') throw new UsageError('--rule must be linear or fewshot');
+    if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
+    await initBackend(values.backend);
+    const ref = await loadModelRef(values.model);
+    const source = nodeDatasetSource(values.data);
+    const listing = await source.list();
+    const backbone = await loadBackbone(ref.card, ref.read);
+    const rule = ref.card.preprocessing[values.rule];
+    try {
+      const result = await extractFeatures({
+        source,
+        keys: listing.items.map((it) => it.key),
+        backbone,
+        rule,
+        decode: decodeImageNode,
+        cache: values['no-cache'] ? undefined : diskFeatureCache(),
+        cacheNamespace: `${ref.card.weightsHash}/${ruleKey(rule)}/${listing.fingerprint}`,
+        batchSize: positiveInt(values.batch!, 'batch'),
+        stage: 'features',
+        onProgress: (p) => process.stderr.write(`\rfeatures: ${p.done}/${p.total}   `),
+      });
+      process.stderr.write('\n');
+      const dim = ref.card.featureSize;
+      await writeFile(values.out, writeNpy(result.features, [result.usedKeys.length, dim]));
+      await writeFile(`${values.out}.txt`, `${result.usedKeys.join('\n')}\n`);
+      reportIssues([...listing.issues, ...result.issues]);
+      console.log(`wrote ${result.usedKeys.length}×${dim} features to ${values.out} (paths in ${values.out}.txt)`);
+    } finally {
+      backbone.dispose();
+    }
+    return 0;
+  },
+};
+
+function reportIssues(issues: InputIssue[]): void {
+  for (const i of issues) console.error(`${i.action}: ${i.key}: ${i.reason}`);
+}

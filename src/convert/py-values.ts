@@ -1,0 +1,149 @@
+// The inert values a restricted unpickle produces. Nothing here can run code: a Python class the
+// allow-list knows only as a record (argparse.Namespace, BYOL's NamedTuple…) becomes a PyObject
+// holding its constructor arguments and state as plain data.
+
+import type { DType } from './types.ts';
+
+export class PyBytes {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+export class PyTuple {
+  constructor(readonly items: PyValue[]) {}
+}
+
+export type PyDictKey = string | number | bigint | boolean | null;
+
+export class PyDict {
+  readonly entries = new Map<PyDictKey, PyValue>();
+  /** Attributes set by BUILD (e.g. a state dict's `_metadata`); kept, never interpreted. */
+  attributes: PyValue = null;
+
+  get(key: PyDictKey): PyValue | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: PyValue, value: PyValue): void {
+    this.entries.set(dictKey(key), value);
+  }
+}
+
+export class PySet {
+  constructor(readonly items: PyValue[]) {}
+}
+
+/** A name the pickle referred to, already checked against the allow-list. */
+export class PyGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
+
+  get qualified(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/** An instance of an allow-listed record class, kept as data. */
+export class PyObject {
+  state: PyValue = null;
+  constructor(
+    readonly className: string,
+    readonly args: PyValue[],
+  ) {}
+}
+
+export interface StorageType {
+  dtype: DType;
+  /** Bytes per element. */
+  itemSize: number;
+}
+
+/** A torch storage: a typed, flat run of elements, bytes resolved now (zip) or later (legacy). */
+export class TorchStorage {
+  bytes: Uint8Array | null = null;
+  constructor(
+    readonly type: StorageType,
+    readonly key: string,
+    readonly numel: number,
+    /** Legacy views share a root storage: element offset into it. */
+    readonly root: TorchStorage | null = null,
+    readonly rootOffset = 0,
+  ) {}
+}
+
+export class TorchTensor {
+  constructor(
+    readonly storage: TorchStorage,
+    readonly offset: number,
+    readonly shape: number[],
+    readonly stride: number[],
+  ) {}
+}
+
+export interface NumpyDType {
+  /** Kind and size without byte order, e.g. 'f4'. */
+  code: string;
+  /** Null for kinds the converter does not read (u4, c8, objects…): they load, but cannot become tensors. */
+  dtype: DType | null;
+  itemSize: number;
+  littleEndian: boolean;
+}
+
+/** A numpy array: raw bytes in the given order (C or Fortran). */
+export class NdArray {
+  constructor(
+    public dtype: NumpyDType,
+    public shape: number[],
+    public fortran: boolean,
+    public data: Uint8Array,
+  ) {}
+}
+
+export class NumpyDTypeValue {
+  constructor(public value: NumpyDType) {}
+}
+
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | PyBytes
+  | PyValue[]
+  | PyTuple
+  | PyDict
+  | PySet
+  | PyGlobal
+  | PyObject
+  | TorchStorage
+  | TorchTensor
+  | NdArray
+  | NumpyDTypeValue;
+
+export function dictKey(key: PyValue, depth = 0): PyDictKey {
+  if (key === null || typeof key !== 'object') return key;
+  if (key instanceof PyTuple) {
+    // Depth-capped: a hostile pickle can nest tuples far deeper than the JS stack.
+    if (depth > 8) return '(…)';
+    return `(${key.items.map((k) => String(dictKey(k, depth + 1))).join(', ')})`;
+  }
+  if (key instanceof PyBytes) return `b'${key.bytes.length} bytes'`;
+  return `<${key.constructor.name}>`;
+}
+
+/** Items of a tuple or list; null for anything else. */
+export function sequenceItems(value: PyValue): PyValue[] | null {
+  if (value instanceof PyTuple) return value.items;
+  if (Array.isArray(value)) return value;
+  return null;
+}
+
+export function describe(value: PyValue): string {
+  if (value === null) return 'None';
+  if (typeof value !== 'object') return typeof value;
+  if (value instanceof PyGlobal) return value.qualified;
+  if (value instanceof PyObject) return `${value.className} instance`;
+  return Array.isArray(value) ? 'list' : value.constructor.name;
+}

@@ -1,0 +1,37 @@
+// PyTorch ≥ 1.6 checkpoints: a zip of `<name>/data.pkl` and one raw entry per storage, `<name>/data/<key>`.
+
+import { CorruptCheckpointError } from './errors.ts';
+import { unpickle } from './pickle.ts';
+import type { PyValue, TorchStorage } from './py-values.ts';
+import { parseStoragePid } from './torch-storage.ts';
+import { DEFAULT_ZIP_LIMITS, ZipArchive, type ZipLimits } from './zip.ts';
+
+function findPickle(archive: ZipArchive): string {
+  const candidates = archive.names.filter((n) => n === 'data.pkl' || n.endsWith('/data.pkl'));
+  if (candidates.length === 0)
+    throw new CorruptCheckpointError('zip holds no data.pkl: not a torch checkpoint');
+  return candidates.sort((a, b) => a.length - b.length)[0];
+}
+
+export function readTorchZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): PyValue {
+  const archive = new ZipArchive(bytes, limits);
+  const pickleName = findPickle(archive);
+  const prefix = pickleName.slice(0, -'data.pkl'.length);
+  const storages = new Map<string, TorchStorage>();
+  const persistentLoad = (pid: PyValue): PyValue => {
+    const parsed = parseStoragePid(pid);
+    const known = storages.get(parsed.key);
+    if (known) return known;
+    const storage = parsed.storage;
+    const data = archive.read(`${prefix}data/${parsed.key}`);
+    if (data.length < storage.numel * storage.type.itemSize) {
+      throw new CorruptCheckpointError(
+        `storage ${parsed.key} holds ${data.length} bytes, ${storage.numel} × ${storage.type.itemSize} expected`,
+      );
+    }
+    storage.bytes = data;
+    storages.set(parsed.key, storage);
+    return storage;
+  };
+  return unpickle(archive.read(pickleName), { persistentLoad, what: pickleName }).value;
+}

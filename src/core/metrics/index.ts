@@ -1,0 +1,6 @@
+// The metrics of the lab, pure float64 code (no tfjs), re-exported in one place.
+
+export * from './calibration.ts';
+export * from './classification.ts';
+export * from './correlation.ts';
+export * from './voc.ts';

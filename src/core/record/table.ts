@@ -1,0 +1,103 @@
+// The results table as data: rows = models (one per run when comparing), columns = (dataset, probe)
+// with the metric named, cells formatted "87.3 ± 1.2", the best of each column flagged. The UI and the
+// CLI render this same model, so both show identical numbers.
+
+import { mergeRecords } from './merge.ts';
+import type { MetricName, ResultRecord, Score } from './types.ts';
+import { FRACTION_METRICS } from './validate.ts';
+
+export interface Column {
+  key: string;
+  dataset: string;
+  probe: string;
+  metric: MetricName;
+  /** e.g. "linear · top-1 %" (the dataset is the column group, shown above). */
+  label: string;
+  higherIsBetter: boolean;
+}
+
+export interface Cell {
+  value: number;
+  ci95?: number;
+  text: string;
+  /** Best (or tied best) in its column; only flagged when a column has two or more values. */
+  best: boolean;
+  score: Score;
+}
+
+export interface Row {
+  key: string;
+  runId: string;
+  modelId: string;
+  label: string;
+  /** Aligned with the table's columns; null where the run has no such score. */
+  cells: (Cell | null)[];
+}
+
+export interface ResultTable {
+  columns: Column[];
+  rows: Row[];
+  warnings: string[];
+}
+
+const METRIC_LABELS: Record<MetricName, string> = {
+  top1: 'top-1 %',
+  'mean-per-class': 'mean per-class %',
+  map11: 'mAP %',
+  ece: 'ECE %',
+  nll: 'NLL',
+  r2: 'R²',
+};
+
+const LOWER_IS_BETTER: readonly MetricName[] = ['ece', 'nll'];
+
+export function metricLabel(metric: MetricName): string {
+  return METRIC_LABELS[metric];
+}
+
+export function isPercentMetric(metric: MetricName): boolean {
+  return FRACTION_METRICS.includes(metric);
+}
+
+/** "87.3 ± 1.2" for fractions shown in %; "0.412 ± 0.013" for raw metrics; no "±" without a ci95. */
+export function formatScore(score: Pick<Score, 'metric' | 'value' | 'ci95'>): string {
+  const percent = isPercentMetric(score.metric);
+  const show = (x: number) => (percent ? (100 * x).toFixed(1) : x.toFixed(3));
+  return score.ci95 === undefined ? show(score.value) : `${show(score.value)} ± ${show(score.ci95)}`;
+}
+
+export function resultTable(records: ResultRecord[]): ResultTable {
+  const view = mergeRecords(records);
+  const columns: Column[] = view.columns.map((c) => ({
+    ...c,
+    label: `${c.probe} · ${metricLabel(c.metric)}`,
+    higherIsBetter: !LOWER_IS_BETTER.includes(c.metric),
+  }));
+  const byCell = new Map(view.cells.map((c) => [JSON.stringify([c.rowKey, c.columnKey]), c.score]));
+  const rows: Row[] = view.rows.map((r) => ({
+    key: r.key,
+    runId: r.runId,
+    modelId: r.model.id,
+    label: r.label,
+    cells: columns.map((c) => {
+      const score = byCell.get(JSON.stringify([r.key, c.key]));
+      return score === undefined ? null : toCell(score);
+    }),
+  }));
+  for (const [i, c] of columns.entries()) flagBest(rows, i, c.higherIsBetter);
+  return { columns, rows, warnings: view.warnings };
+}
+
+function toCell(score: Score): Cell {
+  const cell: Cell = { value: score.value, text: formatScore(score), best: false, score };
+  if (score.ci95 !== undefined) cell.ci95 = score.ci95;
+  return cell;
+}
+
+function flagBest(rows: Row[], column: number, higherIsBetter: boolean): void {
+  const cells = rows.map((r) => r.cells[column]).filter((c): c is Cell => c !== null);
+  if (cells.length < 2) return;
+  const values = cells.map((c) => c.value);
+  const best = higherIsBetter ? Math.max(...values) : Math.min(...values);
+  for (const c of cells) c.best = c.value === best;
+}

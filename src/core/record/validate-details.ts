@@ -1,0 +1,66 @@
+// Validation of ResultRecord.details: the typed kinds (calibration) are checked field by field;
+// other kinds pass through untouched because no view reads them without its own checks.
+
+import { array, integer, number, object, RecordError } from './checks.ts';
+import type { CalibrationDetail, CalibrationDetails, RecordDetails, ReliabilityBin } from './types.ts';
+
+const MAX_BINS = 1_000;
+
+export function validateDetails(
+  x: unknown,
+  field: string,
+  modelIds: Set<string>,
+  datasets: Set<string>,
+): RecordDetails {
+  const o = object(x, field);
+  const details: RecordDetails = { ...o };
+  if (o.calibration !== undefined) {
+    details.calibration = validateCalibration(o.calibration, `${field}.calibration`, modelIds, datasets);
+  }
+  return details;
+}
+
+function validateCalibration(
+  x: unknown,
+  field: string,
+  modelIds: Set<string>,
+  datasets: Set<string>,
+): CalibrationDetails {
+  const byModel = object(x, field);
+  // Object.fromEntries defines own properties, so a key like "__proto__" cannot reach a prototype.
+  return Object.fromEntries(
+    Object.entries(byModel).map(([model, perDataset]) => {
+      if (!modelIds.has(model)) throw new RecordError(field, `'${model}' is not one of the record's models`);
+      const byDataset = object(perDataset, `${field}.${model}`);
+      const entries = Object.entries(byDataset).map(([dataset, detail]) => {
+        if (!datasets.has(dataset)) {
+          throw new RecordError(`${field}.${model}`, `'${dataset}' is not one of the record's datasets`);
+        }
+        return [dataset, validateCalibrationDetail(detail, `${field}.${model}.${dataset}`)] as const;
+      });
+      return [model, Object.fromEntries(entries)] as const;
+    }),
+  );
+}
+
+function validateCalibrationDetail(x: unknown, field: string): CalibrationDetail {
+  const o = object(x, field);
+  return {
+    before: validateBins(o.before, `${field}.before`),
+    after: validateBins(o.after, `${field}.after`),
+    eceBefore: number(o.eceBefore, `${field}.eceBefore`, 0, 1),
+    eceAfter: number(o.eceAfter, `${field}.eceAfter`, 0, 1),
+    temperature: number(o.temperature, `${field}.temperature`, Number.MIN_VALUE, 1e6),
+  };
+}
+
+function validateBins(x: unknown, field: string): ReliabilityBin[] {
+  return array(x, field, MAX_BINS).map((b, i) => {
+    const o = object(b, `${field}[${i}]`);
+    return {
+      confidence: number(o.confidence, `${field}[${i}].confidence`, 0, 1),
+      accuracy: number(o.accuracy, `${field}[${i}].accuracy`, 0, 1),
+      count: integer(o.count, `${field}[${i}].count`, 0, Number.MAX_SAFE_INTEGER),
+    };
+  });
+}

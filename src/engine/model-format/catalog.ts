@@ -1,0 +1,74 @@
+// models/catalog.json: the upstream checkpoints of the paper (where to get them, how to read them) and
+// the ids of the lab's embedded zoo. Pure data + validation; shared by the CLI and the app.
+
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  family: string;
+  arch: string;
+  /** Direct download URL of a PyTorch-readable checkpoint; null when there is none (see note). */
+  url: string | null;
+  sha256: string | null;
+  /** First hex digits of the sha256 (torchvision puts 8 of them in its file names). */
+  sha256Prefix?: string;
+  container: string | null;
+  prefix: string | null;
+  profile: string;
+  normalisation: 'imagenet' | 'none';
+  imagenetTop1: number | null;
+  licence: string;
+  licenceSource?: string;
+  upstream?: string;
+  note?: string;
+}
+
+export interface Catalog {
+  formatVersion: 1;
+  embedded: string[];
+  models: CatalogEntry[];
+}
+
+const ID = /^[a-z0-9][a-z0-9._-]*$/;
+
+function fail(msg: string): never {
+  throw new Error(`catalog: ${msg}`);
+}
+
+function checkEntry(e: Partial<CatalogEntry>, i: number): CatalogEntry {
+  const where = `models[${i}]${e?.id ? ` (${e.id})` : ''}`;
+  if (!e || typeof e.id !== 'string' || !ID.test(e.id)) fail(`${where}: id must be lower-case letters, digits, . _ -`);
+  if (typeof e.name !== 'string' || typeof e.family !== 'string' || typeof e.arch !== 'string') {
+    fail(`${where}: name, family and arch are required strings`);
+  }
+  if (e.url !== null && (typeof e.url !== 'string' || !/^https?:\/\//.test(e.url))) fail(`${where}: url must be http(s) or null`);
+  if (e.sha256 !== null && !(typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256))) {
+    fail(`${where}: sha256 must be 64 lower-case hex digits or null`);
+  }
+  if (e.sha256Prefix !== undefined && !/^[0-9a-f]{4,64}$/.test(e.sha256Prefix)) fail(`${where}: bad sha256Prefix`);
+  if (e.normalisation !== 'imagenet' && e.normalisation !== 'none') fail(`${where}: normalisation must be imagenet or none`);
+  if (typeof e.profile !== 'string') fail(`${where}: profile is required`);
+  if (typeof e.licence !== 'string') fail(`${where}: licence is required (write "unknown" when unknown)`);
+  return e as CatalogEntry;
+}
+
+export function parseCatalog(x: unknown): Catalog {
+  const c = x as Partial<Catalog> | null;
+  if (!c || typeof c !== 'object') fail('not a JSON object');
+  if (c.formatVersion !== 1) fail(`unsupported formatVersion ${String(c.formatVersion)}`);
+  if (!Array.isArray(c.embedded) || !c.embedded.every((id) => typeof id === 'string')) fail('embedded must be a list of ids');
+  if (!Array.isArray(c.models)) fail('models must be a list');
+  const models = c.models.map(checkEntry);
+  const seen = new Set<string>();
+  for (const m of models) {
+    if (seen.has(m.id)) fail(`duplicate id '${m.id}'`);
+    seen.add(m.id);
+  }
+  return { formatVersion: 1, embedded: c.embedded, models };
+}
+
+/** Whether `sha` (hex) satisfies the entry's sha256 or sha256Prefix; true when the catalog has neither. */
+export function hashMatches(entry: CatalogEntry, sha: string): boolean {
+  if (entry.sha256) return entry.sha256 === sha;
+  if (entry.sha256Prefix) return sha.startsWith(entry.sha256Prefix);
+  return true;
+}

@@ -1,0 +1,99 @@
+// A checkpoint file's bytes → the lab's model files, in one platform-agnostic call (used by `tlab convert`,
+// `tlab models fetch` and the browser's .pth drop).
+
+import { type ConvertReport, readCheckpoint } from '../../convert/checkpoint.ts';
+import { inferResNetConfig, NAMED_RESNETS } from '../../convert/resnet-keys.ts';
+import { sha256Hex } from '../../core/hash.ts';
+import type { ModelCard } from '../../core/types.ts';
+import type { ResNetConfig } from '../resnet/config.ts';
+import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from './card.ts';
+import { labModelFromStateDict } from './from-state-dict.ts';
+import type { CardInput } from './types.ts';
+
+export type Normalisation = 'imagenet' | 'none' | { mean: [number, number, number]; std: [number, number, number] };
+
+export interface ConvertOptions {
+  id: string;
+  /** A torchvision name (resnet18 … wide_resnet50_2) is checked against the weights; other names are labels. */
+  arch?: string;
+  profile?: string;
+  float16?: boolean;
+  name?: string;
+  family?: string;
+  normalisation?: Normalisation;
+  inputSize?: number;
+  source?: string;
+  licence?: string;
+  imagenetTop1?: number | null;
+  description?: string;
+  /** Extra card fields laid over the generated card (weightsHash, format and featureSize stay computed). */
+  cardOverrides?: Partial<ModelCard>;
+}
+
+export interface ConvertResult {
+  files: Map<string, Uint8Array>;
+  card: ModelCard;
+  report: ConvertReport;
+  config: ResNetConfig;
+}
+
+function sameConfig(a: ResNetConfig, b: ResNetConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The torchvision name of a config, if it is one. */
+export function namedArchOf(config: ResNetConfig): string | null {
+  return Object.entries(NAMED_RESNETS).find(([, c]) => sameConfig(c, config))?.[0] ?? null;
+}
+
+function meanStd(n: Normalisation | undefined): Pick<CardInput, 'mean' | 'std'> {
+  if (n === 'none') return { mean: null, std: null };
+  if (n === undefined || n === 'imagenet') return { mean: IMAGENET_MEAN, std: IMAGENET_STD };
+  return { mean: n.mean, std: n.std };
+}
+
+function architectureName(config: ResNetConfig, requested: string | undefined): string {
+  const named = namedArchOf(config);
+  if (requested && requested in NAMED_RESNETS && requested !== named) {
+    throw new Error(
+      `--arch ${requested} does not match the checkpoint, whose weights describe ${named ?? `a custom ResNet ${JSON.stringify(config)}`}`,
+    );
+  }
+  return requested ?? named ?? 'resnet-custom';
+}
+
+export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
+  // Only torchvision names constrain the reader; any other --arch is just the card's label.
+  const namedArch = opts.arch && opts.arch in NAMED_RESNETS ? opts.arch : undefined;
+  const { stateDict, report } = readCheckpoint(bytes, { profile: opts.profile ?? 'auto', arch: namedArch });
+  if (report.missing.length > 0) {
+    const shown = report.missing.slice(0, 8).join(', ');
+    throw new Error(`checkpoint lacks ${report.missing.length} expected tensors (${shown}${report.missing.length > 8 ? ', …' : ''}); profile '${report.profile}'`);
+  }
+  const config = inferResNetConfig(stateDict);
+  const inputSize = opts.inputSize ?? 224;
+  const cardInput: CardInput = {
+    id: opts.id,
+    name: opts.name ?? opts.id,
+    architecture: architectureName(config, opts.arch),
+    family: opts.family ?? report.profile,
+    inputSize,
+    preprocessing: protocolPreprocessing(inputSize),
+    ...meanStd(opts.normalisation),
+    featureLayer: FEATURE_LAYER,
+    source: opts.source ?? 'converted by tlab convert',
+    licence: opts.licence ?? 'unknown',
+    imagenetTop1: opts.imagenetTop1 ?? null,
+    checkpointSha256: await sha256Hex(bytes),
+    ...(opts.description ? { description: opts.description } : {}),
+    ...withoutComputed(opts.cardOverrides),
+  };
+  const { files, card } = await labModelFromStateDict(stateDict, cardInput, { float16: opts.float16, config });
+  return { files, card, report, config };
+}
+
+function withoutComputed(o: Partial<ModelCard> | undefined): Partial<ModelCard> {
+  if (!o) return {};
+  const { weightsHash: _h, format: _f, featureSize: _s, ...rest } = o;
+  return rest;
+}

@@ -1,0 +1,188 @@
+// L-BFGS for unconstrained problems, following scipy's L-BFGS-B 3.0 (the solver scikit-learn 0.22 used) step for
+// step: memory 10, Moré–Thuente line search (ftol 1e-3, gtol 0.9, xtol 0.1), first step 1/‖g‖, restart from
+// steepest descent when a line search fails, and scipy's three stops: max|g| ≤ pgtol, relative reduction of f
+// ≤ ftol (2.2e-9 by default), and the iteration limit (checked before the other two, as scipy's driver does).
+
+import { CancelledError, type CancelToken } from '../../core/types.ts';
+import { MoreThuente } from './dcsrch.ts';
+
+/** Writes ∇f(x) into `grad` and resolves to f(x). Async because device work (tfjs) ends in a download. */
+export type ObjectiveFn = (x: Float64Array, grad: Float64Array) => Promise<number>;
+
+export interface LbfgsOptions {
+  maxIter: number;
+  /** Stop when max_i |g_i| ≤ pgtol (scipy's `gtol`). */
+  pgtol: number;
+  /** Stop when (f_old − f)/max(|f_old|, |f|, 1) ≤ ftol; scipy's default is factr·eps = 2.22e-9. */
+  ftol?: number;
+  /** History size (scipy's maxcor). */
+  m?: number;
+  /** Max function evaluations per line search (scipy's maxls). */
+  maxls?: number;
+  /** Max function evaluations in all (scipy's maxfun). */
+  maxfun?: number;
+  cancel?: CancelToken;
+  onIteration?: (iteration: number, f: number) => void;
+}
+
+export type LbfgsStop = 'pgtol' | 'ftol' | 'maxiter' | 'maxfun' | 'linesearch';
+
+export interface LbfgsResult {
+  x: Float64Array;
+  f: number;
+  grad: Float64Array;
+  iterations: number;
+  evaluations: number;
+  stop: LbfgsStop;
+}
+
+export const SCIPY_DEFAULT_FTOL = 2.220446049250313e-9;
+const EPSMCH = 2.220446049250313e-16;
+const BIG_STEP = 1e10;
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+/** The limited-memory inverse Hessian: the last m (s, y) pairs, newest last. */
+class History {
+  readonly s: Float64Array[] = [];
+  readonly y: Float64Array[] = [];
+  readonly rho: number[] = [];
+  /** θ = y'y / s'y of the newest pair; H0 = I/θ. */
+  theta = 1;
+  constructor(private readonly m: number) {}
+
+  get size(): number {
+    return this.s.length;
+  }
+
+  push(s: Float64Array, y: Float64Array, sy: number, yy: number): void {
+    if (this.s.length === this.m) {
+      this.s.shift();
+      this.y.shift();
+      this.rho.shift();
+    }
+    this.s.push(s);
+    this.y.push(y);
+    this.rho.push(1 / sy);
+    this.theta = yy / sy;
+  }
+
+  reset(): void {
+    this.s.length = 0;
+    this.y.length = 0;
+    this.rho.length = 0;
+    this.theta = 1;
+  }
+
+  /** d = −H g by the two-loop recursion (with no pairs: d = −g/θ, L-BFGS-B's Cauchy step without bounds). */
+  direction(g: Float64Array): Float64Array {
+    const q = Float64Array.from(g);
+    const k = this.s.length;
+    const alpha = new Float64Array(k);
+    for (let i = k - 1; i >= 0; i--) {
+      alpha[i] = this.rho[i] * dot(this.s[i], q);
+      const yi = this.y[i];
+      for (let j = 0; j < q.length; j++) q[j] -= alpha[i] * yi[j];
+    }
+    const gamma = 1 / this.theta;
+    for (let j = 0; j < q.length; j++) q[j] *= gamma;
+    for (let i = 0; i < k; i++) {
+      const beta = this.rho[i] * dot(this.y[i], q);
+      const si = this.s[i];
+      for (let j = 0; j < q.length; j++) q[j] += si[j] * (alpha[i] - beta);
+    }
+    for (let j = 0; j < q.length; j++) q[j] = -q[j];
+    return q;
+  }
+}
+
+interface SearchOutcome {
+  ok: boolean;
+  stp: number;
+  gd: number;
+}
+
+export async function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Promise<LbfgsResult> {
+  const n = x0.length;
+  const ftol = opts.ftol ?? SCIPY_DEFAULT_FTOL;
+  const maxls = opts.maxls ?? 20;
+  const maxfun = opts.maxfun ?? 15000;
+  const history = new History(opts.m ?? 10);
+  let x = Float64Array.from(x0);
+  let g = new Float64Array(n);
+  let f = await fg(x, g);
+  let evaluations = 1;
+  let iterations = 0;
+  const done = (stop: LbfgsStop): LbfgsResult => ({ x, f, grad: g, iterations, evaluations, stop });
+  if (maxAbs(g) <= opts.pgtol) return done('pgtol');
+
+  for (;;) {
+    if (opts.cancel?.cancelled) throw new CancelledError();
+    const d = history.direction(g);
+    const dnorm = Math.sqrt(dot(d, d));
+    const stp0 = iterations === 0 ? Math.min(1 / dnorm, BIG_STEP) : 1;
+    const xOld = x;
+    const gOld = g;
+    const fOld = f;
+    const gdOld = dot(gOld, d);
+    const trialX = new Float64Array(n);
+    const trialG = new Float64Array(n);
+    let trialF = f;
+    const search = await (async (): Promise<SearchOutcome> => {
+      if (!(gdOld < 0)) return { ok: false, stp: 0, gd: gdOld }; // not a descent direction
+      const ls = new MoreThuente({ ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: BIG_STEP });
+      ls.start(fOld, gdOld, stp0);
+      for (let ifun = 0; ; ifun++) {
+        if (ifun >= maxls) return { ok: false, stp: ls.stp, gd: 0 };
+        const stp = ls.stp;
+        for (let i = 0; i < n; i++) trialX[i] = stp === 1 ? xOld[i] + d[i] : stp * d[i] + xOld[i];
+        trialF = await fg(trialX, trialG);
+        evaluations++;
+        const gd = dot(trialG, d);
+        const task = ls.step(trialF, gd);
+        if (task === 'CONVERGENCE' || task === 'WARNING') return { ok: true, stp, gd };
+        if (task === 'ERROR') return { ok: false, stp, gd };
+      }
+    })();
+
+    if (!search.ok) {
+      // Keep the previous iterate. With no curvature pairs there is nothing left to try.
+      if (history.size === 0) {
+        iterations++;
+        return done('linesearch');
+      }
+      history.reset();
+      continue;
+    }
+
+    x = Float64Array.from(trialX);
+    g = Float64Array.from(trialG);
+    f = trialF;
+    iterations++;
+    opts.onIteration?.(iterations, f);
+    if (iterations >= opts.maxIter) return done('maxiter');
+    if (evaluations > maxfun) return done('maxfun');
+    if (maxAbs(g) <= opts.pgtol) return done('pgtol');
+    if (fOld - f <= ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) return done('ftol');
+
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = g[i] - gOld[i];
+    const yy = dot(y, y);
+    const { stp } = search;
+    const dr = stp === 1 ? search.gd - gdOld : (search.gd - gdOld) * stp;
+    const ddum = stp === 1 ? -gdOld : -gdOld * stp;
+    if (dr <= EPSMCH * ddum) continue; // curvature too small: skip the update, as L-BFGS-B does
+    const s = stp === 1 ? d : d.map((v) => v * stp);
+    history.push(s, y, dr, yy);
+  }
+}

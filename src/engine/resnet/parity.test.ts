@@ -1,0 +1,125 @@
+// The point of the engine: our converted tfjs ResNet gives PyTorch's eval-mode features.
+// Reference features come from scripts/fixtures/torch_features.py (seeded random weights with randomised
+// BatchNorm statistics so folding is really exercised, seeded random pixels).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendName, ModelCard } from '../../core/types.ts';
+import { initBackend } from '../backend.ts';
+import { loadBackboneFromFiles } from '../load-backbone.ts';
+import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../model-format/card.ts';
+import { labModelFromStateDict } from '../model-format/from-state-dict.ts';
+import {
+  type FeatureCase,
+  ensureParityModel,
+  maxAbsDiff,
+  readSafetensorsF32,
+  torchFeatures,
+  torchMissingReason,
+} from './test-fixtures.ts';
+
+const skipReason = torchMissingReason();
+if (skipReason) console.warn(`\n!!! ${skipReason}\n`);
+
+interface Converted {
+  card: ModelCard;
+  files: Map<string, Uint8Array>;
+}
+
+async function convert(arch: string, dir: string, norm: FeatureCase['norm'], float16 = false): Promise<Converted> {
+  const sd = readSafetensorsF32(readFileSync(join(dir, 'weights.safetensors')));
+  const imagenet = norm === 'imagenet';
+  return labModelFromStateDict(
+    sd,
+    {
+      id: `parity-${arch}`,
+      name: `parity ${arch}`,
+      architecture: arch,
+      family: 'random',
+      inputSize: 224,
+      preprocessing: protocolPreprocessing(224),
+      mean: imagenet ? IMAGENET_MEAN : null,
+      std: imagenet ? IMAGENET_STD : null,
+      featureLayer: FEATURE_LAYER,
+      source: 'scripts/fixtures/torch_features.py',
+      licence: 'MIT',
+      imagenetTop1: null,
+      checkpointSha256: null,
+    },
+    { float16 },
+  );
+}
+
+/** Runs our backbone on the reference pixels; checks pooled features (and the map) against PyTorch. */
+async function checkParity(
+  backend: BackendName,
+  arch: string,
+  c: FeatureCase,
+  opts: { float16?: boolean; tolerance: number; checkMap?: boolean },
+): Promise<void> {
+  const dir = ensureParityModel(arch);
+  const ref = torchFeatures(arch, join(dir, 'weights.safetensors'), c);
+  await initBackend(backend);
+  const { card, files } = await convert(arch, dir, c.norm, opts.float16);
+  const backbone = await loadBackboneFromFiles(card, files);
+  try {
+    const before = tf.memory().numTensors;
+    const batch = { data: ref.pixels, n: c.n, size: c.size };
+    const ours = await backbone.embed(batch);
+    const { diff, scale } = maxAbsDiff(ours, ref.features);
+    console.log(`${arch} ${backend} n=${c.n} ${c.size}px ${c.norm}${opts.float16 ? ' f16' : ''}: max|diff| ${diff.toExponential(2)}, max|f| ${scale.toFixed(3)}, ratio ${(diff / scale).toExponential(2)}`);
+    expect(ours.length).toBe(ref.features.length);
+    expect(scale).toBeGreaterThan(0);
+    expect(diff).toBeLessThanOrEqual(opts.tolerance * scale);
+    if (opts.checkMap) {
+      const map = await backbone.embedMap(batch);
+      expect(map.shape).toEqual(ref.mapShape);
+      const m = maxAbsDiff(map.data, ref.map);
+      expect(m.diff).toBeLessThanOrEqual(opts.tolerance * m.scale);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  } finally {
+    backbone.dispose();
+  }
+}
+
+describe.skipIf(skipReason !== null).sequential('tfjs ResNet matches PyTorch eval-mode features', () => {
+  let tensorsAtStart = 0;
+  beforeAll(async () => {
+    await initBackend('cpu');
+    tensorsAtStart = tf.memory().numTensors;
+  });
+  afterAll(() => {
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
+  });
+
+  it('resnet18, cpu backend, 2 images at 64 px', async () => {
+    await checkParity('cpu', 'resnet18', { n: 2, size: 64, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+  });
+
+  it('resnet18, wasm backend, 2 images at 64 px, layer4 map too', async () => {
+    await checkParity('wasm', 'resnet18', { n: 2, size: 64, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+  });
+
+  it('resnet18, wasm, odd input size (61 px) keeps PyTorch padding arithmetic', async () => {
+    await checkParity('wasm', 'resnet18', { n: 1, size: 61, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+  });
+
+  it('resnet18, wasm, no normalisation (SimCLR-style [0,1] input)', async () => {
+    await checkParity('wasm', 'resnet18', { n: 2, size: 48, norm: 'none' }, { tolerance: 1e-4 });
+  });
+
+  it('resnet18, wasm, float16 storage within 1e-2 relative', async () => {
+    await checkParity('wasm', 'resnet18', { n: 2, size: 64, norm: 'imagenet' }, { float16: true, tolerance: 1e-2 });
+  });
+
+  it('resnet50, cpu backend, 1 image at 64 px', async () => {
+    await checkParity('cpu', 'resnet50', { n: 1, size: 64, norm: 'imagenet' }, { tolerance: 1e-4 });
+  });
+
+  it('resnet50, wasm backend, 2 images at 224 px', async () => {
+    await checkParity('wasm', 'resnet50', { n: 2, size: 224, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+  });
+});

@@ -1,0 +1,79 @@
+// Turns extracted features into probe inputs (per split) and probe outputs into ResultRecord scores.
+
+import type { FewShotSettings, LinearSettings, Score } from '../core/record/types.ts';
+import type { ItemFeatures, ModelContext } from './pipeline.ts';
+import { fewShotProbe } from './probes/fewshot.ts';
+import { type FeatureSet, linearProbe } from './probes/linear.ts';
+
+/** The rows of `feats` whose items are in `members`, as a FeatureSet (labels from the listing). */
+export function subset(ctx: ModelContext, feats: ItemFeatures, members: number[]): FeatureSet {
+  const wanted = new Set(members);
+  const rows: number[] = [];
+  feats.index.forEach((item, row) => {
+    if (wanted.has(item)) rows.push(row);
+  });
+  const X = new Float32Array(rows.length * feats.dim);
+  const y = new Int32Array(rows.length);
+  rows.forEach((row, i) => {
+    X.set(feats.features.subarray(row * feats.dim, (row + 1) * feats.dim), i * feats.dim);
+    y[i] = ctx.listing.items[feats.index[row]].label;
+  });
+  return { X, y, n: rows.length, d: feats.dim };
+}
+
+export async function runLinear(
+  ctx: ModelContext,
+  feats: ItemFeatures,
+): Promise<{ scores: Score[]; settings: LinearSettings }> {
+  const { plan, req, hooks, listing, backbone } = ctx;
+  const metric = req.settings.metric ?? 'top1';
+  const result = await linearProbe(
+    subset(ctx, feats, plan.train),
+    plan.val ? subset(ctx, feats, plan.val) : null,
+    subset(ctx, feats, plan.test),
+    { mode: req.settings.linearMode, metric, nClasses: listing.classNames.length, seed: req.settings.seed },
+    {
+      cancel: hooks.cancel,
+      onProgress: (p) => hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
+    },
+  );
+  const score: Score = {
+    model: backbone.card.id,
+    dataset: listing.name,
+    probe: 'linear',
+    metric,
+    value: result.testScore,
+    ci95: binomialCi95(result.testScore, plan.test.length),
+    extra: { log10C: result.chosenLog10C },
+  };
+  return { scores: [score], settings: result.settings };
+}
+
+/** Normal-approximation 95% interval half-width of an accuracy measured on n test images. */
+export function binomialCi95(p: number, n: number): number {
+  return n > 0 ? 1.96 * Math.sqrt((p * (1 - p)) / n) : 0;
+}
+
+export async function runFewShot(
+  ctx: ModelContext,
+  feats: ItemFeatures,
+): Promise<{ scores: Score[]; settings: FewShotSettings }> {
+  const { req, hooks, listing, backbone } = ctx;
+  const opts = { ...req.settings.fewshot, seed: req.settings.seed };
+  const results = await fewShotProbe(subset(ctx, feats, feats.index), opts, {
+    cancel: hooks.cancel,
+    onProgress: (p) => hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
+  });
+  const scores = results.map(
+    (r): Score => ({
+      model: backbone.card.id,
+      dataset: listing.name,
+      probe: `fewshot-${opts.ways}way-${r.shots}shot`,
+      metric: 'top1',
+      value: r.mean,
+      ci95: r.ci95,
+      extra: { episodes: r.episodes, classes: r.classesUsed },
+    }),
+  );
+  return { scores, settings: opts };
+}

@@ -1,0 +1,17 @@
+// The browser's image decoder (page or Worker, no DOM needed): the same code as Node's, so pixels are equal
+// in both. Canvas/createImageBitmap are deliberately not used: Chromium's JPEG decoder (different IDCT and
+// upsampling) and its colour management would not give PIL's pixels.
+
+import wasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
+import type { ImageDecoder } from '../../core/types.ts';
+import { createImageDecoder } from '../decode/decoder.ts';
+
+export { DecodeError } from '../decode/errors.ts';
+
+async function loadJpegWasm(): Promise<WebAssembly.Module> {
+  const response = await fetch(wasmUrl);
+  if (!response.ok) throw new Error(`could not load the JPEG decoder (${wasmUrl}: HTTP ${response.status})`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+export const decodeImageBrowser: ImageDecoder = createImageDecoder(loadJpegWasm);

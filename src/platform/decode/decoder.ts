@@ -1,0 +1,48 @@
+// The one image decoder behind decodeImageNode and decodeImageBrowser: sniff, check the header, decode, RGB.
+
+import type { ImageDecoder, RgbImage } from '../../core/types.ts';
+import { DecodeError } from './errors.ts';
+import { JpegDecoder, decodeCmykJpeg } from './jpeg.ts';
+import { decodePng } from './png.ts';
+import { type ImageFormat, MAX_PIXELS, headerSize, jpegHeader, sniffFormat } from './sniff.ts';
+
+function checkedSize(key: string, format: ImageFormat, bytes: Uint8Array) {
+  const size = headerSize(format, bytes);
+  if (!size || size.width === 0 || size.height === 0) {
+    throw new DecodeError(key, 'corrupt or truncated', 'no valid image header');
+  }
+  if (size.width * size.height > MAX_PIXELS) {
+    throw new DecodeError(
+      key,
+      'over 50 megapixels: refused before decoding',
+      `${size.width}×${size.height} = ${((size.width * size.height) / 1e6).toFixed(1)} MP`,
+    );
+  }
+  return size;
+}
+
+function decodeOrExplain(key: string, decode: () => RgbImage | Promise<RgbImage>): Promise<RgbImage> {
+  return Promise.resolve()
+    .then(decode)
+    .catch((err: unknown) => {
+      if (err instanceof DecodeError) throw err;
+      throw new DecodeError(key, 'corrupt or truncated', err instanceof Error ? err.message : String(err));
+    });
+}
+
+/** Builds the decoder; `loadJpegWasm` compiles the MozJPEG wasm the platform's way (fs in Node, fetch in a browser). */
+export function createImageDecoder(loadJpegWasm: () => Promise<WebAssembly.Module>): ImageDecoder {
+  const jpeg = new JpegDecoder(loadJpegWasm);
+  return async (bytes: Uint8Array, key: string): Promise<RgbImage> => {
+    if (bytes.length === 0) throw new DecodeError(key, 'zero-byte file');
+    const format = sniffFormat(bytes);
+    if (!format) throw new DecodeError(key, 'not an image', 'no PNG or JPEG signature');
+    if (format !== 'png' && format !== 'jpeg') {
+      throw new DecodeError(key, 'unsupported image format', `${format.toUpperCase()}: convert it to PNG or JPEG`);
+    }
+    checkedSize(key, format, bytes);
+    if (format === 'png') return decodeOrExplain(key, () => decodePng(bytes));
+    const components = jpegHeader(bytes)?.components ?? 3;
+    return decodeOrExplain(key, () => (components === 4 ? decodeCmykJpeg(bytes) : jpeg.decode(bytes)));
+  };
+}

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createLabApi } from './api.ts';
+
+Comlink.expose(createLabApi());
