@@ -20,6 +20,9 @@ import tarfile
 
 from PIL import Image
 
+# A few OpenClipArt PNGs are huge canvases (~170 Mpx); they are trusted Debian files, not a decompression bomb.
+Image.MAX_IMAGE_PIXELS = None
+
 FASHION_DIR = '/usr/share/datasets/fashion-mnist'
 FASHION_CLASSES = [
     't-shirt-top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle-boot'
@@ -38,17 +41,17 @@ def save_png(image, root, split, label, name):
     image.save(os.path.join(folder, f'{name}.png'), optimize=True)
 
 
-def split_per_class(items_by_class, n_train, n_test, seed):
-    """Seeded per-class sample: the first n_train go to train, the next n_test to test (disjoint)."""
+def split_per_class(items_by_class, seed, train_fraction=0.6, limit=None):
+    """Seeded per-class sample of at most `limit` items; the first 60% go to train, the rest to test."""
     rng = random.Random(seed)
     out = []
     for label in sorted(items_by_class):
         items = list(items_by_class[label])
         rng.shuffle(items)
-        take_train = n_train if isinstance(n_train, int) else round(len(items) * n_train)
-        take_test = n_test if isinstance(n_test, int) else len(items) - take_train
-        out += [('train', label, it) for it in items[:take_train]]
-        out += [('test', label, it) for it in items[take_train : take_train + take_test]]
+        items = items[:limit]
+        n_train = round(len(items) * train_fraction)
+        out += [('train', label, it) for it in items[:n_train]]
+        out += [('test', label, it) for it in items[n_train:]]
     return out
 
 
@@ -69,7 +72,7 @@ def read_idx(path):
     return dims, raw[4 + 4 * rank :]
 
 
-def build_fashion(out, seed, n_train=60, n_test=40):
+def build_fashion(out, seed, per_class=100):
     """Only t10k is used: the zoo was pre-trained on TRAIN, so these images are unseen by every model."""
     (n, h, w), pixels = read_idx(os.path.join(FASHION_DIR, 't10k-images-idx3-ubyte.gz'))
     _, labels = read_idx(os.path.join(FASHION_DIR, 't10k-labels-idx1-ubyte.gz'))
@@ -77,7 +80,7 @@ def build_fashion(out, seed, n_train=60, n_test=40):
     for i in range(n):
         by_class.setdefault(FASHION_CLASSES[labels[i]], []).append(i)
     root = fresh(os.path.join(out, 'fashion-mnist-test'))
-    for split, label, i in split_per_class(by_class, n_train, n_test, seed):
+    for split, label, i in split_per_class(by_class, seed, limit=per_class):
         image = Image.frombytes('L', (w, h), pixels[i * h * w : (i + 1) * h * w])
         save_png(image, root, split, label, f't10k-{i:05d}')
     return root
@@ -86,7 +89,7 @@ def build_fashion(out, seed, n_train=60, n_test=40):
 # ---------------------------------------------------------------- scikit-learn digits
 
 
-def build_digits(out, seed, train_fraction=0.6):
+def build_digits(out, seed):
     """All 1,797 8×8 digits (UCI optdigits test set, 43 writers), 0–16 scaled to 0–255, 60/40 per class."""
     with gzip.open(DIGITS_CSV, 'rt') as f:
         rows = [[int(float(v)) for v in row] for row in csv.reader(f) if row]
@@ -94,7 +97,7 @@ def build_digits(out, seed, train_fraction=0.6):
     for i, row in enumerate(rows):
         by_class.setdefault(f'digit-{row[64]}', []).append(i)
     root = fresh(os.path.join(out, 'digits'))
-    for split, label, i in split_per_class(by_class, train_fraction, None, seed):
+    for split, label, i in split_per_class(by_class, seed):
         values = bytes(min(255, round(v * 255 / 16)) for v in rows[i][:64])
         save_png(Image.frombytes('L', (8, 8), values), root, split, label, f'digit-{i:04d}')
     return root
@@ -120,8 +123,7 @@ def build_emoji(out, seed, tgz, per_class=64):
                 label = e['category'].lower().replace(' & ', '-and-').replace(' ', '-')
                 by_class.setdefault(label, []).append((e['image'], e['short_name']))
         root = fresh(os.path.join(out, 'emoji-google'))
-        n_train = round(per_class * 0.6)
-        for split, label, (image_name, short_name) in split_per_class(by_class, n_train, per_class - n_train, seed):
+        for split, label, (image_name, short_name) in split_per_class(by_class, seed, limit=per_class):
             member = tar.extractfile(f'package/img/google/64/{image_name}')
             image = on_white(Image.open(io.BytesIO(member.read())))
             save_png(image, root, split, label, short_name.replace('/', '-'))
@@ -153,13 +155,14 @@ def clipart_files():
     for label, paths in by_class.items():
         for path in paths:
             seen.setdefault(os.path.basename(path), set()).add(label)
-    return {label: [p for p in paths if len(seen[os.path.basename(p)]) == 1] for label, paths in by_class.items()}
+    # Keyed by file name: a name met twice in one class (two subfolders) is one file in the output.
+    unique = {label: {os.path.basename(p): p for p in reversed(paths)} for label, paths in by_class.items()}
+    return {label: sorted(p for n, p in names.items() if len(seen[n]) == 1) for label, names in unique.items()}
 
 
 def build_clipart(out, seed, per_class=90, size=64):
     root = fresh(os.path.join(out, 'clipart'))
-    n_train = round(per_class * 0.6)
-    for split, label, path in split_per_class(clipart_files(), n_train, per_class - n_train, seed):
+    for split, label, path in split_per_class(clipart_files(), seed, limit=per_class):
         with Image.open(path) as image:
             image.load()
             name = os.path.splitext(os.path.basename(path))[0]

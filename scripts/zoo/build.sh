@@ -5,7 +5,7 @@
 #
 #   bash scripts/zoo/build.sh            # train + convert (about 25-35 min on 2 shared CPU cores)
 #   bash scripts/zoo/build.sh train      # only train
-#   bash scripts/zoo/build.sh convert    # only convert what .cache/zoo holds
+#   bash scripts/zoo/build.sh convert    # only convert what .cache/zoo holds (seconds)
 #
 # Needs Debian's python3-torch, python3-torchvision and dataset-fashion-mnist (see DATASETS.md).
 # ZOO_THREADS (default 1): torch threads. On a shared 2-core machine one thread measured about twice
@@ -29,10 +29,7 @@ if [[ "$STAGE" == all || "$STAGE" == train ]]; then
 fi
 
 if [[ "$STAGE" == all || "$STAGE" == convert ]]; then
-  for method in "${METHODS[@]}"; do
-    id="zoo-$method-r10n"
-    rm -rf "models/$id"
-    node bin/tlab.js convert "$OUT/$id.pth" --arch resnet-tiny --profile auto --id "$id" --out "models/$id"
-  done
-  node --import tsx scripts/zoo/finish-cards.ts "$OUT/train-log.json"
+  # Each model goes through `node bin/tlab.js convert` (see scripts/zoo/convert-zoo.ts), then the ids
+  # are written to the `embedded` array of models/catalog.json.
+  node --import tsx scripts/zoo/convert-zoo.ts "$OUT" models
 fi

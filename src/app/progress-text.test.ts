@@ -19,7 +19,14 @@ describe('progress text', () => {
     expect(formatRate(5.64)).toBe('5.6 img/s');
     const p = { stage: 's', done: 0, total: 0, ratePerSecond: null, etaSeconds: null };
     expect(progressLine(p)).toBe('s: 0 / 0 · — steps/s · ETA —');
-    const probe = { ...p, stage: 'Zoo SimCLR: few-shot', done: 120, total: 600, detail: '5-shot', ratePerSecond: 300 };
+    const probe = {
+      ...p,
+      stage: 'Zoo SimCLR: few-shot',
+      done: 120,
+      total: 600,
+      detail: '5-shot',
+      ratePerSecond: 300,
+    };
     expect(progressLine(probe)).toBe('Zoo SimCLR: few-shot: 120 / 600 (5-shot) · 300 steps/s · ETA —');
     expect(progressFraction(p)).toBe(0);
     expect(progressFraction({ ...p, done: 3, total: 4 })).toBe(0.75);

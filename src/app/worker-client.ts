@@ -9,13 +9,13 @@ import type {
   Catalog,
   ConvertOptions,
   ConvertReport,
-  DatasetSummary,
   DemoDataset,
   FolderFile,
   LabApi,
   ModelEntry,
   RunProgress,
   RunRequest,
+  ScannedDataset,
 } from '../worker/api.ts';
 
 export interface RunHandlers {
@@ -31,8 +31,8 @@ export interface LabClient {
   setBackend(pref: BackendName | 'auto'): Promise<BackendInfo>;
   listModels(): Promise<{ catalog: Catalog; models: ModelEntry[] }>;
   listDemos(): Promise<DemoDataset[]>;
-  scanDemo(name: string): Promise<DatasetSummary>;
-  scanFolder(name: string, files: FolderFile[]): Promise<DatasetSummary>;
+  scanDemo(name: string): Promise<ScannedDataset>;
+  scanFolder(name: string, files: FolderFile[]): Promise<ScannedDataset>;
   run(request: RunRequest, handlers: RunHandlers): Promise<ResultRecord>;
   cancel(runId?: string): Promise<void>;
   cacheSize(): Promise<number>;

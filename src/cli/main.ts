@@ -5,9 +5,16 @@ import { UsageError } from './command.ts';
 import { convertCommand } from './commands/convert.ts';
 import { modelsFetchCommand, modelsListCommand } from './commands/models.ts';
 import { pixelsCommand } from './commands/pixels.ts';
+import { probeCommands } from './commands/probe.ts';
 
 // Each command lives in its own module under ./commands/ and is registered here.
-const COMMANDS: CliCommand[] = [convertCommand, modelsListCommand, modelsFetchCommand, pixelsCommand];
+const COMMANDS: CliCommand[] = [
+  convertCommand,
+  modelsListCommand,
+  modelsFetchCommand,
+  pixelsCommand,
+  ...probeCommands,
+];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);

@@ -53,11 +53,20 @@ type Sources = Map<string, SourceTensor>;
 const CONTAINER_KEYS = ['state_dict', 'model', 'resnet', 'experiment_state'];
 const MAX_DEPTH = 24;
 
+function isTar(bytes: Uint8Array): boolean {
+  return bytes.length > 262 && new TextDecoder().decode(bytes.subarray(257, 262)) === 'ustar';
+}
+
 export function detectFormat(bytes: Uint8Array): CheckpointFormat {
   if (isZip(bytes)) return 'zip';
   if (isLegacyTorch(bytes)) return 'legacy';
   if (isSafetensors(bytes)) return 'safetensors';
   if (bytes.length === 0) throw new UnsupportedCheckpointError('empty checkpoint file');
+  if (isTar(bytes)) {
+    throw new UnsupportedCheckpointError(
+      'tar-format torch file (PyTorch ≤ 0.1): re-save it with a newer PyTorch',
+    );
+  }
   // Anything else is tried as a pickle (protocols 0–1 have no header); junk fails on its first opcode.
   return 'pickle';
 }
@@ -242,4 +251,20 @@ export function readCheckpoint(
     tensors: stateDict.size,
   };
   return { stateDict, report };
+}
+
+/**
+ * Every tensor of a checkpoint's container under its source key, decoded, with no profile applied:
+ * for inspecting files that are not ResNets, and for tests that reach below the key mapping.
+ */
+export function readRawTensors(bytes: Uint8Array): {
+  format: CheckpointFormat;
+  container: string;
+  tensors: StateDict;
+} {
+  const format = detectFormat(bytes);
+  const { container, sources } = readSources(bytes, format);
+  const tensors: StateDict = new Map();
+  for (const [key, src] of sources) tensors.set(key, src.load());
+  return { format, container, tensors };
 }

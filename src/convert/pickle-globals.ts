@@ -10,6 +10,7 @@ import {
   PyBytes,
   PyDict,
   PyGlobal,
+  PyLongText,
   PyObject,
   PySet,
   PyTuple,
@@ -49,8 +50,24 @@ const RECORD_CLASSES: Readonly<Record<string, string[]>> = {
   ],
 };
 
-/** Globals that may appear only as arguments (types), never be called. */
-const MARKERS = new Set(['torch.Tensor', 'torch.nn.parameter.Parameter', 'numpy.ndarray']);
+/**
+ * Mapping wrappers rebuilt as their first argument's entries. Haiku's FlatMapping is listed because BYOL's
+ * parameter trees may be pickled as one; its exact pickled form is an assumption (no real file was at hand).
+ */
+const MAPPING_CLASSES = new Set([
+  'haiku._src.data_structures.FlatMapping',
+  'haiku._src.data_structures.FlatMap',
+]);
+
+/** Globals that may appear only as arguments (types, dtypes), never be called. */
+const MARKERS = new Set([
+  'torch.Tensor',
+  'torch.nn.parameter.Parameter',
+  'numpy.ndarray',
+  ...['float32', 'float16', 'bfloat16', 'float64', 'int64', 'int32', 'int8', 'uint8', 'bool'].map(
+    (t) => `torch.${t}`,
+  ),
+]);
 
 const MODULE_ALIASES: Readonly<Record<string, string>> = {
   __builtin__: 'builtins',
@@ -74,6 +91,7 @@ export function resolveGlobal(rawModule: string, name: string): PyGlobal {
     isStorageGlobal(module, name) ||
     Object.hasOwn(CALLABLES, qualified) ||
     Object.hasOwn(RECORD_CLASSES, qualified) ||
+    MAPPING_CLASSES.has(qualified) ||
     MARKERS.has(qualified);
   if (!allowed) throw new UnsafePickleError(`refused global ${rawModule}.${name}`);
   return new PyGlobal(module, name);
@@ -94,6 +112,7 @@ export function callGlobal(callee: PyValue, args: PyValue[]): PyValue {
   if (fn) return fn(args);
   const fields = RECORD_CLASSES[callee.qualified];
   if (fields) return new PyObject(callee.qualified, args);
+  if (MAPPING_CLASSES.has(callee.qualified)) return args[0] instanceof PyDict ? args[0] : orderedDict(args);
   throw new UnsafePickleError(`refused call of global ${callee.qualified}`);
 }
 
@@ -257,12 +276,33 @@ function latin1Bytes(text: string): Uint8Array {
   return out;
 }
 
+/** UTF-8 → latin-1 in one pass over the bytes; null if a character is above U+00FF. */
+function utf8ToLatin1(utf8: Uint8Array): Uint8Array | null {
+  const out = new Uint8Array(utf8.length);
+  let n = 0;
+  for (let i = 0; i < utf8.length; i++) {
+    const b = utf8[i];
+    if (b < 0x80) {
+      out[n++] = b;
+    } else if ((b === 0xc2 || b === 0xc3) && i + 1 < utf8.length && (utf8[i + 1] & 0xc0) === 0x80) {
+      out[n++] = ((b & 0x1f) << 6) | (utf8[i + 1] & 0x3f);
+      i++;
+    } else {
+      return null;
+    }
+  }
+  return out.subarray(0, n);
+}
+
 function codecsEncode(args: PyValue[]): PyBytes {
   const [text, encoding] = args;
-  if (typeof text !== 'string') return fail('_codecs.encode of a non-string');
   if (encoding !== 'latin1' && encoding !== 'latin-1') {
     throw new UnsafePickleError(`refused _codecs.encode with encoding ${String(encoding)}`);
   }
+  if (text instanceof PyLongText) {
+    return new PyBytes(utf8ToLatin1(text.utf8) ?? fail('latin-1 text holds a character above U+00FF'));
+  }
+  if (typeof text !== 'string') return fail('_codecs.encode of a non-string');
   return new PyBytes(latin1Bytes(text));
 }
 

@@ -10,6 +10,7 @@ import {
   NumpyDTypeValue,
   PyBytes,
   PyDict,
+  PyLongText,
   PyObject,
   PySet,
   PyTuple,
@@ -33,6 +34,8 @@ export interface UnpickleResult {
 }
 
 const MARK = Symbol('mark');
+/** Texts from this length on stay undecoded (see PyLongText). */
+const LONG_TEXT_BYTES = 1 << 16;
 type StackItem = PyValue | typeof MARK;
 
 class Machine {
@@ -210,13 +213,13 @@ class Machine {
   private stepString(op: number): boolean {
     switch (op) {
       case 0x58: // BINUNICODE
-        this.push(decodeUtf8(this.r.take(this.r.u32())));
+        this.push(this.unicode(this.r.take(this.r.u32())));
         return true;
       case 0x8c: // SHORT_BINUNICODE
         this.push(decodeUtf8(this.r.take(this.r.u8())));
         return true;
       case 0x8d: // BINUNICODE8
-        this.push(decodeUtf8(this.r.take(this.r.u64())));
+        this.push(this.unicode(this.r.take(this.r.u64())));
         return true;
       case 0x54: // BINSTRING (Python 2 str): latin-1 text
         this.push(decodeLatin1(this.r.take(this.lengthI32())));
@@ -245,6 +248,10 @@ class Machine {
       default:
         return false;
     }
+  }
+
+  private unicode(utf8: Uint8Array): string | PyLongText {
+    return utf8.length >= LONG_TEXT_BYTES ? new PyLongText(utf8) : decodeUtf8(utf8);
   }
 
   private lengthI32(): number {

@@ -8,6 +8,15 @@ export class PyBytes {
   constructor(readonly bytes: Uint8Array) {}
 }
 
+/**
+ * A long text left as UTF-8 bytes. Protocol 2 stores every bytes object (numpy array data!) as a latin-1
+ * text passed to _codecs.encode; decoding it to a JS string and back costs seconds per 100 MB, so long
+ * texts stay bytes and _codecs.encode converts them in one pass. No name or key is ever this long.
+ */
+export class PyLongText {
+  constructor(readonly utf8: Uint8Array) {}
+}
+
 export class PyTuple {
   constructor(readonly items: PyValue[]) {}
 }
@@ -111,6 +120,7 @@ export type PyValue =
   | bigint
   | string
   | PyBytes
+  | PyLongText
   | PyValue[]
   | PyTuple
   | PyDict

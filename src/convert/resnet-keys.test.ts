@@ -87,11 +87,15 @@ describe('inferResNetConfig', () => {
     expect(inferResNetConfig(syntheticStateDict(narrowBottleneck))).toEqual(narrowBottleneck);
     // The narrow basic net changes width in layer1 (4 → 2), so even block 0 of layer1 needs a projection.
     expect(expectedResNetKeys(narrowBasic).has('layer1.0.downsample.0.weight')).toBe(true);
-    expect(expectedResNetKeys(resnetConfigForArch('resnet18')).has('layer1.0.downsample.0.weight')).toBe(false);
+    expect(expectedResNetKeys(resnetConfigForArch('resnet18')).has('layer1.0.downsample.0.weight')).toBe(
+      false,
+    );
   });
 
   it('names the missing key when the dict is not a ResNet', () => {
-    const sd: StateDict = new Map([['features.0.weight', { shape: [1], data: new Float32Array(1), dtype: 'float32' }]]);
+    const sd: StateDict = new Map([
+      ['features.0.weight', { shape: [1], data: new Float32Array(1), dtype: 'float32' }],
+    ]);
     expect(() => inferResNetConfig(sd)).toThrow(/conv1\.weight/);
   });
 });

@@ -142,7 +142,9 @@ export function tensorToEntry(tensor: TorchTensor): TensorEntry {
   if (count === 0) return { shape: [...shape], data: new Float32Array(0), dtype };
   if (count > storage.numel) {
     // Only expanded (stride-0) views outgrow their storage; state dicts never hold them, bombs might.
-    throw new UnsupportedCheckpointError(`tensor of ${count} elements over a ${storage.numel}-element storage`);
+    throw new UnsupportedCheckpointError(
+      `tensor of ${count} elements over a ${storage.numel}-element storage`,
+    );
   }
   if (isRowMajor(shape, stride)) {
     const slice = bytes.subarray(offset * size, (offset + count) * size);

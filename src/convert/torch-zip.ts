@@ -1,6 +1,6 @@
 // PyTorch ≥ 1.6 checkpoints: a zip of `<name>/data.pkl` and one raw entry per storage, `<name>/data/<key>`.
 
-import { CorruptCheckpointError } from './errors.ts';
+import { CorruptCheckpointError, UnsupportedCheckpointError } from './errors.ts';
 import { unpickle } from './pickle.ts';
 import type { PyValue, TorchStorage } from './py-values.ts';
 import { parseStoragePid } from './torch-storage.ts';
@@ -17,6 +17,11 @@ export function readTorchZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_
   const archive = new ZipArchive(bytes, limits);
   const pickleName = findPickle(archive);
   const prefix = pickleName.slice(0, -'data.pkl'.length);
+  // torch ≥ 2.1 records the writer's byte order; older files are little-endian.
+  if (archive.entries.has(`${prefix}byteorder`)) {
+    const order = new TextDecoder().decode(archive.read(`${prefix}byteorder`)).trim();
+    if (order !== 'little') throw new UnsupportedCheckpointError(`torch file written ${order}-endian`);
+  }
   const storages = new Map<string, TorchStorage>();
   const persistentLoad = (pid: PyValue): PyValue => {
     const parsed = parseStoragePid(pid);

@@ -7,7 +7,15 @@ export interface NpyArray {
   dtype: NpyDtype;
   shape: number[];
   /** Values as float64 numbers for floats, or int32/uint32 for integers (int64 narrowed with a range check). */
-  data: Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
+  data:
+    | Float32Array
+    | Float64Array
+    | Int32Array
+    | Uint8Array
+    | Int8Array
+    | Int16Array
+    | Uint16Array
+    | Uint32Array;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -40,7 +48,9 @@ function readInt64(bytes: Uint8Array, count: number): Int32Array {
 
 /** Copies `count` elements out of `bytes` (which may be unaligned) into a fresh typed array. */
 function typedCopy(dtype: NpyDtype, bytes: Uint8Array, count: number): NpyArray['data'] {
-  const aligned = bytes.slice(); // fresh buffer, offset 0, so any element size is aligned
+  // A fresh buffer at offset 0 so every element size is aligned (Node's Buffer.slice would share memory).
+  const aligned = new Uint8Array(bytes.length);
+  aligned.set(bytes);
   switch (dtype) {
     case '<f4':
       return new Float32Array(aligned.buffer, 0, count);
@@ -78,7 +88,8 @@ const ITEM_SIZE: Record<NpyDtype, number> = {
 };
 
 export function readNpy(bytes: Uint8Array): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error('not a .npy file (bad magic)');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new Error('not a .npy file (bad magic)');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -123,7 +134,8 @@ export function writeNpy(data: Float32Array | Float64Array | Int32Array, shape: 
 
 /** A 2-D float32 matrix view of an .npy array (1-D arrays become N×1). */
 export function toFloat32Matrix(arr: NpyArray): { X: Float32Array; n: number; d: number } {
-  if (arr.shape.length !== 1 && arr.shape.length !== 2) throw new Error(`expected a 2-D array, got shape [${arr.shape}]`);
+  if (arr.shape.length !== 1 && arr.shape.length !== 2)
+    throw new Error(`expected a 2-D array, got shape [${arr.shape}]`);
   const n = arr.shape[0];
   const d = arr.shape.length === 2 ? arr.shape[1] : 1;
   const X = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data as ArrayLike<number>);

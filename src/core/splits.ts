@@ -9,7 +9,8 @@ export interface IndexSplit {
 }
 
 export function randomValidationSplit(nTrain: number, fraction = 0.2, seed = 0): IndexSplit {
-  if (!(fraction > 0 && fraction < 1)) throw new RangeError(`validation fraction must be in (0, 1), got ${fraction}`);
+  if (!(fraction > 0 && fraction < 1))
+    throw new RangeError(`validation fraction must be in (0, 1), got ${fraction}`);
   const order = createRng(seed).shuffle(Array.from({ length: nTrain }, (_, i) => i));
   const nVal = Math.floor(nTrain * fraction);
   return { val: order.slice(0, nVal), train: order.slice(nVal) };

@@ -52,18 +52,29 @@ async function activate(name: BackendName): Promise<boolean> {
 }
 
 function info(name: BackendName, probe: PlatformProbe, reason: string): BackendInfo {
-  const adapter = name === 'webgpu' ? probe.webgpuAdapter : name === 'webgl' ? probe.webglRenderer : undefined;
-  return { name, threads: threadsOf(name), reason, available: probe.available, ...(adapter ? { adapter } : {}) };
+  const adapter =
+    name === 'webgpu' ? probe.webgpuAdapter : name === 'webgl' ? probe.webglRenderer : undefined;
+  return {
+    name,
+    threads: threadsOf(name),
+    reason,
+    available: probe.available,
+    ...(adapter ? { adapter } : {}),
+  };
 }
 
-/** The automatic order, each candidate with the reason it is chosen (or null to skip it). */
-function autoCandidates(probe: PlatformProbe): [BackendName, string][] {
+/** The automatic order for a probed platform, each candidate with the reason it would be chosen. */
+export function autoCandidates(probe: PlatformProbe): [BackendName, string][] {
   const list: [BackendName, string][] = [];
-  if (probe.hardwareWebGpu) list.push(['webgpu', `hardware WebGPU adapter (${probe.webgpuAdapter ?? 'unknown'})`]);
+  if (probe.hardwareWebGpu)
+    list.push(['webgpu', `hardware WebGPU adapter (${probe.webgpuAdapter ?? 'unknown'})`]);
   const noGpu = probe.available.includes('webgpu')
     ? 'the WebGPU adapter is a software fallback'
     : 'no WebGPU adapter';
-  list.push(['wasm', probe.hardwareWebGpu ? 'WebGPU failed to initialise' : `${noGpu}; wasm SIMD is fastest on CPU`]);
+  list.push([
+    'wasm',
+    probe.hardwareWebGpu ? 'WebGPU failed to initialise' : `${noGpu}; wasm SIMD is fastest on CPU`,
+  ]);
   list.push(['webgl', probe.softwareWebGl ? 'wasm failed; WebGL (software renderer)' : 'wasm failed; WebGL']);
   list.push(['cpu', 'no other backend initialised']);
   return list;
@@ -72,6 +83,8 @@ function autoCandidates(probe: PlatformProbe): [BackendName, string][] {
 /** Initialises `pref` (throws if it cannot) or the best backend for this machine when 'auto'. */
 export async function initBackend(pref: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
   const probe = await probePlatform();
+  // PROD only silences tfjs's console advice; in Node that advice is to install tfjs-node, which the lab avoids.
+  if (isNode()) tf.env().set('PROD', true);
   if (pref !== 'auto') {
     if (!probe.available.includes(pref)) {
       throw new Error(`backend '${pref}' is not available here (available: ${probe.available.join(', ')})`);

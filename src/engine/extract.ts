@@ -13,6 +13,7 @@ import type {
   ResizeRule,
 } from '../core/types.ts';
 import { CancelledError } from '../core/types.ts';
+import { DecodeError, issueFromDecodeError } from '../platform/decode/errors.ts';
 import type { Backbone } from './types.ts';
 
 export interface ExtractOptions {
@@ -94,10 +95,16 @@ async function loadBatch(
       pixels.set(preprocess(img, opts.rule), okKeys.length * per);
       okKeys.push(key);
     } catch (err) {
-      failed.push({ key, action: 'skipped', reason: err instanceof Error ? err.message : String(err) });
+      failed.push(asIssue(key, err));
     }
   }
   return { pixels: pixels.subarray(0, okKeys.length * per), okKeys, failed };
+}
+
+/** Decode errors know whether the file was refused (too large) or skipped; anything else is skipped. */
+function asIssue(key: string, err: unknown): InputIssue {
+  if (err instanceof DecodeError) return issueFromDecodeError(err);
+  return { key, action: 'skipped', reason: err instanceof Error ? err.message : String(err) };
 }
 
 export function throwIfCancelled(cancel?: CancelToken): void {

@@ -16,7 +16,9 @@ export interface ResNetBackbone extends Backbone {
 function pixelTensor(batch: PixelBatch): tf.Tensor4D {
   const expected = batch.n * batch.size * batch.size * 3;
   if (batch.data.length !== expected) {
-    throw new Error(`pixel batch has ${batch.data.length} values, expected ${batch.n}×${batch.size}×${batch.size}×3`);
+    throw new Error(
+      `pixel batch has ${batch.data.length} values, expected ${batch.n}×${batch.size}×${batch.size}×3`,
+    );
   }
   return tf.tensor4d(batch.data, [batch.n, batch.size, batch.size, 3]);
 }
@@ -65,7 +67,10 @@ export async function loadBackbone(card: ModelCard, read: ModelFileReader): Prom
 }
 
 /** The same from in-memory files (Map name → bytes), as writeLabModel returns them. */
-export function loadBackboneFromFiles(card: ModelCard, files: Map<string, Uint8Array>): Promise<ResNetBackbone> {
+export function loadBackboneFromFiles(
+  card: ModelCard,
+  files: Map<string, Uint8Array>,
+): Promise<ResNetBackbone> {
   return loadBackbone(card, async (path) => {
     const bytes = files.get(path);
     if (!bytes) throw new Error(`${card.id}: no file '${path}' among the model's files`);

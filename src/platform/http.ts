@@ -2,7 +2,7 @@
 // scripts/datasets/write-index.ts: { "files": [{ "path": "train/cat/1.png", "size": 1234 }, ...],
 // optional "labelsCsv" / "splitList" texts }. Works in Node 20 (global fetch) and in browsers/Workers.
 
-import { type ListedFile, type ListingOptions, buildListing } from '../core/dataset/listing.ts';
+import { buildListing, type ListedFile, type ListingOptions } from '../core/dataset/listing.ts';
 import type { DatasetSource } from '../core/types.ts';
 
 export interface DatasetIndex {

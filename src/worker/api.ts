@@ -40,6 +40,8 @@ export type ProbeKind = 'linear' | 'fewshot';
 export interface RunRequest {
   /** Chosen by the caller so it can cancel this run while `run` is pending. */
   runId: string;
+  /** The handle a scan returned: runs use exactly the dataset the user saw, even if scans overlapped. */
+  datasetHandle: string;
   modelIds: string[];
   probes: ProbeKind[];
   settings: EvalSettings;
@@ -66,6 +68,12 @@ interface LoadedDataset {
   listing: DatasetListing;
 }
 
+/** A scanned dataset: its summary plus the handle that names it in run requests. */
+export type ScannedDataset = DatasetSummary & { handle: string };
+
+/** Scanned datasets kept alive (their Files / URLs), newest last; older ones are released. */
+const KEPT_DATASETS = 4;
+
 /** Throws when a fetch fails, naming the URL so the message tells the user what is missing. */
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
@@ -80,7 +88,8 @@ async function fetchJson(url: string): Promise<unknown> {
 export function createLabApi() {
   let baseUrl = '';
   let backend: BackendInfo | null = null;
-  let dataset: LoadedDataset | null = null;
+  const datasets = new Map<string, LoadedDataset>();
+  let scans = 0;
   let cache: FeatureCache | null = null;
   const cards = new Map<string, ModelEntry>();
   /** Models converted from a dropped checkpoint: their files, kept in memory for the session. */
@@ -108,10 +117,13 @@ export function createLabApi() {
     return found;
   }
 
-  async function setDataset(source: DatasetSource): Promise<DatasetSummary> {
+  async function addDataset(source: DatasetSource): Promise<ScannedDataset> {
     const listing = await source.list();
-    dataset = { source, listing };
-    return summariseListing(listing);
+    scans += 1;
+    const handle = `dataset-${scans}`;
+    datasets.set(handle, { source, listing });
+    for (const old of [...datasets.keys()].slice(0, -KEPT_DATASETS)) datasets.delete(old);
+    return { ...summariseListing(listing), handle };
   }
 
   function featureCache(): FeatureCache {
@@ -148,18 +160,18 @@ export function createLabApi() {
       return parseDemoIndex(await fetchJson(url('datasets/index.json')));
     },
 
-    async scanDemo(name: string): Promise<DatasetSummary> {
+    async scanDemo(name: string): Promise<ScannedDataset> {
       const demos = parseDemoIndex(await fetchJson(url('datasets/index.json')));
       const demo = demos.find((d) => d.name === name);
       if (!demo) throw new Error(`No demo dataset named '${name}' in datasets/index.json`);
       const dir = demo.path.replace(/\/*$/, '/');
-      return setDataset(httpDatasetSource(new URL(dir, url('datasets/')).href));
+      return addDataset(httpDatasetSource(new URL(dir, url('datasets/')).href));
     },
 
     /** Files are structured-cloned into the worker; only their metadata is read until a run decodes them. */
-    async scanFolder(name: string, files: FolderFile[]): Promise<DatasetSummary> {
+    async scanFolder(name: string, files: FolderFile[]): Promise<ScannedDataset> {
       const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      return setDataset(fileListSource(name, sorted));
+      return addDataset(fileListSource(name, sorted));
     },
 
     async run(
@@ -168,6 +180,7 @@ export function createLabApi() {
       onRecord: (partial: ResultRecord) => void,
       onIssues?: (issues: InputIssue[]) => void,
     ): Promise<ResultRecord> {
+      const dataset = datasets.get(request.datasetHandle);
       if (!dataset) throw new Error('Choose a dataset first: drop a folder or pick a demo set');
       if (!backend) throw new Error('The compute backend is not initialised yet');
       if (request.modelIds.length === 0) throw new Error('Pick at least one model to evaluate');

@@ -1,9 +1,9 @@
-import type { DatasetSummary, DemoDataset, FolderFile } from '../../worker/api.ts';
+import type { DemoDataset, FolderFile, ScannedDataset } from '../../worker/api.ts';
 import { defaultDemo } from '../../worker/catalog.ts';
 import type { SliceCreator } from './types.ts';
 
 export interface DatasetSlice {
-  dataset: DatasetSummary | null;
+  dataset: ScannedDataset | null;
   datasetStatus: 'none' | 'scanning' | 'ready';
   demos: DemoDataset[];
   /** Fetches the demo list; with `loadDefault`, also scans the default demo so one click on Run works. */
@@ -13,17 +13,21 @@ export interface DatasetSlice {
 }
 
 export const createDatasetSlice: SliceCreator<DatasetSlice> = (set, get, client) => {
-  async function scan(what: string, work: () => Promise<DatasetSummary>): Promise<void> {
+  /** Scans may overlap (the default demo still loading when the user drops a folder): the latest one wins. */
+  let latestScan = 0;
+  async function scan(what: string, work: () => Promise<ScannedDataset>): Promise<void> {
     if (get().run.status === 'running') {
       get().reportError(new Error('Cancel the running evaluation before changing the dataset'));
       return;
     }
+    const ticket = ++latestScan;
     const previous = get().dataset;
     set({ datasetStatus: 'scanning' });
     try {
-      set({ dataset: await work(), datasetStatus: 'ready' });
+      const dataset = await work();
+      if (ticket === latestScan) set({ dataset, datasetStatus: 'ready' });
     } catch (error) {
-      set({ dataset: previous, datasetStatus: previous ? 'ready' : 'none' });
+      if (ticket === latestScan) set({ dataset: previous, datasetStatus: previous ? 'ready' : 'none' });
       get().reportError(error, `Could not read ${what}`);
     }
   }

@@ -1,62 +1,10 @@
-// The store's run state machine against a scripted stand-in for the worker (the real worker is exercised by
-// the e2e suite in Chromium): live partial scores, the final record, and cancellation that keeps nothing.
+// The store's run state machine against a scripted stand-in for the worker: live partial scores, the final
+// record, and cancellation that keeps nothing.
 
 import { describe, expect, it } from 'vitest';
-import type { ResultRecord } from '../../core/record/types.ts';
-import { CancelledError } from '../../core/types.ts';
-import { summariseListing } from '../../worker/summary.ts';
 import { twoModelRecord } from '../test/records.ts';
-import type { LabClient, RunHandlers } from '../worker-client.ts';
+import { scriptedClient } from '../test/scripted-client.ts';
 import { createLabStore } from './index.ts';
-
-const SUMMARY = summariseListing({
-  name: 'digits',
-  classNames: ['a', 'b', 'c', 'd', 'e'],
-  items: Array.from({ length: 200 }, (_, i) => ({ key: `${i}.png`, label: i % 5, split: null, size: 1 })),
-  issues: [],
-  multiLabel: false,
-  fingerprint: 'f',
-});
-
-/** A worker stand-in whose run() is driven step by step by the test. */
-function scriptedClient() {
-  let handlers: RunHandlers | null = null;
-  let settle: { resolve(r: ResultRecord): void; reject(e: unknown): void } | null = null;
-  const cancelled: (string | undefined)[] = [];
-  const client: LabClient = {
-    init: async () => ({ name: 'wasm', threads: 2, reason: 'test', available: ['wasm', 'cpu'] }),
-    setBackend: async (pref) => ({
-      name: pref === 'auto' ? 'wasm' : pref,
-      threads: 1,
-      reason: 'test',
-      available: ['wasm', 'cpu'],
-    }),
-    listModels: async () => ({ catalog: { embedded: [], upstream: [] }, models: [] }),
-    listDemos: async () => [],
-    scanDemo: async () => SUMMARY,
-    scanFolder: async () => SUMMARY,
-    run: (_request, h) => {
-      handlers = h;
-      return new Promise((resolve, reject) => {
-        settle = { resolve, reject };
-      });
-    },
-    cancel: async (runId) => {
-      cancelled.push(runId);
-      settle?.reject(new CancelledError());
-    },
-    cacheSize: async () => 0,
-    clearCache: async () => {},
-    convertCheckpoint: () => Promise.reject(new Error('no checkpoint conversion in this test')),
-  };
-  return {
-    client,
-    cancelled,
-    handlers: () => handlers!,
-    finish: (r: ResultRecord) => settle!.resolve(r),
-    fail: (e: Error) => settle!.reject(e),
-  };
-}
 
 async function readyStore() {
   const script = scriptedClient();

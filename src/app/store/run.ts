@@ -72,7 +72,13 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, client) => {
       set({ run: { ...IDLE, status: 'running', runId, notes: plan.notes } });
       try {
         const record = await client.run(
-          { runId, modelIds: state.selectedModels, probes: plan.probes, settings: plan.settings },
+          {
+            runId,
+            datasetHandle: state.dataset.handle,
+            modelIds: state.selectedModels,
+            probes: plan.probes,
+            settings: plan.settings,
+          },
           {
             onProgress: (progress) => update(runId, { progress }),
             onRecord: (partial) => {

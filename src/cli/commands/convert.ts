@@ -31,7 +31,8 @@ const USAGE = `Usage: npx tlab convert <checkpoint> [options]
 
 function triple(text: string, flag: string): [number, number, number] {
   const xs = text.split(',').map(Number);
-  if (xs.length !== 3 || xs.some((x) => !Number.isFinite(x))) throw new UsageError(`${flag} needs three numbers r,g,b`);
+  if (xs.length !== 3 || xs.some((x) => !Number.isFinite(x)))
+    throw new UsageError(`${flag} needs three numbers r,g,b`);
   return xs as [number, number, number];
 }
 
@@ -69,7 +70,8 @@ export async function writeModelFolder(dir: string, result: ConvertResult): Prom
 async function readCardOverrides(path: string | undefined): Promise<Partial<ModelCard> | undefined> {
   if (!path) return undefined;
   const x = JSON.parse(await readFile(path, 'utf8')) as unknown;
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new UsageError(`--card ${path}: not a JSON object`);
+  if (typeof x !== 'object' || x === null || Array.isArray(x))
+    throw new UsageError(`--card ${path}: not a JSON object`);
   return x as Partial<ModelCard>;
 }
 
@@ -109,7 +111,8 @@ export const convertCommand: CliCommand = {
     const path = positionals[0];
     const id = values.id ?? idFromPath(path);
     const inputSize = values['input-size'] === undefined ? 224 : Number(values['input-size']);
-    if (!Number.isInteger(inputSize) || inputSize < 16) throw new UsageError('--input-size must be an integer ≥ 16');
+    if (!Number.isInteger(inputSize) || inputSize < 16)
+      throw new UsageError('--input-size must be an integer ≥ 16');
     const opts: ConvertOptions = {
       id,
       arch: values.arch,

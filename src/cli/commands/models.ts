@@ -6,7 +6,12 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha256Hex } from '../../core/hash.ts';
-import { type Catalog, type CatalogEntry, hashMatches, parseCatalog } from '../../engine/model-format/catalog.ts';
+import {
+  type Catalog,
+  type CatalogEntry,
+  hashMatches,
+  parseCatalog,
+} from '../../engine/model-format/catalog.ts';
 import { convertCheckpoint } from '../../engine/model-format/convert-checkpoint.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { formatReport, writeModelFolder } from './convert.ts';
@@ -84,7 +89,9 @@ async function checkpointBytes(entry: CatalogEntry & { url: string }, cacheDir: 
   process.stderr.write('\n');
   const sha = await sha256Hex(bytes);
   if (!hashMatches(entry, sha)) {
-    throw new Error(`${entry.id}: sha256 ${sha} does not match the catalog (${entry.sha256 ?? `${entry.sha256Prefix}…`})`);
+    throw new Error(
+      `${entry.id}: sha256 ${sha} does not match the catalog (${entry.sha256 ?? `${entry.sha256Prefix}…`})`,
+    );
   }
   await mkdir(cacheDir, { recursive: true });
   await writeFile(`${cached}.part`, bytes);
@@ -92,7 +99,12 @@ async function checkpointBytes(entry: CatalogEntry & { url: string }, cacheDir: 
   return bytes;
 }
 
-async function fetchOne(entry: CatalogEntry, outRoot: string, cacheDir: string, float16: boolean): Promise<void> {
+async function fetchOne(
+  entry: CatalogEntry,
+  outRoot: string,
+  cacheDir: string,
+  float16: boolean,
+): Promise<void> {
   if (!entry.url) {
     console.log(`${entry.id}: no direct download — ${entry.note ?? 'see the catalog'}`);
     return;
@@ -128,7 +140,10 @@ export const modelsListCommand: CliCommand = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { catalog: { type: 'string', default: DEFAULT_CATALOG }, out: { type: 'string', default: 'models' } },
+      options: {
+        catalog: { type: 'string', default: DEFAULT_CATALOG },
+        out: { type: 'string', default: 'models' },
+      },
     });
     const catalog = await loadCatalog(values.catalog!);
     const here = (id: string) => (existsSync(join(values.out!, id, 'card.json')) ? 'converted' : '');
@@ -167,9 +182,12 @@ export const modelsFetchCommand: CliCommand = {
     });
     if (positionals.length !== 1) throw new UsageError('give one model id, or all');
     const catalog = await loadCatalog(values.catalog!);
-    const wanted = positionals[0] === 'all' ? catalog.models : catalog.models.filter((m) => m.id === positionals[0]);
+    const wanted =
+      positionals[0] === 'all' ? catalog.models : catalog.models.filter((m) => m.id === positionals[0]);
     if (wanted.length === 0) {
-      throw new UsageError(`unknown model '${positionals[0]}' (known: ${catalog.models.map((m) => m.id).join(', ')})`);
+      throw new UsageError(
+        `unknown model '${positionals[0]}' (known: ${catalog.models.map((m) => m.id).join(', ')})`,
+      );
     }
     let failed = 0;
     for (const entry of wanted) {
@@ -183,4 +201,3 @@ export const modelsFetchCommand: CliCommand = {
     return failed === 0 ? 0 : 1;
   },
 };
-

@@ -32,7 +32,10 @@ export async function preprocessingFor(model: string, modelsDir = MODELS_DIR) {
     if (!existsSync(catalogPath)) throw err;
     const catalog = JSON.parse(await readFile(catalogPath, 'utf8')) as { models?: { id: string }[] };
     if (!catalog.models?.some((m) => m.id === model)) throw err;
-    return { preprocessing: protocolPreprocessing(224), from: `${catalogPath} (no card yet: protocol defaults)` };
+    return {
+      preprocessing: protocolPreprocessing(224),
+      from: `${catalogPath} (no card yet: protocol defaults)`,
+    };
   }
 }
 
@@ -55,14 +58,17 @@ export const pixelsCommand: CliCommand = {
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one image');
     if (!values.model || !values.out) throw new UsageError('--model and --out are required');
-    if (values.rule !== 'linear' && values.rule !== 'fewshot') throw new UsageError('--rule must be linear or fewshot');
+    if (values.rule !== 'linear' && values.rule !== 'fewshot')
+      throw new UsageError('--rule must be linear or fewshot');
     const { preprocessing, from } = await preprocessingFor(values.model);
     const rule = preprocessing[values.rule];
     const image = positionals[0];
     const img = await decodeImageNode(new Uint8Array(await readFile(image)), image);
     const input = preprocess(img, rule);
     await writeFile(values.out, writeNpy(input, [rule.crop, rule.crop, 3]));
-    console.log(`${image} (${img.width}×${img.height}): ${describeRule(rule)} [from ${from}] -> ${values.out}`);
+    console.log(
+      `${image} (${img.width}×${img.height}): ${describeRule(rule)} [from ${from}] -> ${values.out}`,
+    );
     return 0;
   },
 };

@@ -27,7 +27,11 @@ export function parseLabelsCsv(text: string, issues: InputIssue[]): Map<string, 
       .map((s) => s.trim())
       .filter((s) => s !== '');
     if (labels.has(path)) {
-      issues.push({ key: path, action: 'warned', reason: 'listed twice in the labels CSV: the first row is used' });
+      issues.push({
+        key: path,
+        action: 'warned',
+        reason: 'listed twice in the labels CSV: the first row is used',
+      });
       continue;
     }
     labels.set(path, [...new Set(names)]);
@@ -41,7 +45,11 @@ export function parseSplitList(text: string, issues: InputIssue[]): Map<string, 
     const path = normalisePath(row[0].trim());
     const split = splitOfFolder((row[1] ?? '').trim());
     if (!split) {
-      issues.push({ key: path, action: 'warned', reason: `unknown split '${row[1] ?? ''}' in the split list: ignored` });
+      issues.push({
+        key: path,
+        action: 'warned',
+        reason: `unknown split '${row[1] ?? ''}' in the split list: ignored`,
+      });
       continue;
     }
     splits.set(path, split);

@@ -32,7 +32,12 @@ describe('buildListing: ImageFolder', () => {
   });
 
   it('includes nested subfolders in their class and handles non-ASCII names', async () => {
-    const listing = await buildListing('x', [f('chat/été/1.jpg'), f('ñandú/2.jpg'), f('éclair/3.jpg'), f('😀/4.png')]);
+    const listing = await buildListing('x', [
+      f('chat/été/1.jpg'),
+      f('ñandú/2.jpg'),
+      f('éclair/3.jpg'),
+      f('😀/4.png'),
+    ]);
     expect(listing.classNames).toEqual(['chat', 'éclair', 'ñandú', '😀']);
     expect(listing.items.find((i) => i.key === 'chat/été/1.jpg')?.label).toBe(0);
     expect(listing.issues).toEqual([]);
@@ -56,19 +61,18 @@ describe('buildListing: ImageFolder', () => {
       { key: 'a/._1.jpg', action: 'skipped', reason: 'hidden or system file' },
       { key: '__MACOSX/a/1.jpg', action: 'skipped', reason: 'hidden or system file' },
       { key: 'a/notes.txt', action: 'skipped', reason: 'not an image file (.txt)' },
-      { key: 'a/anim.gif', action: 'skipped', reason: '.gif images are not supported yet: convert to PNG or JPEG' },
+      {
+        key: 'a/anim.gif',
+        action: 'skipped',
+        reason: '.gif images are not supported yet: convert to PNG or JPEG',
+      },
       { key: 'a/empty.png', action: 'skipped', reason: 'zero-byte file' },
       { key: 'loose.jpg', action: 'skipped', reason: 'not inside a class folder' },
     ]);
   });
 
   it('warns about an empty class folder (bare folder or only skipped files) and leaves it out', async () => {
-    const listing = await buildListing('x', [
-      f('a/1.jpg'),
-      f('b/2.jpg'),
-      f('empty/'),
-      f('junk/readme.md'),
-    ]);
+    const listing = await buildListing('x', [f('a/1.jpg'), f('b/2.jpg'), f('empty/'), f('junk/readme.md')]);
     expect(listing.classNames).toEqual(['a', 'b']);
     expect(issueFor(listing.issues, 'empty/')).toEqual({
       key: 'empty/',
@@ -86,7 +90,13 @@ describe('buildListing: ImageFolder', () => {
   });
 
   it('warns about classes too small for k-shot, counting train images only', async () => {
-    const files = [f('train/a/1.jpg'), f('train/a/2.jpg'), f('train/b/3.jpg'), f('test/b/4.jpg'), f('test/a/5.jpg')];
+    const files = [
+      f('train/a/1.jpg'),
+      f('train/a/2.jpg'),
+      f('train/b/3.jpg'),
+      f('test/b/4.jpg'),
+      f('test/a/5.jpg'),
+    ];
     const listing = await buildListing('x', files, { shots: 2 });
     expect(listing.issues.filter((i) => i.reason.includes('shot'))).toEqual([
       { key: 'b', action: 'warned', reason: 'only 1 images in train: too few for 2-shot' },
@@ -101,9 +111,15 @@ describe('buildListing: ImageFolder', () => {
       f('test/a/img1.jpg', 500),
       f('test/b/img2.jpg', 601),
     ]);
-    const dupes = listing.issues.filter((i) => i.reason.includes('two splits') || i.reason.includes('same name'));
+    const dupes = listing.issues.filter(
+      (i) => i.reason.includes('two splits') || i.reason.includes('same name'),
+    );
     expect(dupes).toEqual([
-      { key: 'train/a/img1.jpg', action: 'warned', reason: 'same name and size as test/a/img1.jpg: probably the same image in test and train' },
+      {
+        key: 'train/a/img1.jpg',
+        action: 'warned',
+        reason: 'same name and size as test/a/img1.jpg: probably the same image in test and train',
+      },
     ]);
   });
 
@@ -116,9 +132,13 @@ describe('buildListing: ImageFolder', () => {
 describe('buildListing: labels CSV and split list', () => {
   it('reads multi-label rows (path,label1;label2), header optional, quoted paths', async () => {
     const csv = 'path,labels\nimgs/1.jpg,sky;sea\n"imgs/a,b.jpg",sea\nimgs/3.jpg,\nimgs/missing.jpg,sky\n';
-    const listing = await buildListing('x', [f('imgs/1.jpg'), f('imgs/a,b.jpg'), f('imgs/3.jpg'), f('imgs/4.jpg')], {
-      labelsCsv: csv,
-    });
+    const listing = await buildListing(
+      'x',
+      [f('imgs/1.jpg'), f('imgs/a,b.jpg'), f('imgs/3.jpg'), f('imgs/4.jpg')],
+      {
+        labelsCsv: csv,
+      },
+    );
     expect(listing.multiLabel).toBe(true);
     expect(listing.classNames).toEqual(['sea', 'sky']);
     expect(listing.items.map((i) => [i.key, i.label, i.labels])).toEqual([
@@ -154,10 +174,12 @@ describe('fingerprint', () => {
     const base = await buildListing('x', files);
     expect(base.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect((await buildListing('other name', [...files].reverse())).fingerprint).toBe(base.fingerprint);
-    expect((await buildListing('x', [f('a/1.jpg', 11), f('b/2.jpg', 20)])).fingerprint).not.toBe(base.fingerprint);
-    expect((await buildListing('x', [f('a/1.jpg', 10), f('a/2.jpg', 20), f('b/3.jpg')])).fingerprint).not.toBe(
+    expect((await buildListing('x', [f('a/1.jpg', 11), f('b/2.jpg', 20)])).fingerprint).not.toBe(
       base.fingerprint,
     );
+    expect(
+      (await buildListing('x', [f('a/1.jpg', 10), f('a/2.jpg', 20), f('b/3.jpg')])).fingerprint,
+    ).not.toBe(base.fingerprint);
   });
 });
 

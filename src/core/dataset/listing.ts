@@ -86,7 +86,8 @@ function placeFiles(files: ListedFile[], opts: ListingOptions, issues: InputIssu
   }
   if (csv) {
     const listed = new Set(files.map((f) => f.path));
-    for (const path of csv.keys()) if (!listed.has(path)) issues.push(warn(path, 'in the labels CSV but not found'));
+    for (const path of csv.keys())
+      if (!listed.has(path)) issues.push(warn(path, 'in the labels CSV but not found'));
   }
   return placed;
 }
@@ -107,7 +108,14 @@ function classFolders(files: ListedFile[], splitFolders: boolean): Map<string, s
 }
 
 function emptyClassFolderIssues(files: ListedFile[], placed: Placed[], splitFolders: boolean): InputIssue[] {
-  const used = new Set(placed.map((p) => p.key.split('/').slice(0, splitFolders ? 2 : 1).join('/')));
+  const used = new Set(
+    placed.map((p) =>
+      p.key
+        .split('/')
+        .slice(0, splitFolders ? 2 : 1)
+        .join('/'),
+    ),
+  );
   return [...classFolders(files, splitFolders).keys()]
     .filter((folder) => !used.has(folder))
     .map((folder) => warn(`${folder}/`, 'empty class folder (no usable images): left out'));
@@ -129,7 +137,12 @@ function duplicateAcrossSplitsIssues(placed: Placed[]): InputIssue[] {
     const other = firstSeen.get(identity);
     if (!other) firstSeen.set(identity, p);
     else if (other.split !== p.split) {
-      issues.push(warn(p.key, `same name and size as ${other.key}: probably the same image in ${other.split} and ${p.split}`));
+      issues.push(
+        warn(
+          p.key,
+          `same name and size as ${other.key}: probably the same image in ${other.split} and ${p.split}`,
+        ),
+      );
     }
   }
   return issues;
@@ -183,14 +196,20 @@ export async function buildListing(
   const multiLabel = opts.labelsCsv !== undefined && placed.some((p) => p.names.length !== 1);
   const items: DatasetItem[] = placed.map((p) => {
     const labels = p.names.map((n) => index.get(n)!).sort((a, b) => a - b);
-    const item: DatasetItem = { key: p.key, label: multiLabel ? -1 : labels[0], split: p.split, size: p.size };
+    const item: DatasetItem = {
+      key: p.key,
+      label: multiLabel ? -1 : labels[0],
+      split: p.split,
+      size: p.size,
+    };
     if (multiLabel) item.labels = labels;
     return item;
   });
   if (!opts.labelsCsv) issues.push(...emptyClassFolderIssues(files, placed, usesSplitFolders(usable)));
   issues.push(...duplicateAcrossSplitsIssues(placed), ...missingInSplitIssues(items, classNames));
   if (items.length === 0) issues.push(warn(name, 'no usable images found'));
-  else if (classNames.length === 1) issues.push(warn(classNames[0], 'only one class: a probe needs at least two'));
+  else if (classNames.length === 1)
+    issues.push(warn(classNames[0], 'only one class: a probe needs at least two'));
   const listing: DatasetListing = { name, classNames, items, issues, multiLabel, fingerprint: '' };
   if (opts.shots !== undefined) issues.push(...kShotIssues(listing, opts.shots));
   listing.fingerprint = await listingFingerprint(items, classNames);

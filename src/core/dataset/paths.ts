@@ -4,7 +4,17 @@ import type { Split } from '../types.ts';
 
 export const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'jpe', 'jfif', 'png']);
 /** Images PIL would read but our decoder does not (yet): skipped with a reason that says what to do. */
-const UNSUPPORTED_IMAGE_EXTENSIONS = new Set(['gif', 'bmp', 'webp', 'tif', 'tiff', 'ppm', 'pgm', 'heic', 'avif']);
+const UNSUPPORTED_IMAGE_EXTENSIONS = new Set([
+  'gif',
+  'bmp',
+  'webp',
+  'tif',
+  'tiff',
+  'ppm',
+  'pgm',
+  'heic',
+  'avif',
+]);
 
 const SPLIT_FOLDERS: Record<string, Split> = {
   train: 'train',
@@ -40,7 +50,8 @@ export function isHiddenPath(path: string): boolean {
 export function nonImageReason(path: string): string | null {
   const ext = extensionOf(path);
   if (IMAGE_EXTENSIONS.has(ext)) return null;
-  if (UNSUPPORTED_IMAGE_EXTENSIONS.has(ext)) return `.${ext} images are not supported yet: convert to PNG or JPEG`;
+  if (UNSUPPORTED_IMAGE_EXTENSIONS.has(ext))
+    return `.${ext} images are not supported yet: convert to PNG or JPEG`;
   return ext ? `not an image file (.${ext})` : 'not an image file (no extension)';
 }
 

@@ -1,8 +1,8 @@
 // A DatasetSource over tar shards given as random-access readers (bytes in memory, files on disk, browser Files).
 
 import type { DatasetListing, DatasetSource } from '../types.ts';
-import { type ListingOptions, buildListing } from './listing.ts';
-import { type ReadAt, type ShardPlan, listTar, planShards } from './tar.ts';
+import { buildListing, type ListingOptions } from './listing.ts';
+import { listTar, planShards, type ReadAt, type ShardPlan } from './tar.ts';
 
 export interface TarShard {
   name: string;
@@ -13,7 +13,9 @@ export interface TarShard {
 export function createTarSource(name: string, shards: TarShard[], opts: ListingOptions = {}): DatasetSource {
   let plan: Promise<ShardPlan> | null = null;
   const planned = () => {
-    plan ??= Promise.all(shards.map(async (s) => ({ ...s, entries: await listTar(s.read, s.size) }))).then(planShards);
+    plan ??= Promise.all(shards.map(async (s) => ({ ...s, entries: await listTar(s.read, s.size) }))).then(
+      planShards,
+    );
     return plan;
   };
   return {

@@ -4,7 +4,7 @@
 
 import type { InputIssue, Split } from '../types.ts';
 import type { ListedFile } from './listing.ts';
-import { IMAGE_EXTENSIONS, extensionOf, normalisePath, splitOfFolder } from './paths.ts';
+import { extensionOf, IMAGE_EXTENSIONS, normalisePath, splitOfFolder } from './paths.ts';
 
 export interface TarEntry {
   path: string;
@@ -95,7 +95,9 @@ export function splitOfShard(shardName: string): Split | null {
 export function sampleKey(path: string): { key: string; ext: string } {
   const slash = path.lastIndexOf('/');
   const dot = path.indexOf('.', slash + 1);
-  return dot === -1 ? { key: path, ext: '' } : { key: path.slice(0, dot), ext: path.slice(dot + 1).toLowerCase() };
+  return dot === -1
+    ? { key: path, ext: '' }
+    : { key: path.slice(0, dot), ext: path.slice(dot + 1).toLowerCase() };
 }
 
 const LABEL_EXTENSIONS = ['cls', 'json', 'txt'];
@@ -104,7 +106,10 @@ const LABEL_EXTENSIONS = ['cls', 'json', 'txt'];
 export function parseLabelMember(ext: string, text: string): string[] {
   if (ext !== 'json') return [text.trim()].filter((s) => s !== '');
   const value: unknown = JSON.parse(text);
-  const obj = (typeof value === 'object' && value !== null ? value : { label: value }) as Record<string, unknown>;
+  const obj = (typeof value === 'object' && value !== null ? value : { label: value }) as Record<
+    string,
+    unknown
+  >;
   const found = obj.label ?? obj.cls ?? obj.class ?? obj.labels;
   const list = Array.isArray(found) ? found : found === undefined ? [] : [found];
   return list.map((v) => String(v).trim()).filter((s) => s !== '');
@@ -147,7 +152,9 @@ export async function planShards(
     };
     // A .cls/.json/.txt member is a label only when an image shares its key (else it is just a file).
     const imageKeys = new Set(
-      shard.entries.filter((e) => IMAGE_EXTENSIONS.has(extensionOf(e.path))).map((e) => sampleKey(e.path).key),
+      shard.entries
+        .filter((e) => IMAGE_EXTENSIONS.has(extensionOf(e.path)))
+        .map((e) => sampleKey(e.path).key),
     );
     const labelMembers = new Map<string, TarEntry>();
     for (const e of shard.entries) {
@@ -186,7 +193,11 @@ export async function planShards(
     if (inner.length >= 2) rows.push(`${csvCell(path)},${csvCell(inner[0])}`);
     else {
       unlabelled.add(path);
-      issues.push({ key: path, action: 'skipped', reason: 'no label: no .cls/.json/.txt with the same key, no class folder' });
+      issues.push({
+        key: path,
+        action: 'skipped',
+        reason: 'no label: no .cls/.json/.txt with the same key, no class folder',
+      });
     }
   }
   return { files: files.filter((f) => !unlabelled.has(f.path)), members, labelsCsv: rows.join('\n'), issues };

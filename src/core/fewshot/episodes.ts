@@ -69,7 +69,17 @@ export function sampleEpisodes(labels: ArrayLike<number>, spec: EpisodeSpec): Ep
       for (let q = 0; q < queries; q++) query[(e * ways + w) * queries + q] = rows[chosen[shots + q]];
     });
   }
-  return { ways, shots, queries, episodes, support, query, classes, classesUsed: eligible, classesSkipped: skipped };
+  return {
+    ways,
+    shots,
+    queries,
+    episodes,
+    support,
+    query,
+    classes,
+    classesUsed: eligible,
+    classesSkipped: skipped,
+  };
 }
 
 /** Mean and 95% interval half-width 1.96·σ/√E with σ the population standard deviation (protocol). */

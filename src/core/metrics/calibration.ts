@@ -19,7 +19,12 @@ export function softmaxRows(logits: ArrayLike<number>, n: number, k: number, tem
 }
 
 /** Mean negative log-likelihood of the labels under softmax(logits / T). */
-export function nll(logits: ArrayLike<number>, labels: ArrayLike<number>, k: number, temperature = 1): number {
+export function nll(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  k: number,
+  temperature = 1,
+): number {
   const n = labels.length;
   if (n === 0) return 0;
   let total = 0;
@@ -61,7 +66,12 @@ export interface ReliabilityBin {
  * Equal-width top-label confidence bins over (0, 1]: bin b holds lower < conf ≤ upper
  * (the convention of Guo et al.'s reference ECE code, which the paper's numbers follow).
  */
-export function reliabilityBins(probs: ArrayLike<number>, labels: ArrayLike<number>, k: number, nBins = 15): ReliabilityBin[] {
+export function reliabilityBins(
+  probs: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  k: number,
+  nBins = 15,
+): ReliabilityBin[] {
   const confSum = new Float64Array(nBins);
   const correct = new Float64Array(nBins);
   const count = new Float64Array(nBins);

@@ -44,7 +44,11 @@ export function confusionMatrix(
  * Mean over classes of per-class recall, over the classes present in `labels` (as the reference code,
  * which averages the diagonal of a confusion matrix normalised by row, over rows with samples).
  */
-export function meanPerClassAccuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>, nClasses: number): number {
+export function meanPerClassAccuracy(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  nClasses: number,
+): number {
   const m = confusionMatrix(predicted, labels, nClasses);
   let sum = 0;
   let present = 0;
@@ -66,5 +70,7 @@ export function accuracyMetric(
   labels: ArrayLike<number>,
   nClasses: number,
 ): number {
-  return metric === 'top1' ? top1Accuracy(predicted, labels) : meanPerClassAccuracy(predicted, labels, nClasses);
+  return metric === 'top1'
+    ? top1Accuracy(predicted, labels)
+    : meanPerClassAccuracy(predicted, labels, nClasses);
 }

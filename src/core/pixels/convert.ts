@@ -73,7 +73,7 @@ function paletteToRgb(indices: ArrayLike<number>, n: number, palette: number[][]
 }
 
 const highByte = (v: number) => v >> 8;
-const clipTo255 = (v: number) => (v > 255 ? 255 : v);
+const clipTo255 = (v: number) => Math.min(255, v);
 const identity = (v: number) => v;
 
 export function pngSamplesToRgb(png: PngSamples): RgbImage {
@@ -85,7 +85,8 @@ export function pngSamplesToRgb(png: PngSamples): RgbImage {
     data = paletteToRgb(samples, n, png.palette);
   } else if (channels <= 2) {
     // 16-bit grey alone is PIL mode 'I' (clipped); 16-bit grey+alpha is read as RGBA from the high bytes.
-    const toByte = depth === 16 ? (channels === 1 ? clipTo255 : highByte) : (v: number) => v * GREY_SCALE[depth];
+    const toByte =
+      depth === 16 ? (channels === 1 ? clipTo255 : highByte) : (v: number) => v * GREY_SCALE[depth];
     data = greyToRgb(samples, n, channels, toByte);
   } else {
     data = colourToRgb(samples, n, channels, depth === 16 ? highByte : identity);

@@ -22,19 +22,26 @@ describe('torchvision geometry', () => {
     expect(resizedSize(640, 427, rule)).toEqual({ width: 335, height: 224 });
     expect(resizedSize(427, 640, rule)).toEqual({ width: 224, height: 335 });
     expect(resizedSize(37, 23, rule)).toEqual({ width: 360, height: 224 });
-    expect(resizedSize(500, 500, { ...rule, mode: 'squash', resize: 257 })).toEqual({ width: 257, height: 257 });
+    expect(resizedSize(500, 500, { ...rule, mode: 'squash', resize: 257 })).toEqual({
+      width: 257,
+      height: 257,
+    });
   });
 
   it('centre-crops 257 -> 224 at offset 16 (round(16.5) == 16)', () => {
     const img = gradient(257, 257);
     const crop = centerCrop(img, 224);
-    expect(Array.from(crop.data.subarray(0, 3))).toEqual(Array.from(img.data.subarray((16 * 257 + 16) * 3, (16 * 257 + 16) * 3 + 3)));
+    expect(Array.from(crop.data.subarray(0, 3))).toEqual(
+      Array.from(img.data.subarray((16 * 257 + 16) * 3, (16 * 257 + 16) * 3 + 3)),
+    );
   });
 
   it('zero-pads an image smaller than the crop, left/top getting the floor half', () => {
     const crop = centerCrop({ data: new Uint8Array(3 * 3).fill(200), width: 3, height: 1 }, 4);
     // width pad: 0 left... (4-3)//2 = 0 left, 1 right; height: (4-1)//2 = 1 top, 2 bottom
-    expect(Array.from(crop.data.subarray(4 * 3, 4 * 3 + 12))).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 0, 0, 0]);
+    expect(Array.from(crop.data.subarray(4 * 3, 4 * 3 + 12))).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 0, 0, 0,
+    ]);
     expect(crop.data.subarray(0, 12).every((v) => v === 0)).toBe(true);
   });
 });
@@ -61,7 +68,12 @@ describe('PIL resampling', () => {
   });
 
   it('preprocess gives crop*crop*3 floats in [0,1] equal to byte/255 in float32', () => {
-    const out = preprocess(gradient(300, 260), { mode: 'shorter-side', resize: 224, crop: 224, interpolation: 'bicubic' });
+    const out = preprocess(gradient(300, 260), {
+      mode: 'shorter-side',
+      resize: 224,
+      crop: 224,
+      interpolation: 'bicubic',
+    });
     expect(out.length).toBe(224 * 224 * 3);
     expect(out.every((v) => v >= 0 && v <= 1)).toBe(true);
     expect(out.every((v) => Math.fround(Math.round(v * 255) / 255) === v)).toBe(true);
@@ -79,12 +91,25 @@ describe('PIL mode rules to RGB', () => {
     expect(Array.from(grey2.data)).toEqual([255, 255, 255, 85, 85, 85]);
     const grey16 = pngSamplesToRgb({ width: 2, height: 1, depth: 16, channels: 1, data: [200, 40000] });
     expect(Array.from(grey16.data)).toEqual([200, 200, 200, 255, 255, 255]);
-    const rgb16 = pngSamplesToRgb({ width: 1, height: 1, depth: 16, channels: 3, data: [0x1234, 0xff00, 0x00ff] });
+    const rgb16 = pngSamplesToRgb({
+      width: 1,
+      height: 1,
+      depth: 16,
+      channels: 3,
+      data: [0x1234, 0xff00, 0x00ff],
+    });
     expect(Array.from(rgb16.data)).toEqual([0x12, 0xff, 0x00]);
   });
 
   it('looks palettes up (unknown index -> grey ramp) and drops alpha without compositing', () => {
-    const p = pngSamplesToRgb({ width: 2, height: 1, depth: 8, channels: 1, data: [0, 9], palette: [[10, 20, 30, 0]] });
+    const p = pngSamplesToRgb({
+      width: 2,
+      height: 1,
+      depth: 8,
+      channels: 1,
+      data: [0, 9],
+      palette: [[10, 20, 30, 0]],
+    });
     expect(Array.from(p.data)).toEqual([10, 20, 30, 9, 9, 9]);
     expect(Array.from(rgbaToRgb([1, 2, 3, 0], 1, 1).data)).toEqual([1, 2, 3]);
   });

@@ -9,7 +9,11 @@ import { resizeRgb } from './resize.ts';
  * 'shorter-side' keeps the aspect, the longer side becomes int(resize * long / short) (truncated);
  * 'squash' is Resize((resize, resize)).
  */
-export function resizedSize(width: number, height: number, rule: ResizeRule): { width: number; height: number } {
+export function resizedSize(
+  width: number,
+  height: number,
+  rule: ResizeRule,
+): { width: number; height: number } {
   if (rule.mode === 'squash') return { width: rule.resize, height: rule.resize };
   const short = Math.min(width, height);
   const long = Math.max(width, height);

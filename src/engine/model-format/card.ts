@@ -12,7 +12,12 @@ export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 export function protocolPreprocessing(inputSize: number): Preprocessing {
   return {
     linear: { mode: 'shorter-side', resize: inputSize, crop: inputSize, interpolation: 'bicubic' },
-    fewshot: { mode: 'squash', resize: Math.round((inputSize * 257) / 224), crop: inputSize, interpolation: 'bilinear' },
+    fewshot: {
+      mode: 'squash',
+      resize: Math.round((inputSize * 257) / 224),
+      crop: inputSize,
+      interpolation: 'bilinear',
+    },
   };
 }
 

@@ -36,16 +36,20 @@ function fail(msg: string): never {
 
 function checkEntry(e: Partial<CatalogEntry>, i: number): CatalogEntry {
   const where = `models[${i}]${e?.id ? ` (${e.id})` : ''}`;
-  if (!e || typeof e.id !== 'string' || !ID.test(e.id)) fail(`${where}: id must be lower-case letters, digits, . _ -`);
+  if (!e || typeof e.id !== 'string' || !ID.test(e.id))
+    fail(`${where}: id must be lower-case letters, digits, . _ -`);
   if (typeof e.name !== 'string' || typeof e.family !== 'string' || typeof e.arch !== 'string') {
     fail(`${where}: name, family and arch are required strings`);
   }
-  if (e.url !== null && (typeof e.url !== 'string' || !/^https?:\/\//.test(e.url))) fail(`${where}: url must be http(s) or null`);
+  if (e.url !== null && (typeof e.url !== 'string' || !/^https?:\/\//.test(e.url)))
+    fail(`${where}: url must be http(s) or null`);
   if (e.sha256 !== null && !(typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256))) {
     fail(`${where}: sha256 must be 64 lower-case hex digits or null`);
   }
-  if (e.sha256Prefix !== undefined && !/^[0-9a-f]{4,64}$/.test(e.sha256Prefix)) fail(`${where}: bad sha256Prefix`);
-  if (e.normalisation !== 'imagenet' && e.normalisation !== 'none') fail(`${where}: normalisation must be imagenet or none`);
+  if (e.sha256Prefix !== undefined && !/^[0-9a-f]{4,64}$/.test(e.sha256Prefix))
+    fail(`${where}: bad sha256Prefix`);
+  if (e.normalisation !== 'imagenet' && e.normalisation !== 'none')
+    fail(`${where}: normalisation must be imagenet or none`);
   if (typeof e.profile !== 'string') fail(`${where}: profile is required`);
   if (typeof e.licence !== 'string') fail(`${where}: licence is required (write "unknown" when unknown)`);
   return e as CatalogEntry;
@@ -55,7 +59,8 @@ export function parseCatalog(x: unknown): Catalog {
   const c = x as Partial<Catalog> | null;
   if (!c || typeof c !== 'object') fail('not a JSON object');
   if (c.formatVersion !== 1) fail(`unsupported formatVersion ${String(c.formatVersion)}`);
-  if (!Array.isArray(c.embedded) || !c.embedded.every((id) => typeof id === 'string')) fail('embedded must be a list of ids');
+  if (!Array.isArray(c.embedded) || !c.embedded.every((id) => typeof id === 'string'))
+    fail('embedded must be a list of ids');
   if (!Array.isArray(c.models)) fail('models must be a list');
   const models = c.models.map(checkEntry);
   const seen = new Set<string>();

@@ -10,7 +10,10 @@ import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } fro
 import { labModelFromStateDict } from './from-state-dict.ts';
 import type { CardInput } from './types.ts';
 
-export type Normalisation = 'imagenet' | 'none' | { mean: [number, number, number]; std: [number, number, number] };
+export type Normalisation =
+  | 'imagenet'
+  | 'none'
+  | { mean: [number, number, number]; std: [number, number, number] };
 
 export interface ConvertOptions {
   id: string;
@@ -68,7 +71,9 @@ export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions)
   const { stateDict, report } = readCheckpoint(bytes, { profile: opts.profile ?? 'auto', arch: namedArch });
   if (report.missing.length > 0) {
     const shown = report.missing.slice(0, 8).join(', ');
-    throw new Error(`checkpoint lacks ${report.missing.length} expected tensors (${shown}${report.missing.length > 8 ? ', …' : ''}); profile '${report.profile}'`);
+    throw new Error(
+      `checkpoint lacks ${report.missing.length} expected tensors (${shown}${report.missing.length > 8 ? ', …' : ''}); profile '${report.profile}'`,
+    );
   }
   const config = inferResNetConfig(stateDict);
   const inputSize = opts.inputSize ?? 224;
@@ -88,7 +93,10 @@ export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions)
     ...(opts.description ? { description: opts.description } : {}),
     ...withoutComputed(opts.cardOverrides),
   };
-  const { files, card } = await labModelFromStateDict(stateDict, cardInput, { float16: opts.float16, config });
+  const { files, card } = await labModelFromStateDict(stateDict, cardInput, {
+    float16: opts.float16,
+    config,
+  });
   return { files, card, report, config };
 }
 

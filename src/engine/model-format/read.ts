@@ -7,8 +7,8 @@ import { assertValidConfig } from '../resnet/config.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import type { ModelFileReader } from '../types.ts';
 import { decodeFloat16 } from './float16.ts';
-import { concatBytes } from './write.ts';
 import { CARD_JSON, type LabModel, type LabModelJson, MODEL_JSON, type WeightSpec } from './types.ts';
+import { concatBytes } from './write.ts';
 
 const BYTES_PER: Record<WeightSpec['dtype'], number> = { float32: 4, float16: 2 };
 
@@ -23,14 +23,16 @@ async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
 
 export function parseModelJson(x: unknown): LabModelJson {
   const j = x as Partial<LabModelJson> | null;
-  if (!j || j.format !== 'lab-resnet') throw new Error(`${MODEL_JSON}: format must be 'lab-resnet'`);
-  if (j.formatVersion !== 1) throw new Error(`${MODEL_JSON}: unsupported formatVersion ${String(j.formatVersion)}`);
+  if (j?.format !== 'lab-resnet') throw new Error(`${MODEL_JSON}: format must be 'lab-resnet'`);
+  if (j.formatVersion !== 1)
+    throw new Error(`${MODEL_JSON}: unsupported formatVersion ${String(j.formatVersion)}`);
   if (!j.config) throw new Error(`${MODEL_JSON}: no config`);
   assertValidConfig(j.config);
   const groups = j.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0) throw new Error(`${MODEL_JSON}: empty weightsManifest`);
   for (const g of groups) {
-    if (!Array.isArray(g.paths) || !Array.isArray(g.weights)) throw new Error(`${MODEL_JSON}: bad weights group`);
+    if (!Array.isArray(g.paths) || !Array.isArray(g.weights))
+      throw new Error(`${MODEL_JSON}: bad weights group`);
     for (const p of g.paths) {
       // Shard names come from a file the user may have been sent: never let them climb out of the folder.
       if (typeof p !== 'string' || p.includes('/') || p.includes('\\') || p.startsWith('.')) {
@@ -38,7 +40,8 @@ export function parseModelJson(x: unknown): LabModelJson {
       }
     }
     for (const w of g.weights) {
-      if (!(w.dtype in BYTES_PER)) throw new Error(`${MODEL_JSON}: ${w.name} has unsupported dtype ${w.dtype}`);
+      if (!(w.dtype in BYTES_PER))
+        throw new Error(`${MODEL_JSON}: ${w.name} has unsupported dtype ${w.dtype}`);
     }
   }
   return j as LabModelJson;
@@ -74,13 +77,21 @@ export async function readLabModel(read: ModelFileReader, opts: ReadOptions = {}
       const n = spec.shape.reduce((a, b) => a * b, 1);
       const size = n * BYTES_PER[spec.dtype];
       if (offset + size > bytes.byteLength) {
-        throw new Error(`${group.paths.join(', ')}: truncated: ${spec.name} needs bytes up to ${offset + size}, have ${bytes.byteLength}`);
+        throw new Error(
+          `${group.paths.join(', ')}: truncated: ${spec.name} needs bytes up to ${offset + size}, have ${bytes.byteLength}`,
+        );
       }
-      tensors.set(spec.name, { name: spec.name, shape: spec.shape, data: decodeWeight(spec, bytes.subarray(offset, offset + size)) });
+      tensors.set(spec.name, {
+        name: spec.name,
+        shape: spec.shape,
+        data: decodeWeight(spec, bytes.subarray(offset, offset + size)),
+      });
       offset += size;
     }
     if (offset !== bytes.byteLength) {
-      throw new Error(`${group.paths.join(', ')}: ${bytes.byteLength - offset} bytes more than the manifest describes`);
+      throw new Error(
+        `${group.paths.join(', ')}: ${bytes.byteLength - offset} bytes more than the manifest describes`,
+      );
     }
   }
   const weightsHash = await sha256Hex(groupBytes.length === 1 ? groupBytes[0] : concatBytes(groupBytes));

@@ -55,7 +55,8 @@ function checkTensors(tensors: NamedTensor[]): void {
     if (seen.has(t.name)) throw new Error(`duplicate weight name '${t.name}'`);
     seen.add(t.name);
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new Error(`${t.name}: shape [${t.shape}] needs ${n} values, has ${t.data.length}`);
+    if (n !== t.data.length)
+      throw new Error(`${t.name}: shape [${t.shape}] needs ${n} values, has ${t.data.length}`);
   }
 }
 
@@ -77,7 +78,12 @@ export async function writeLabModel(
   const buffer = concatBytes(tensors.map((t) => tensorBytes(t, dtype)));
   const shards = splitShards(buffer, opts.shardBytes ?? MAX_SHARD_BYTES);
   const paths = shards.map((_, i) => shardName(i, shards.length));
-  const json: LabModelJson = { format: 'lab-resnet', formatVersion: 1, config, weightsManifest: [{ paths, weights }] };
+  const json: LabModelJson = {
+    format: 'lab-resnet',
+    formatVersion: 1,
+    config,
+    weightsManifest: [{ paths, weights }],
+  };
   const card: ModelCard = {
     ...cardInput,
     format: 'lab-resnet',
@@ -87,7 +93,9 @@ export async function writeLabModel(
   const encoder = new TextEncoder();
   const files = new Map<string, Uint8Array>();
   files.set(MODEL_JSON, encoder.encode(`${JSON.stringify(json, null, 1)}\n`));
-  shards.forEach((s, i) => files.set(paths[i], s));
+  shards.forEach((s, i) => {
+    files.set(paths[i], s);
+  });
   files.set(CARD_JSON, encoder.encode(`${JSON.stringify(card, null, 2)}\n`));
   return { files, card };
 }

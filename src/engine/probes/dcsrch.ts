@@ -199,7 +199,10 @@ export class MoreThuente {
     }
     stp = Math.max(stp, stpmin);
     stp = Math.min(stp, stpmax);
-    if ((b.brackt && (stp <= this.stmin || stp >= this.stmax)) || (b.brackt && this.stmax - this.stmin <= xtol * this.stmax)) {
+    if (
+      (b.brackt && (stp <= this.stmin || stp >= this.stmax)) ||
+      (b.brackt && this.stmax - this.stmin <= xtol * this.stmax)
+    ) {
       stp = b.stx;
     }
     this.stp = stp;

@@ -157,10 +157,7 @@ export async function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOption
 
     if (!search.ok) {
       // Keep the previous iterate. With no curvature pairs there is nothing left to try.
-      if (history.size === 0) {
-        iterations++;
-        return done('linesearch');
-      }
+      if (history.size === 0) return done('linesearch');
       history.reset();
       continue;
     }

@@ -21,6 +21,8 @@ export interface LabelledFeatures {
 export interface FitOptions {
   maxIter: number;
   tol: number;
+  /** Relative-reduction stop (scipy's ftol); scipy's default 2.2e-9 when absent, 0 disables it. */
+  ftol?: number;
   /** Warm start (same layout); zeros when absent. */
   init?: Float64Array;
   cancel?: CancelToken;
@@ -56,7 +58,8 @@ function transposed(a: Float32Array, rows: number, cols: number): Float32Array {
 
 function validateLabels(y: Int32Array, nClasses: number): void {
   for (let i = 0; i < y.length; i++) {
-    if (y[i] < 0 || y[i] >= nClasses) throw new RangeError(`label ${y[i]} at row ${i} is outside [0, ${nClasses})`);
+    if (y[i] < 0 || y[i] >= nClasses)
+      throw new RangeError(`label ${y[i]} at row ${i} is outside [0, ${nClasses})`);
   }
 }
 
@@ -67,6 +70,7 @@ export class LogRegProblem {
   private readonly xa: tf.Tensor2D;
   private readonly xaT: tf.Tensor2D;
   private readonly onehot: tf.Tensor2D;
+  private readonly notOnehot: tf.Tensor2D;
 
   constructor(data: LabelledFeatures, nClasses: number) {
     validateLabels(data.y, nClasses);
@@ -77,25 +81,41 @@ export class LogRegProblem {
     this.xa = tf.tensor2d(xa, [data.n, data.d + 1]);
     // Transposed on the host: tf.transpose is slow on wasm and this runs once per problem.
     this.xaT = tf.tensor2d(transposed(xa, data.n, data.d + 1), [data.d + 1, data.n]);
-    this.onehot = tf.tidy(() => tf.oneHot(tf.tensor1d(data.y, 'int32'), nClasses).toFloat() as tf.Tensor2D);
+    this.onehot = tf.tidy(
+      () => tf.cast(tf.oneHot(tf.tensor1d(data.y, 'int32'), nClasses), 'float32') as tf.Tensor2D,
+    );
+    this.notOnehot = tf.tidy(() => tf.sub(1, this.onehot) as tf.Tensor2D);
   }
 
   get size(): number {
     return (this.d + 1) * this.k;
   }
 
-  /** Data term on the device: per-sample cross-entropies (n) and Σ CE's gradient ((d+1) × K), both downloaded. */
+  /**
+   * Data term on the device: per-sample cross-entropies (n) and Σ CE's gradient ((d+1) × K), both downloaded.
+   * Written to stay accurate in float32 when the fit is confident (CE ≈ 1e-7, common on separable features):
+   * CE = log1p(Σ_{j≠y} e_j) when y is the arg-max (e_j = exp(z_j − max z)), and p_y − 1 = −Σ_{j≠y} e_j / S,
+   * instead of differences of nearly equal numbers (lse − z_y, p_y − 1) that float32 would round to 0.
+   */
   private async dataTerm(w: Float64Array): Promise<{ ce: Float32Array; grad: Float32Array }> {
     const [ceT, gradT] = tf.tidy(() => {
       const W = tf.tensor2d(Float32Array.from(w), [this.d + 1, this.k]);
       const z = tf.matMul(this.xa, W);
-      const lse = tf.logSumExp(z, 1, true);
-      const ce = tf.sub(lse, tf.sum(tf.mul(z, this.onehot), 1, true));
-      const diff = tf.sub(tf.exp(tf.sub(z, lse)), this.onehot);
+      const m = tf.max(z, 1, true);
+      const e = tf.exp(tf.sub(z, m));
+      const s = tf.sum(e, 1, true);
+      const others = tf.sum(tf.mul(e, this.notOnehot), 1, true);
+      const zy = tf.sum(tf.mul(z, this.onehot), 1, true);
+      const ce = tf.where(tf.greaterEqual(zy, m), tf.log1p(others), tf.add(tf.sub(m, zy), tf.log(s)));
+      const pOthers = tf.mul(tf.div(e, s), this.notOnehot);
+      const diff = tf.sub(pOthers, tf.mul(this.onehot, tf.div(others, s)));
       return [ce, tf.matMul(this.xaT, diff)];
     });
     try {
-      const [ce, grad] = await Promise.all([ceT.data() as Promise<Float32Array>, gradT.data() as Promise<Float32Array>]);
+      const [ce, grad] = await Promise.all([
+        ceT.data() as Promise<Float32Array>,
+        gradT.data() as Promise<Float32Array>,
+      ]);
       return { ce, grad };
     } finally {
       ceT.dispose();
@@ -124,6 +144,7 @@ export class LogRegProblem {
     const result: LbfgsResult = await lbfgs((w, g) => this.evaluate(w, C, g), x0, {
       maxIter: opts.maxIter,
       pgtol: opts.tol,
+      ftol: opts.ftol,
       cancel: opts.cancel,
       onIteration: opts.onIteration,
     });
@@ -144,11 +165,18 @@ export class LogRegProblem {
     this.xa.dispose();
     this.xaT.dispose();
     this.onehot.dispose();
+    this.notOnehot.dispose();
   }
 }
 
 /** Logits X·W + b on the device (n × K, float32). */
-export async function predictLogits(weights: Float64Array, X: Float32Array, n: number, d: number, k: number): Promise<Float32Array> {
+export async function predictLogits(
+  weights: Float64Array,
+  X: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+): Promise<Float32Array> {
   if (n === 0) return new Float32Array(0);
   const out = tf.tidy(() => {
     const W = tf.tensor2d(Float32Array.from(weights), [d + 1, k]);
@@ -163,7 +191,11 @@ export async function predictLogits(weights: Float64Array, X: Float32Array, n: n
 }
 
 /** Weights in scikit-learn's layout: coef_ (K × d) and intercept_ (K). */
-export function toSklearnLayout(weights: Float64Array, d: number, k: number): { coef: Float64Array; intercept: Float64Array } {
+export function toSklearnLayout(
+  weights: Float64Array,
+  d: number,
+  k: number,
+): { coef: Float64Array; intercept: Float64Array } {
   const coef = new Float64Array(k * d);
   const intercept = new Float64Array(k);
   for (let c = 0; c < k; c++) {

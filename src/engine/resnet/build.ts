@@ -91,7 +91,9 @@ export class TfResNet {
       ? this.conv(this.conv(x, `${prefix}.conv1`, 1, true), `${prefix}.conv2`, stride, true)
       : this.conv(x, `${prefix}.conv1`, stride, true);
     out = this.conv(out, bottleneck ? `${prefix}.conv3` : `${prefix}.conv2`, 1, false);
-    const shortcut = this.convs.has(`${prefix}.downsample`) ? this.conv(x, `${prefix}.downsample`, stride, false) : x;
+    const shortcut = this.convs.has(`${prefix}.downsample`)
+      ? this.conv(x, `${prefix}.downsample`, stride, false)
+      : x;
     return tf.relu(tf.add(out, shortcut));
   }
 

@@ -27,10 +27,14 @@ export function assertValidConfig(config: ResNetConfig): void {
     throw new Error(`ResNet config: unknown block type '${String(config.block)}'`);
   }
   if (config.layers?.length !== 4 || !positiveInts(config.layers)) {
-    throw new Error(`ResNet config: layers must be 4 positive integers, got ${JSON.stringify(config.layers)}`);
+    throw new Error(
+      `ResNet config: layers must be 4 positive integers, got ${JSON.stringify(config.layers)}`,
+    );
   }
   if (config.widths?.length !== 4 || !positiveInts(config.widths)) {
-    throw new Error(`ResNet config: widths must be 4 positive integers, got ${JSON.stringify(config.widths)}`);
+    throw new Error(
+      `ResNet config: widths must be 4 positive integers, got ${JSON.stringify(config.widths)}`,
+    );
   }
   if (!positiveInts([config.stemWidth, config.expansion])) {
     throw new Error('ResNet config: stemWidth and expansion must be positive integers');

@@ -37,7 +37,9 @@ describe('oihwToHwio', () => {
     // O=2, I=3, H=1, W=2: value = o*100 + i*10 + w
     const shape = [2, 3, 1, 2];
     const oihw = new Float32Array(12);
-    for (let o = 0; o < 2; o++) for (let i = 0; i < 3; i++) for (let w = 0; w < 2; w++) oihw[(o * 3 + i) * 2 + w] = o * 100 + i * 10 + w;
+    for (let o = 0; o < 2; o++)
+      for (let i = 0; i < 3; i++)
+        for (let w = 0; w < 2; w++) oihw[(o * 3 + i) * 2 + w] = o * 100 + i * 10 + w;
     const { data, shape: out } = oihwToHwio(oihw, shape);
     expect(out).toEqual([1, 2, 3, 2]);
     // HWIO index ((h*W + w)*I + i)*O + o
@@ -80,9 +82,19 @@ describe('foldConvBn', () => {
       const x = tf.tensor4d(randomArray(2 * 9 * 9 * 5, rand), [2, 9, 9, 5]);
       const hwio = oihwToHwio(weight.data, shape);
       const filter = tf.tensor4d(hwio.data, hwio.shape as [number, number, number, number]);
-      const reference = tf.batchNorm(tf.conv2d(x, filter, 1, 'valid'), bn.mean, bn.variance, bn.beta, bn.gamma, BN_EPS);
+      const reference = tf.batchNorm(
+        tf.conv2d(x, filter, 1, 'valid'),
+        bn.mean,
+        bn.variance,
+        bn.beta,
+        bn.gamma,
+        BN_EPS,
+      );
       const f = foldConvBn('c', weight, bn);
-      const folded = tf.add(tf.conv2d(x, tf.tensor4d(f.kernel.data, [3, 3, 5, 4]), 1, 'valid'), tf.tensor1d(f.bias.data));
+      const folded = tf.add(
+        tf.conv2d(x, tf.tensor4d(f.kernel.data, [3, 3, 5, 4]), 1, 'valid'),
+        tf.tensor1d(f.bias.data),
+      );
       const diff = tf.max(tf.abs(tf.sub(reference, folded))).dataSync()[0];
       expect(diff).toBeLessThan(1e-5);
     });
@@ -90,8 +102,15 @@ describe('foldConvBn', () => {
 
   it('names the BatchNorm field whose length is wrong', () => {
     const conv = { shape: [2, 1, 1, 1], data: new Float32Array(2), dtype: 'float32' as const };
-    const bn = { gamma: new Float32Array(2), beta: new Float32Array(3), mean: new Float32Array(2), variance: new Float32Array(2) };
-    expect(() => foldConvBn('layer1.0.conv1', conv, bn)).toThrow(/layer1\.0\.conv1: BatchNorm beta has 3 values, expected 2/);
+    const bn = {
+      gamma: new Float32Array(2),
+      beta: new Float32Array(3),
+      mean: new Float32Array(2),
+      variance: new Float32Array(2),
+    };
+    expect(() => foldConvBn('layer1.0.conv1', conv, bn)).toThrow(
+      /layer1\.0\.conv1: BatchNorm beta has 3 values, expected 2/,
+    );
   });
 });
 

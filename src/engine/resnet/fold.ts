@@ -28,7 +28,10 @@ interface BatchNormParams {
 }
 
 /** OIHW (PyTorch) → HWIO (tfjs conv2d filter), values unchanged. */
-export function oihwToHwio(data: ArrayLike<number>, shape: number[]): { data: Float32Array; shape: number[] } {
+export function oihwToHwio(
+  data: ArrayLike<number>,
+  shape: number[],
+): { data: Float32Array; shape: number[] } {
   const [o, i, h, w] = shape;
   const out = new Float32Array(o * i * h * w);
   for (let oo = 0; oo < o; oo++) {
@@ -47,13 +50,19 @@ export function oihwToHwio(data: ArrayLike<number>, shape: number[]): { data: Fl
  * W' = W·γ/√(var+ε) per output channel, b' = β − mean·γ/√(var+ε); returns the kernel in HWIO.
  * `name` is the lab's name of the fused layer (e.g. 'layer1.0.conv1').
  */
-export function foldConvBn(name: string, convWeight: TensorEntry, bn: BatchNormParams, eps = BN_EPS): FoldedConv {
+export function foldConvBn(
+  name: string,
+  convWeight: TensorEntry,
+  bn: BatchNormParams,
+  eps = BN_EPS,
+): FoldedConv {
   const shape = convWeight.shape;
   if (shape.length !== 4) throw new Error(`${name}: conv weight must be 4-D OIHW, got [${shape}]`);
   const [outC] = shape;
   const perOut = convWeight.data.length / outC;
   for (const [field, arr] of Object.entries(bn)) {
-    if (arr.length !== outC) throw new Error(`${name}: BatchNorm ${field} has ${arr.length} values, expected ${outC}`);
+    if (arr.length !== outC)
+      throw new Error(`${name}: BatchNorm ${field} has ${arr.length} values, expected ${outC}`);
   }
   const scaled = new Float64Array(convWeight.data.length);
   const bias = new Float32Array(outC);
@@ -94,7 +103,8 @@ export function convBnPairs(sd: StateDict, config: ResNetConfig): [string, strin
         pairs.push([`${p}.${conv}`, `${p}.${conv}`, `${p}.${conv.replace('conv', 'bn')}`]);
       }
       // torchvision only has a projection shortcut where shape changes; its presence is read from the weights.
-      if (sd.has(`${p}.downsample.0.weight`)) pairs.push([`${p}.downsample`, `${p}.downsample.0`, `${p}.downsample.1`]);
+      if (sd.has(`${p}.downsample.0.weight`))
+        pairs.push([`${p}.downsample`, `${p}.downsample.0`, `${p}.downsample.1`]);
     }
   });
   return pairs;

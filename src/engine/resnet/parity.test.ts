@@ -12,8 +12,8 @@ import { loadBackboneFromFiles } from '../load-backbone.ts';
 import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../model-format/card.ts';
 import { labModelFromStateDict } from '../model-format/from-state-dict.ts';
 import {
-  type FeatureCase,
   ensureParityModel,
+  type FeatureCase,
   maxAbsDiff,
   readSafetensorsF32,
   torchFeatures,
@@ -28,7 +28,12 @@ interface Converted {
   files: Map<string, Uint8Array>;
 }
 
-async function convert(arch: string, dir: string, norm: FeatureCase['norm'], float16 = false): Promise<Converted> {
+async function convert(
+  arch: string,
+  dir: string,
+  norm: FeatureCase['norm'],
+  float16 = false,
+): Promise<Converted> {
   const sd = readSafetensorsF32(readFileSync(join(dir, 'weights.safetensors')));
   const imagenet = norm === 'imagenet';
   return labModelFromStateDict(
@@ -69,7 +74,9 @@ async function checkParity(
     const batch = { data: ref.pixels, n: c.n, size: c.size };
     const ours = await backbone.embed(batch);
     const { diff, scale } = maxAbsDiff(ours, ref.features);
-    console.log(`${arch} ${backend} n=${c.n} ${c.size}px ${c.norm}${opts.float16 ? ' f16' : ''}: max|diff| ${diff.toExponential(2)}, max|f| ${scale.toFixed(3)}, ratio ${(diff / scale).toExponential(2)}`);
+    console.log(
+      `${arch} ${backend} n=${c.n} ${c.size}px ${c.norm}${opts.float16 ? ' f16' : ''}: max|diff| ${diff.toExponential(2)}, max|f| ${scale.toFixed(3)}, ratio ${(diff / scale).toExponential(2)}`,
+    );
     expect(ours.length).toBe(ref.features.length);
     expect(scale).toBeGreaterThan(0);
     expect(diff).toBeLessThanOrEqual(opts.tolerance * scale);
@@ -96,15 +103,30 @@ describe.skipIf(skipReason !== null).sequential('tfjs ResNet matches PyTorch eva
   });
 
   it('resnet18, cpu backend, 2 images at 64 px', async () => {
-    await checkParity('cpu', 'resnet18', { n: 2, size: 64, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+    await checkParity(
+      'cpu',
+      'resnet18',
+      { n: 2, size: 64, norm: 'imagenet' },
+      { tolerance: 1e-4, checkMap: true },
+    );
   });
 
   it('resnet18, wasm backend, 2 images at 64 px, layer4 map too', async () => {
-    await checkParity('wasm', 'resnet18', { n: 2, size: 64, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+    await checkParity(
+      'wasm',
+      'resnet18',
+      { n: 2, size: 64, norm: 'imagenet' },
+      { tolerance: 1e-4, checkMap: true },
+    );
   });
 
   it('resnet18, wasm, odd input size (61 px) keeps PyTorch padding arithmetic', async () => {
-    await checkParity('wasm', 'resnet18', { n: 1, size: 61, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+    await checkParity(
+      'wasm',
+      'resnet18',
+      { n: 1, size: 61, norm: 'imagenet' },
+      { tolerance: 1e-4, checkMap: true },
+    );
   });
 
   it('resnet18, wasm, no normalisation (SimCLR-style [0,1] input)', async () => {
@@ -112,7 +134,12 @@ describe.skipIf(skipReason !== null).sequential('tfjs ResNet matches PyTorch eva
   });
 
   it('resnet18, wasm, float16 storage within 1e-2 relative', async () => {
-    await checkParity('wasm', 'resnet18', { n: 2, size: 64, norm: 'imagenet' }, { float16: true, tolerance: 1e-2 });
+    await checkParity(
+      'wasm',
+      'resnet18',
+      { n: 2, size: 64, norm: 'imagenet' },
+      { float16: true, tolerance: 1e-2 },
+    );
   });
 
   it('resnet50, cpu backend, 1 image at 64 px', async () => {
@@ -120,6 +147,11 @@ describe.skipIf(skipReason !== null).sequential('tfjs ResNet matches PyTorch eva
   });
 
   it('resnet50, wasm backend, 2 images at 224 px', async () => {
-    await checkParity('wasm', 'resnet50', { n: 2, size: 224, norm: 'imagenet' }, { tolerance: 1e-4, checkMap: true });
+    await checkParity(
+      'wasm',
+      'resnet50',
+      { n: 2, size: 224, norm: 'imagenet' },
+      { tolerance: 1e-4, checkMap: true },
+    );
   });
 });

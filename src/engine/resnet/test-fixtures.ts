@@ -15,7 +15,9 @@ const PYTHON = '/usr/bin/python3';
 /** Why PyTorch parity tests cannot run here, or null when they can. */
 export function torchMissingReason(): string | null {
   const r = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
-  return r.status === 0 ? null : `PyTorch parity tests SKIPPED: ${PYTHON} cannot import torch/torchvision (${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`;
+  return r.status === 0
+    ? null
+    : `PyTorch parity tests SKIPPED: ${PYTHON} cannot import torch/torchvision (${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`;
 }
 
 function runPython(args: string[]): void {
@@ -52,7 +54,18 @@ export function torchFeatures(arch: string, weights: string, c: FeatureCase): To
   const seed = c.pixelSeed ?? 0;
   const out = `${weights}.features-n${c.n}-s${c.size}-${c.norm}-p${seed}.safetensors`;
   if (!existsSync(out)) {
-    const args = ['--arch', arch, '--weights', weights, '--out', out, '--n', String(c.n), '--size', String(c.size)];
+    const args = [
+      '--arch',
+      arch,
+      '--weights',
+      weights,
+      '--out',
+      out,
+      '--n',
+      String(c.n),
+      '--size',
+      String(c.size),
+    ];
     runPython(['features', ...args, '--norm', c.norm, '--pixel-seed', String(seed)]);
   }
   const sd = readSafetensorsF32(readFileSync(out));
@@ -61,7 +74,12 @@ export function torchFeatures(arch: string, weights: string, c: FeatureCase): To
     if (!e) throw new Error(`${out} lacks ${k}`);
     return e;
   };
-  return { pixels: get('pixels').data, features: get('features').data, map: get('map').data, mapShape: get('map').shape };
+  return {
+    pixels: get('pixels').data,
+    features: get('features').data,
+    map: get('map').data,
+    mapShape: get('map').shape,
+  };
 }
 
 /** safetensors with F32 tensors only (what torch_features.py writes): u64 header length, JSON, data. */
@@ -77,7 +95,9 @@ export function readSafetensorsF32(bytes: Uint8Array): StateDict {
     if (name === '__metadata__') continue;
     if (h.dtype !== 'F32') throw new Error(`${name}: test reader handles F32 only, got ${h.dtype}`);
     // Copy (Node's Buffer.slice would share memory and keep the file's offset).
-    const raw = new Uint8Array(bytes.subarray(8 + headerLen + h.data_offsets[0], 8 + headerLen + h.data_offsets[1]));
+    const raw = new Uint8Array(
+      bytes.subarray(8 + headerLen + h.data_offsets[0], 8 + headerLen + h.data_offsets[1]),
+    );
     sd.set(name, { shape: h.shape, data: new Float32Array(raw.buffer), dtype: 'float32' });
   }
   return sd;

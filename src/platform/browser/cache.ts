@@ -97,11 +97,17 @@ function idbStore(): ChunkStore {
   };
 }
 
-/** OPFS when the browser has it (Chromium, Firefox, Safari 15.2+), else IndexedDB. */
-export function browserFeatureCache(): FeatureCache {
+/**
+ * OPFS when the browser has it (Chromium, Firefox, Safari 15.2+), else IndexedDB; `prefer: 'indexeddb'`
+ * forces the fallback (tests, or browsers whose OPFS is unusable).
+ */
+export function browserFeatureCache(opts: { prefer?: 'opfs' | 'indexeddb' } = {}): FeatureCache {
   let store: Promise<ChunkStore> | null = null;
   const chosen = () => {
-    store ??= opfsRoot().then((root) => (root ? opfsStore(root) : idbStore()));
+    store ??=
+      opts.prefer === 'indexeddb'
+        ? Promise.resolve(idbStore())
+        : opfsRoot().then((root) => (root ? opfsStore(root) : idbStore()));
     return store;
   };
   const lazy: ChunkStore = {

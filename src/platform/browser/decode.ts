@@ -3,10 +3,10 @@
 // upsampling) and its colour management would not give PIL's pixels.
 
 import wasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
-import type { ImageDecoder } from '../../core/types.ts';
-import { createImageDecoder } from '../decode/decoder.ts';
+import type { ImageDecoder, ResizeRule } from '../../core/types.ts';
+import { createImageDecoder, pixelsFromBytes } from '../decode/decoder.ts';
 
-export { DecodeError } from '../decode/errors.ts';
+export { DecodeError, issueFromDecodeError } from '../decode/errors.ts';
 
 async function loadJpegWasm(): Promise<WebAssembly.Module> {
   const response = await fetch(wasmUrl);
@@ -15,3 +15,12 @@ async function loadJpegWasm(): Promise<WebAssembly.Module> {
 }
 
 export const decodeImageBrowser: ImageDecoder = createImageDecoder(loadJpegWasm);
+
+/** For a Worker: encoded bytes + a ResizeRule -> the exact model input (crop·crop·3 float32 HWC in [0, 1]). */
+export function preprocessBytesBrowser(
+  bytes: Uint8Array,
+  key: string,
+  rule: ResizeRule,
+): Promise<Float32Array> {
+  return pixelsFromBytes(decodeImageBrowser, bytes, key, rule);
+}

@@ -1,7 +1,7 @@
 // A dataset from a dropped folder or an <input webkitdirectory>: paths are relative to the dropped folder.
 // Tar files among the dropped files are not expanded here; use tarFilesSource for shards.
 
-import { type ListingOptions, buildListing } from '../../core/dataset/listing.ts';
+import { buildListing, type ListingOptions } from '../../core/dataset/listing.ts';
 import { normalisePath } from '../../core/dataset/paths.ts';
 import { createTarSource } from '../../core/dataset/tar-source.ts';
 import type { DatasetSource } from '../../core/types.ts';

@@ -31,7 +31,9 @@ let sequence = 0;
 function newChunkId(): string {
   sequence = (sequence + 1) % 1_000_000;
   const time = Date.now().toString(36).padStart(9, '0');
-  const rand = Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
+  const rand = Math.floor(Math.random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0');
   return `${time}-${sequence.toString(36).padStart(4, '0')}-${rand}`;
 }
 
@@ -52,9 +54,12 @@ export function createChunkedFeatureCache(store: ChunkStore): FeatureCache {
     const index = new Map<string, Located>();
     const chunks = (await store.list(folder)).filter((f) => f.endsWith(KEYS_SUFFIX)).sort();
     for (const file of chunks) {
-      const meta = JSON.parse(new TextDecoder().decode(await store.read(folder, file))) as { dim: number; keys: string[] };
+      const meta = JSON.parse(new TextDecoder().decode(await store.read(folder, file))) as {
+        dim: number;
+        keys: string[];
+      };
       const chunk = file.slice(0, -KEYS_SUFFIX.length);
-      meta.keys.forEach((key, row) => index.set(key, { chunk, row, dim: meta.dim }));
+      for (const [row, key] of meta.keys.entries()) index.set(key, { chunk, row, dim: meta.dim });
     }
     return index;
   }
@@ -92,15 +97,16 @@ export function createChunkedFeatureCache(store: ChunkStore): FeatureCache {
     async put(namespace, entries) {
       if (entries.length === 0) return;
       const dim = entries[0].features.length;
-      if (entries.some((e) => e.features.length !== dim)) throw new Error('put(): all vectors of one call must have the same length');
+      if (entries.some((e) => e.features.length !== dim))
+        throw new Error('put(): all vectors of one call must have the same length');
       const { folder, index } = await indexOf(namespace);
       const data = new Float32Array(entries.length * dim);
-      entries.forEach((e, row) => data.set(e.features, row * dim));
+      for (const [row, e] of entries.entries()) data.set(e.features, row * dim);
       const chunk = newChunkId();
       await store.write(folder, `${chunk}.f32`, new Uint8Array(data.buffer));
       const keys = entries.map((e) => e.key);
       await store.write(folder, `${chunk}${KEYS_SUFFIX}`, utf8.encode(JSON.stringify({ dim, keys })));
-      keys.forEach((key, row) => index.set(key, { chunk, row, dim }));
+      for (const [row, key] of keys.entries()) index.set(key, { chunk, row, dim });
     },
 
     sizeBytes: () => store.sizeBytes(),

@@ -1,10 +1,11 @@
 // The one image decoder behind decodeImageNode and decodeImageBrowser: sniff, check the header, decode, RGB.
 
-import type { ImageDecoder, RgbImage } from '../../core/types.ts';
+import { preprocess } from '../../core/pixels/preprocess.ts';
+import type { ImageDecoder, ResizeRule, RgbImage } from '../../core/types.ts';
 import { DecodeError } from './errors.ts';
-import { JpegDecoder, decodeCmykJpeg } from './jpeg.ts';
+import { decodeCmykJpeg, JpegDecoder } from './jpeg.ts';
 import { decodePng } from './png.ts';
-import { type ImageFormat, MAX_PIXELS, headerSize, jpegHeader, sniffFormat } from './sniff.ts';
+import { headerSize, type ImageFormat, jpegHeader, MAX_PIXELS, sniffFormat } from './sniff.ts';
 
 function checkedSize(key: string, format: ImageFormat, bytes: Uint8Array) {
   const size = headerSize(format, bytes);
@@ -38,11 +39,25 @@ export function createImageDecoder(loadJpegWasm: () => Promise<WebAssembly.Modul
     const format = sniffFormat(bytes);
     if (!format) throw new DecodeError(key, 'not an image', 'no PNG or JPEG signature');
     if (format !== 'png' && format !== 'jpeg') {
-      throw new DecodeError(key, 'unsupported image format', `${format.toUpperCase()}: convert it to PNG or JPEG`);
+      throw new DecodeError(
+        key,
+        'unsupported image format',
+        `${format.toUpperCase()}: convert it to PNG or JPEG`,
+      );
     }
     checkedSize(key, format, bytes);
     if (format === 'png') return decodeOrExplain(key, () => decodePng(bytes));
     const components = jpegHeader(bytes)?.components ?? 3;
     return decodeOrExplain(key, () => (components === 4 ? decodeCmykJpeg(bytes) : jpeg.decode(bytes)));
   };
+}
+
+/** Bytes -> model input (crop·crop·3 float32, HWC, [0, 1]) exactly as PIL + torchvision would make it. */
+export async function pixelsFromBytes(
+  decode: ImageDecoder,
+  bytes: Uint8Array,
+  key: string,
+  rule: ResizeRule,
+): Promise<Float32Array> {
+  return preprocess(await decode(bytes, key), rule);
 }

@@ -1,5 +1,7 @@
 // Why an image could not be decoded, in words the UI and the CLI show next to the file name.
 
+import type { InputIssue } from '../../core/types.ts';
+
 export type DecodeFailure =
   | 'zero-byte file'
   | 'not an image'
@@ -17,4 +19,11 @@ export class DecodeError extends Error {
     this.reason = reason;
     this.key = key;
   }
+}
+
+/** The listing-style issue for a file that failed to decode: refused when too large, else skipped. */
+export function issueFromDecodeError(err: DecodeError): InputIssue {
+  const action = err.reason === 'over 50 megapixels: refused before decoding' ? 'refused' : 'skipped';
+  const detail = err.message.slice(err.key.length + 2); // drop the "key: " prefix, the key has its own field
+  return { key: err.key, action, reason: detail };
 }

@@ -3,13 +3,16 @@
 // on the parity corpus). The same wasm runs in Node and in a browser Worker. libjpeg cannot turn CMYK/YCCK
 // into RGB, so 4-component files go through jpeg-js (pure JS, a few levels from PIL).
 
-import jpegJs from 'jpeg-js';
 import createMozjpeg from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
-import type { RgbImage } from '../../core/types.ts';
+import jpegJs from 'jpeg-js';
 import { rgbaToRgb } from '../../core/pixels/convert.ts';
+import type { RgbImage } from '../../core/types.ts';
 
 interface MozjpegModule {
-  decode(data: BufferSource, preserveOrientation: boolean): { data: Uint8ClampedArray; width: number; height: number } | null;
+  decode(
+    data: BufferSource,
+    preserveOrientation: boolean,
+  ): { data: Uint8ClampedArray; width: number; height: number } | null;
 }
 
 type MozjpegFactory = (opts: {

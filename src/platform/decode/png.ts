@@ -9,7 +9,8 @@ export function decodePng(bytes: Uint8Array): RgbImage {
   const expected = png.width * png.height * png.channels;
   // fast-png returns short data for a truncated IDAT stream instead of failing; PIL raises there.
   const minLength = png.depth < 8 ? Math.ceil((png.width * png.depth) / 8) * png.height : expected;
-  if (png.data.length < minLength) throw new Error(`pixel data ends early (${png.data.length} of ${minLength})`);
+  if (png.data.length < minLength)
+    throw new Error(`pixel data ends early (${png.data.length} of ${minLength})`);
   return pngSamplesToRgb({
     width: png.width,
     height: png.height,

@@ -19,7 +19,8 @@ export function sniffFormat(b: Uint8Array): ImageFormat | null {
 }
 
 const u16be = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
-const u32be = (b: Uint8Array, i: number) => ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
+const u32be = (b: Uint8Array, i: number) =>
+  ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
 
 export interface JpegHeader {
   width: number;

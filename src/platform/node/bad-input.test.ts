@@ -28,7 +28,9 @@ describe('bad input', () => {
 
   it('truncated JPEG and PNG, and a corrupt JPEG', async () => {
     const jpeg = jpegBytes(1);
-    expect((await failure(jpeg.subarray(0, Math.floor(jpeg.length * 0.6)))).reason).toBe('corrupt or truncated');
+    expect((await failure(jpeg.subarray(0, Math.floor(jpeg.length * 0.6)))).reason).toBe(
+      'corrupt or truncated',
+    );
     const png = pngBytes(1);
     expect((await failure(png.subarray(0, png.length - 30))).reason).toBe('corrupt or truncated');
     expect((await failure(png.subarray(0, 20))).reason).toBe('corrupt or truncated');

@@ -2,10 +2,10 @@
 
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { ImageDecoder } from '../../core/types.ts';
-import { createImageDecoder } from '../decode/decoder.ts';
+import type { ImageDecoder, ResizeRule } from '../../core/types.ts';
+import { createImageDecoder, pixelsFromBytes } from '../decode/decoder.ts';
 
-export { DecodeError } from '../decode/errors.ts';
+export { DecodeError, issueFromDecodeError } from '../decode/errors.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -15,3 +15,8 @@ async function loadJpegWasm(): Promise<WebAssembly.Module> {
 }
 
 export const decodeImageNode: ImageDecoder = createImageDecoder(loadJpegWasm);
+
+/** For a Worker: encoded bytes + a ResizeRule -> the exact model input (crop·crop·3 float32 HWC in [0, 1]). */
+export function preprocessBytesNode(bytes: Uint8Array, key: string, rule: ResizeRule): Promise<Float32Array> {
+  return pixelsFromBytes(decodeImageNode, bytes, key, rule);
+}

@@ -3,7 +3,7 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { type ListedFile, type ListingOptions, buildListing } from '../../core/dataset/listing.ts';
+import { buildListing, type ListedFile, type ListingOptions } from '../../core/dataset/listing.ts';
 import { normalisePath } from '../../core/dataset/paths.ts';
 import type { DatasetSource } from '../../core/types.ts';
 

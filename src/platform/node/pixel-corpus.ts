@@ -34,7 +34,9 @@ export function corpusUnavailableReason(): string | null {
 
 /** Runs the corpus builder (idempotent) and returns the manifest entries. */
 export function loadCorpus(): CorpusEntry[] {
-  const run = spawnSync('/usr/bin/python3', ['scripts/fixtures/pixel_corpus.py', CORPUS_DIR], { encoding: 'utf8' });
+  const run = spawnSync('/usr/bin/python3', ['scripts/fixtures/pixel_corpus.py', CORPUS_DIR], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`pixel_corpus.py failed: ${run.stderr}`);
   const manifest = JSON.parse(readFileSync(join(CORPUS_DIR, 'manifest.json'), 'utf8'));
   return manifest.images as CorpusEntry[];

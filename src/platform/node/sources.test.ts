@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeIndex } from '../../../scripts/datasets/write-index.ts';
 import { httpDatasetSource } from '../http.ts';
@@ -97,7 +97,11 @@ describe('WebDataset shards', () => {
       ['val/000003.png', 1, 'val'],
     ]);
     expect(listing.issues).toEqual([
-      { key: 'val/000004.png', action: 'skipped', reason: 'no label: no .cls/.json/.txt with the same key, no class folder' },
+      {
+        key: 'val/000004.png',
+        action: 'skipped',
+        reason: 'no label: no .cls/.json/.txt with the same key, no class folder',
+      },
       { key: 'val/000004.meta.txt', action: 'skipped', reason: 'not an image file (.txt)' },
     ]);
     const img = await decodeImageNode(await source.read('val/000003.png'), 'val/000003.png');
@@ -108,13 +112,20 @@ describe('WebDataset shards', () => {
 describe('http demo source', () => {
   let server: ReturnType<typeof createServer>;
   let base = '';
-  const root = writeTree('http-demo', { 'a/1.png': pngBytes(1), 'b/2.png': pngBytes(2), 'b/ünï.png': pngBytes(3) });
+  const root = writeTree('http-demo', {
+    'a/1.png': pngBytes(1),
+    'b/2.png': pngBytes(2),
+    'b/ünï.png': pngBytes(3),
+  });
 
   beforeAll(async () => {
     await writeIndex(root);
     server = createServer((req, res) => {
       try {
-        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/demo\//, '');
+        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(
+          /^\/demo\//,
+          '',
+        );
         res.end(readFileSync(join(root, path)));
       } catch {
         res.statusCode = 404;
@@ -133,5 +144,23 @@ describe('http demo source', () => {
     expect(listing.items).toEqual(folder.items);
     expect(listing.fingerprint).toBe(folder.fingerprint);
     expect(await http.read('b/ünï.png')).toEqual(pngBytes(3));
+  });
+});
+
+describe('nodeFolderSource', () => {
+  it('reports real empty class folders and refuses keys that leave the folder', async () => {
+    const root = writeTree('with-empty', {
+      'a/1.png': pngBytes(1),
+      'b/2.png': pngBytes(2),
+      'c/': '',
+      'd/.DS_Store': 'x',
+    });
+    const source = nodeFolderSource(root);
+    const listing = await source.list();
+    expect(listing.classNames).toEqual(['a', 'b']);
+    expect(listing.issues.filter((i) => i.reason.startsWith('empty class folder')).map((i) => i.key)).toEqual(
+      ['c/', 'd/'],
+    );
+    await expect(source.read('../sources.test.ts')).rejects.toThrow('leaves the dataset folder');
   });
 });

@@ -3,8 +3,8 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ListingOptions } from '../../core/dataset/listing.ts';
-import { type TarShard, createTarSource } from '../../core/dataset/tar-source.ts';
 import { bytesReader } from '../../core/dataset/tar.ts';
+import { createTarSource, type TarShard } from '../../core/dataset/tar-source.ts';
 import type { DatasetSource } from '../../core/types.ts';
 
 export type ShardInput = { name: string; bytes: Uint8Array } | { name: string; path: string };
@@ -28,13 +28,18 @@ async function fileShard(name: string, path: string): Promise<TarShard> {
 }
 
 /** Dataset name: the shards' common stem (`mydata-train-000.tar` ...) is not guessed; pass `name` to override. */
-export function tarShardsSource(shards: ShardInput[], opts: ListingOptions & { name?: string } = {}): DatasetSource {
+export function tarShardsSource(
+  shards: ShardInput[],
+  opts: ListingOptions & { name?: string } = {},
+): DatasetSource {
   const { name, ...listingOpts } = opts;
   let resolved: Promise<TarShard[]> | null = null;
   const ready = () => {
     resolved ??= Promise.all(
       shards.map((s) =>
-        'bytes' in s ? { name: s.name, size: s.bytes.length, read: bytesReader(s.bytes) } : fileShard(s.name, s.path),
+        'bytes' in s
+          ? { name: s.name, size: s.bytes.length, read: bytesReader(s.bytes) }
+          : fileShard(s.name, s.path),
       ),
     );
     return resolved;

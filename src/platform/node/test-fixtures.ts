@@ -10,7 +10,11 @@ import jpegJs from 'jpeg-js';
 export function patternRgba(seed: number, width = 24, height = 16): Uint8Array {
   const data = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) data.set([(x * 9 + seed * 31) % 256, (y * 13 + seed * 7) % 256, (x * y + seed) % 256, 255], (y * width + x) * 4);
+    for (let x = 0; x < width; x++)
+      data.set(
+        [(x * 9 + seed * 31) % 256, (y * 13 + seed * 7) % 256, (x * y + seed) % 256, 255],
+        (y * width + x) * 4,
+      );
   return data;
 }
 

@@ -1,0 +1,50 @@
+// The same ResNet-50 benchmark inside Chromium (Debian /usr/bin/chromium via Playwright), in a Web Worker
+// behind the Vite dev server (COOP/COEP → threads), through the lab's own backend choice.
+// Usage: npx tsx bench/embed/browser-bench.ts [--backend auto|wasm|webgl|webgpu|cpu] [--batch 8] [--rounds 5]
+
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'auto' },
+    batch: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const root = resolve(import.meta.dirname, '../..');
+const server = await createServer({
+  root,
+  configFile: resolve(root, 'vite.config.ts'),
+  logLevel: 'error',
+  server: { port: 0 },
+});
+await server.listen();
+const url = server.resolvedUrls?.local[0];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--enable-unsafe-webgpu'],
+});
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
+  const query = `backend=${values.backend}&batch=${values.batch}&rounds=${values.rounds}`;
+  console.log(
+    `machine: ${os.cpus()[0]?.model ?? 'unknown'} ×${os.cpus().length}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  await page.goto(`${url}bench/embed/browser.html?${query}`);
+  await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, {
+    timeout: 600_000,
+  });
+  const result = await page.evaluate(() => (window as unknown as { __benchResult: unknown }).__benchResult);
+  console.log(`Chromium ${browser.version()}:`, JSON.stringify(result, null, 1));
+} finally {
+  await browser.close();
+  await server.close();
+}

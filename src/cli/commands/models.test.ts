@@ -1,0 +1,169 @@
+// `tlab models list|fetch` against a local HTTP server (127.0.0.1) that serves a fixture checkpoint and a
+// test catalog: download, hash check, conversion with the catalog's profile, and the failure paths.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCheckpointFixtures } from '../../convert/test-fixtures.ts';
+import { sha256Hex } from '../../core/hash.ts';
+import type { ModelCard } from '../../core/types.ts';
+import { parseCatalog } from '../../engine/model-format/catalog.ts';
+import { torchMissingReason } from '../../engine/resnet/test-fixtures.ts';
+import { main } from '../main.ts';
+import { download } from './models.ts';
+
+const skipReason = torchMissingReason();
+if (skipReason) console.warn(`\n!!! ${skipReason}\n`);
+
+function entry(id: string, url: string | null, sha256: string | null) {
+  return {
+    id,
+    name: `Tiny ${id}`,
+    family: 'moco',
+    arch: 'resnet-tiny',
+    url,
+    sha256,
+    container: 'state_dict',
+    prefix: 'module.encoder_q.',
+    profile: 'moco',
+    normalisation: 'imagenet',
+    imagenetTop1: 12.5,
+    licence: 'CC-BY-NC-4.0',
+    note: 'test entry',
+  };
+}
+
+describe('models/catalog.json', () => {
+  it('is a valid catalog with the 14 models of the paper and an embedded list', () => {
+    const catalog = parseCatalog(
+      JSON.parse(readFileSync(join(import.meta.dirname, '../../../models/catalog.json'), 'utf8')),
+    );
+    expect(catalog.models.map((m) => m.id)).toEqual([
+      ...['insdis', 'moco-v1', 'pcl-v1', 'pirl', 'pcl-v2', 'simclr-v1', 'moco-v2', 'simclr-v2', 'sela-v2'],
+      ...['infomin', 'byol', 'deepcluster-v2', 'swav', 'supervised'],
+    ]);
+    expect(Array.isArray(catalog.embedded)).toBe(true);
+    for (const m of catalog.models) {
+      if (m.url === null) expect(m.note, `${m.id} needs a note saying why there is no url`).toBeTruthy();
+      expect(m.normalisation).toBe(m.family === 'simclr' ? 'none' : 'imagenet');
+    }
+  });
+});
+
+describe.skipIf(skipReason !== null).sequential('tlab models fetch (local HTTP server)', () => {
+  let server: Server;
+  let base = '';
+  let dir = '';
+  let checkpoint: Uint8Array = new Uint8Array();
+  const logs: string[] = [];
+  const errors: string[] = [];
+  const orig = { log: console.log, error: console.error };
+
+  beforeAll(async () => {
+    checkpoint = new Uint8Array(readFileSync(join(ensureCheckpointFixtures(), 'tiny-moco.zip.pth')));
+    const sha = await sha256Hex(checkpoint);
+    const catalog = {
+      formatVersion: 1,
+      embedded: ['zoo-x'],
+      models: [
+        entry('tiny', null, sha),
+        entry('tiny-bad-hash', null, '0'.repeat(64)),
+        entry('tiny-no-url', null, null),
+      ],
+    };
+    server = createServer((req, res) => {
+      if (req.url === '/tiny.pth') {
+        res.writeHead(200, { 'Content-Length': checkpoint.byteLength });
+        res.end(checkpoint);
+      } else if (req.url === '/catalog.json') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(catalog));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    catalog.models[0].url = `${base}/tiny.pth`;
+    catalog.models[1].url = `${base}/tiny.pth`;
+    dir = mkdtempSync(join(tmpdir(), 'tlab-models-'));
+    console.log = (...a: unknown[]) => logs.push(a.join(' '));
+    console.error = (...a: unknown[]) => errors.push(a.join(' '));
+  });
+  afterAll(() => {
+    Object.assign(console, orig);
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('downloads with progress up to the full size', async () => {
+    const seen: [number, number | null][] = [];
+    const bytes = await download(`${base}/tiny.pth`, (r, t) => seen.push([r, t]));
+    expect(bytes).toEqual(checkpoint);
+    expect(seen.at(-1)).toEqual([checkpoint.byteLength, checkpoint.byteLength]);
+  });
+
+  it('fetches, verifies and converts a model named in a catalog served over HTTP', async () => {
+    const args = [
+      '--catalog',
+      `${base}/catalog.json`,
+      '--out',
+      join(dir, 'models'),
+      '--cache',
+      join(dir, 'dl'),
+    ];
+    expect(await main(['models', 'fetch', 'tiny', ...args])).toBe(0);
+    const card = JSON.parse(readFileSync(join(dir, 'models/tiny/card.json'), 'utf8')) as ModelCard;
+    expect(card).toMatchObject({
+      id: 'tiny',
+      name: 'Tiny tiny',
+      family: 'moco',
+      licence: 'CC-BY-NC-4.0',
+      imagenetTop1: 12.5,
+      source: `${base}/tiny.pth`,
+      checkpointSha256: await sha256Hex(checkpoint),
+      architecture: 'resnet-tiny',
+    });
+    expect(existsSync(join(dir, 'models/tiny/model.json'))).toBe(true);
+    expect(logs.join('\n')).toMatch(/profile: moco/);
+    // The same file through `tlab convert` gives the same weights.
+    const local = join(dir, 'tiny.pth');
+    await import('node:fs/promises').then((fs) => fs.writeFile(local, checkpoint));
+    expect(await main(['convert', local, '--out', join(dir, 'conv'), '--profile', 'moco'])).toBe(0);
+    const converted = JSON.parse(readFileSync(join(dir, 'conv/card.json'), 'utf8')) as ModelCard;
+    expect(converted.weightsHash).toBe(card.weightsHash);
+  });
+
+  it('refuses a download whose sha256 differs from the catalog, and says why for a model without a URL', async () => {
+    const args = [
+      '--catalog',
+      `${base}/catalog.json`,
+      '--out',
+      join(dir, 'models'),
+      '--cache',
+      join(dir, 'dl'),
+    ];
+    expect(await main(['models', 'fetch', 'tiny-bad-hash', ...args])).toBe(1);
+    expect(errors.join('\n')).toMatch(
+      /tiny-bad-hash: FAILED: tiny-bad-hash: sha256 [0-9a-f]{64} does not match the catalog/,
+    );
+    expect(existsSync(join(dir, 'models/tiny-bad-hash'))).toBe(false);
+    expect(await main(['models', 'fetch', 'tiny-no-url', ...args])).toBe(0);
+    expect(logs.join('\n')).toMatch(/tiny-no-url: no direct download — test entry/);
+    expect(await main(['models', 'fetch', 'nope', ...args])).toBe(2);
+  });
+
+  it('lists the catalog, the embedded zoo and what is converted locally', async () => {
+    logs.length = 0;
+    expect(
+      await main(['models', 'list', '--catalog', `${base}/catalog.json`, '--out', join(dir, 'models')]),
+    ).toBe(0);
+    const text = logs.join('\n');
+    expect(text).toMatch(/embedded zoo: zoo-x/);
+    expect(text).toMatch(/^tiny\tTiny tiny\tmoco\t12\.5\tCC-BY-NC-4\.0\tyes\tconverted$/m);
+    expect(text).toMatch(/^tiny-no-url\t.*\tno \(see note\)\t$/m);
+  });
+});

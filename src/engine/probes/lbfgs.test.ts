@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { lbfgs } from './lbfgs.ts';
+
+/** The n-dimensional Rosenbrock function (scipy.optimize.rosen) and its gradient (rosen_der). */
+async function rosen(x: Float64Array, g: Float64Array): Promise<number> {
+  let f = 0;
+  g.fill(0);
+  for (let i = 0; i < x.length - 1; i++) {
+    const a = x[i + 1] - x[i] * x[i];
+    const b = 1 - x[i];
+    f += 100 * a * a + b * b;
+    g[i] += -400 * x[i] * a - 2 * b;
+    g[i + 1] += 200 * a;
+  }
+  return f;
+}
+
+describe('lbfgs (scipy L-BFGS-B semantics)', () => {
+  // scipy 1.10 (Debian) optimize.minimize(rosen, x0, jac=rosen_der, method='L-BFGS-B', options={'gtol': 1e-6}):
+  // nit, nfev, fun and x as it printed them. Same counts mean the same line-search decisions and stopping rule.
+  it.each([
+    {
+      x0: [-1.2, 1],
+      nit: 36,
+      nfev: 44,
+      f: 2.8076498762688724e-12,
+      x: [0.9999989453492786, 0.9999980209057266],
+    },
+    {
+      x0: [2, -1.5, 0.5, 3],
+      nit: 42,
+      nfev: 51,
+      f: 6.219628810127812e-14,
+      x: [1.0000000191894236, 1.0000000376191631, 1.0000000745041113, 1.000000125609431],
+    },
+  ])('minimises Rosenbrock from $x0 exactly as scipy does', async ({ x0, nit, nfev, f, x }) => {
+    const r = await lbfgs(rosen, Float64Array.from(x0), { maxIter: 1000, pgtol: 1e-6 });
+    expect(r.iterations).toBe(nit);
+    expect(r.evaluations).toBe(nfev);
+    expect(r.stop).toBe('ftol');
+    expect(Math.abs(r.f - f)).toBeLessThan(1e-15);
+    for (const [i, v] of r.x.entries()) expect(Math.abs(v - x[i])).toBeLessThan(1e-10);
+  });
+
+  it('stops at maxIter like scipy (the limit is checked before the other tests)', async () => {
+    const r = await lbfgs(rosen, Float64Array.from([-1.2, 1]), { maxIter: 5, pgtol: 1e-12 });
+    expect(r.iterations).toBe(5);
+    expect(r.stop).toBe('maxiter');
+  });
+
+  it('returns at once when the start already satisfies pgtol', async () => {
+    const r = await lbfgs(rosen, Float64Array.from([1, 1, 1]), { maxIter: 100, pgtol: 1e-4 });
+    expect(r.iterations).toBe(0);
+    expect(r.evaluations).toBe(1);
+    expect(r.stop).toBe('pgtol');
+  });
+
+  it('throws CancelledError between iterations', async () => {
+    const token = { cancelled: false };
+    const run = lbfgs(rosen, Float64Array.from([-1.2, 1]), {
+      maxIter: 1000,
+      pgtol: 1e-12,
+      cancel: token,
+      onIteration: (i) => {
+        if (i === 3) token.cancelled = true;
+      },
+    });
+    await expect(run).rejects.toThrow('Cancelled');
+  });
+});
