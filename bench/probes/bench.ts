@@ -4,8 +4,8 @@
 //
 //   npx tsx bench/probes/bench.ts [--n 10000] [--d 2048] [--classes 10,100] [--fits 45] [--backend wasm]
 //
-// --fits < 45 times only the first values of the sweep (both sides, same warm starts; no final fit) so
-// the comparison fits a shared machine; every number printed says which it is.
+// --fits < 45 times only `fits` values of the sweep from index --start (both sides, same warm starts from
+// zeros at the first; no final fit) so the comparison fits a shared machine; the output says which it is.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,9 +67,10 @@ async function ours(
   splits: Record<'train' | 'val' | 'test', FeatureSet>,
   k: number,
   fits: number,
+  start: number,
 ): Promise<SideResult> {
   const t0 = performance.now();
-  if (fits >= 45) {
+  if (fits >= 45 && start === 0) {
     const r = await linearProbe(splits.train, splits.val, splits.test, {
       mode: 'paper',
       metric: 'top1',
@@ -89,7 +90,7 @@ async function ours(
   const iterations: number[] = [];
   let w: Float64Array | undefined;
   try {
-    for (const C of sweepC().slice(0, fits)) {
+    for (const C of sweepC().slice(start, start + fits)) {
       const fit = await problem.fit(C, {
         maxIter: MODE_SETTINGS.paper.maxIter,
         tol: MODE_SETTINGS.paper.tol,
@@ -106,8 +107,8 @@ async function ours(
   return { seconds: (performance.now() - t0) / 1000, valScores, testScore: null, iterations };
 }
 
-function reference(dir: string, fits: number): SideResult {
-  const out = join(dir, `ref-paper-fits${fits}.json`);
+function reference(dir: string, fits: number, start: number): SideResult {
+  const out = join(dir, `ref-paper-start${start}-fits${fits}.json`);
   const r = spawnSync(
     '/usr/bin/python3',
     [
@@ -117,6 +118,8 @@ function reference(dir: string, fits: number): SideResult {
       'paper',
       '--max-fits',
       String(fits),
+      '--start',
+      String(start),
       '--out',
       out,
     ],
@@ -145,13 +148,15 @@ async function main(): Promise<void> {
       d: { type: 'string', default: '2048' },
       classes: { type: 'string', default: '10,100' },
       fits: { type: 'string', default: '45' },
+      start: { type: 'string', default: '0' },
       backend: { type: 'string', default: 'wasm' },
     },
   });
-  const [n, d, fits] = [Number(values.n), Number(values.d), Math.min(45, Number(values.fits))];
+  const [n, d, start] = [Number(values.n), Number(values.d), Number(values.start)];
+  const fits = Math.min(45 - start, Number(values.fits));
   const backend = await initBackend(values.backend as BackendName);
   console.log(
-    `# linear probe bench: N=${n} train (+${n / 5} val, +${n / 5} test), D=${d}, paper mode, ${fits === 45 ? 'full 45-value sweep + final fit' : `first ${fits} of 45 sweep values`}`,
+    `# linear probe bench: N=${n} train (+${n / 5} val, +${n / 5} test), D=${d}, paper mode, ${fits === 45 ? 'full 45-value sweep + final fit' : `sweep values ${start}..${start + fits - 1} of 0..44 only (from C = ${sweepC()[start].toPrecision(3)}, zeros start)`}`,
   );
   console.log(
     `# ${new Date().toISOString()}  ${cpus()[0]?.model} ×${cpus().length}  node ${process.version}  backend ${backend.name} (${backend.threads} thread)`,
@@ -160,8 +165,8 @@ async function main(): Promise<void> {
     const dir = join(ROOT, `.cache/bench-probes/n${n}-d${d}-k${k}`);
     const splits = syntheticSplits(n, d, k, 1234);
     if (!existsSync(join(dir, 'test_y.npy'))) writeSplits(dir, splits);
-    const a = await ours(splits, k, fits);
-    const b = reference(dir, fits);
+    const a = await ours(splits, k, fits, start);
+    const b = reference(dir, fits, start);
     const fmt = (s: SideResult) =>
       `${s.seconds.toFixed(1)} s; val ${s.valScores.map((v) => (100 * v).toFixed(2)).join('/')}${s.testScore === null ? '' : `; test ${(100 * s.testScore).toFixed(2)}%`}${s.iterations.length ? `; iters ${s.iterations.join('/')}` : ''}`;
     console.log(`K=${k}  ours (tfjs ${backend.name}): ${fmt(a)}`);

@@ -3,12 +3,16 @@
 import type { CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
 import { convertCommand } from './commands/convert.ts';
+import { embedCommand } from './commands/embed.ts';
+import { evalCommand } from './commands/eval.ts';
 import { modelsFetchCommand, modelsListCommand } from './commands/models.ts';
 import { pixelsCommand } from './commands/pixels.ts';
 import { probeCommands } from './commands/probe.ts';
 
 // Each command lives in its own module under ./commands/ and is registered here.
 const COMMANDS: CliCommand[] = [
+  evalCommand,
+  embedCommand,
   convertCommand,
   modelsListCommand,
   modelsFetchCommand,

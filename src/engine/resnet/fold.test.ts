@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedResNetKeys, NAMED_RESNETS } from '../../convert/resnet-keys.ts';
 import type { StateDict } from '../../convert/types.ts';
+import { initBackend } from '../backend.ts';
 import { BN_EPS, foldConvBn, foldResNet, oihwToHwio } from './fold.ts';
 
 /** Deterministic pseudo-random values (mulberry32) so the tests need no fixture files. */
@@ -67,7 +67,7 @@ describe('foldConvBn', () => {
 
   describe('equals conv followed by eval-mode BatchNorm (tfjs cpu)', () => {
     beforeAll(async () => {
-      await tf.setBackend('cpu');
+      await initBackend('cpu');
     });
     it('on a 3×3 conv with 5 inputs and 4 outputs', () => {
       const rand = seeded(7);

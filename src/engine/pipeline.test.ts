@@ -1,0 +1,146 @@
+// The pipeline end to end in Node: a folder of real PNG files → a tiny seeded ResNet → linear and few-shot
+// probes → a valid ResultRecord; plus live records, input problems by file name, the cache and cancel.
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode } from 'fast-png';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectedResNetKeys, type ResNetConfig } from '../convert/resnet-keys.ts';
+import type { StateDict } from '../convert/types.ts';
+import { validateRecord } from '../core/record/validate.ts';
+import type { ResultRecord } from '../core/record/types.ts';
+import { createRng } from '../core/rng.ts';
+import { CancelledError, type InputIssue } from '../core/types.ts';
+import { diskFeatureCache } from '../platform/node/cache.ts';
+import { decodeImageNode } from '../platform/node/decode.ts';
+import { nodeFolderSource } from '../platform/node/folder.ts';
+import { initBackend } from './backend.ts';
+import { protocolPreprocessing } from './model-format/card.ts';
+import { labModelFromStateDict } from './model-format/from-state-dict.ts';
+import { DEFAULT_SETTINGS, type EvalRequest, evaluate, type ModelRef } from './pipeline.ts';
+
+const TINY: ResNetConfig = { block: 'basic', layers: [1, 1, 1, 1], stemWidth: 8, widths: [8, 8, 16, 16], expansion: 1 };
+const CLASSES = { red: [200, 40, 40], green: [40, 190, 60], blue: [50, 60, 210] } as const;
+
+/** A seeded random-init network, BN statistics included, so the test needs no Python. */
+function randomStateDict(seed: number): StateDict {
+  const rng = createRng(seed);
+  const sd: StateDict = new Map();
+  for (const [name, shape] of expectedResNetKeys(TINY)) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    const fanIn = shape.length === 4 ? shape[1] * shape[2] * shape[3] : 1;
+    for (let i = 0; i < size; i++) {
+      const u = rng.nextFloat();
+      if (name.endsWith('running_var')) data[i] = 0.5 + u;
+      else if (name.endsWith('.weight') && shape.length === 1) data[i] = 0.8 + 0.4 * u;
+      else if (shape.length === 1) data[i] = 0.2 * (u - 0.5);
+      else data[i] = (2 * u - 1) * Math.sqrt(3 / fanIn);
+    }
+    sd.set(name, { shape, data, dtype: 'float32' });
+  }
+  return sd;
+}
+
+async function tinyModel(): Promise<ModelRef> {
+  const { files, card } = await labModelFromStateDict(randomStateDict(1), {
+    id: 'tiny-random',
+    name: 'Tiny random',
+    architecture: 'resnet-tiny',
+    family: 'random',
+    inputSize: 32,
+    preprocessing: protocolPreprocessing(32),
+    mean: [0.5, 0.5, 0.5],
+    std: [0.25, 0.25, 0.25],
+    featureLayer: 'layer4.avgpool',
+    source: 'test',
+    licence: 'MIT',
+    imagenetTop1: null,
+    checkpointSha256: null,
+  });
+  return { card, read: async (path) => files.get(path)! };
+}
+
+/** Noisy solid-colour images: 16 per class under train/, 6 under test/, and one broken file. */
+function makeDataset(): string {
+  const root = mkdtempSync(join(tmpdir(), 'tlab-pipeline-'));
+  const rng = createRng(3);
+  for (const [split, count] of [['train', 16], ['test', 6]] as const) {
+    for (const [name, rgb] of Object.entries(CLASSES)) {
+      const dir = join(root, split, name);
+      mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < count; i++) {
+        const data = new Uint8Array(40 * 36 * 3).map((_, j) => rgb[j % 3] + Math.floor(50 * (rng.nextFloat() - 0.5)));
+        writeFileSync(join(dir, `${i}.png`), encode({ width: 40, height: 36, data, channels: 3, depth: 8 }));
+      }
+    }
+  }
+  writeFileSync(join(root, 'train', 'red', 'broken.png'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+  return root;
+}
+
+const settings = { ...DEFAULT_SETTINGS, fewshot: { ways: 3, shots: [2], queries: 3, episodes: 40 } };
+
+describe('evaluate', () => {
+  let model: ModelRef;
+  let dataDir: string;
+  beforeAll(async () => {
+    await initBackend('cpu');
+    model = await tinyModel();
+    dataDir = makeDataset();
+  });
+
+  const request = (): EvalRequest => ({
+    models: [model],
+    source: nodeFolderSource(dataDir),
+    probes: ['linear', 'fewshot'],
+    settings,
+    backend: 'cpu',
+    batchSize: 8,
+  });
+
+  it('produces a valid record with linear and few-shot scores, live, and names the broken file', async () => {
+    const partials: ResultRecord[] = [];
+    const issues: InputIssue[] = [];
+    const record = await evaluate(request(), {
+      decode: decodeImageNode,
+      onRecord: (r) => partials.push(r),
+      onIssues: (found) => issues.push(...found),
+    });
+    expect(validateRecord(record)).toEqual(record);
+    expect(partials.map((p) => p.scores.length)).toEqual([1, 2]);
+    expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'fewshot-3way-2shot']);
+    expect(record.datasets[0].counts).toEqual({ train: 49, val: 0, test: 18 });
+    // Colour is trivially separable: even random features must get the linear probe far above chance (1/3).
+    expect(record.scores[0].value).toBeGreaterThan(0.9);
+    expect(record.scores[1].value).toBeGreaterThan(0.6);
+    expect(Number.isFinite(record.scores[1].ci95)).toBe(true);
+    expect(issues.some((i) => i.key === 'train/red/broken.png' && i.action === 'skipped')).toBe(true);
+  });
+
+  it('gives the same scores from the feature cache', async () => {
+    const cache = diskFeatureCache(mkdtempSync(join(tmpdir(), 'tlab-cache-')));
+    const first = await evaluate(request(), { decode: decodeImageNode, cache });
+    const details: string[] = [];
+    const second = await evaluate(request(), {
+      decode: decodeImageNode,
+      cache,
+      onProgress: (p) => p.detail && details.push(p.detail),
+    });
+    expect(second.scores).toEqual(first.scores);
+    expect(details).toContain('66 from cache'); // every readable image, no recomputation
+  });
+
+  it('stops with CancelledError when cancelled mid-extraction', async () => {
+    const token = { cancelled: false };
+    const run = evaluate(request(), {
+      decode: decodeImageNode,
+      cancel: token,
+      onProgress: (p) => {
+        if (p.done > 0) token.cancelled = true;
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+  });
+});
