@@ -16,6 +16,8 @@ export function collectErrors(page: Page): string[] {
  */
 export async function dropFolder(page: Page, testId: string, folder: string): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
+  // CDP drag events take viewport coordinates: the target must be on screen.
+  await page.getByTestId(testId).scrollIntoViewIfNeeded();
   const box = await page.getByTestId(testId).boundingBox();
   if (!box) throw new Error(`${testId} is not visible`);
   const x = box.x + box.width / 2;

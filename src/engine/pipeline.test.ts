@@ -109,13 +109,16 @@ describe('evaluate', () => {
       onIssues: (found) => issues.push(...found),
     });
     expect(validateRecord(record)).toEqual(record);
-    expect(partials.map((p) => p.scores.length)).toEqual([1, 2]);
-    expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'fewshot-3way-2shot']);
+    expect(partials.map((p) => p.scores.length)).toEqual([3, 4]);
+    expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'ece', 'ece-scaled', 'fewshot-3way-2shot']);
     expect(record.datasets[0].counts).toEqual({ train: 49, val: 0, test: 18 });
     // Colour is trivially separable: even random features must get the linear probe far above chance (1/3).
     expect(record.scores[0].value).toBeGreaterThan(0.9);
-    expect(record.scores[1].value).toBeGreaterThan(0.6);
-    expect(Number.isFinite(record.scores[1].ci95)).toBe(true);
+    expect(record.scores[3].value).toBeGreaterThan(0.6);
+    expect(Number.isFinite(record.scores[3].ci95)).toBe(true);
+    const calibration = record.details?.calibration?.['tiny-random']?.[record.datasets[0].name];
+    expect(calibration?.before.reduce((n, b) => n + b.count, 0)).toBe(18);
+    expect(calibration?.temperature).toBeGreaterThan(0);
     expect(issues.some((i) => i.key === 'train/red/broken.png' && i.action === 'skipped')).toBe(true);
   });
 

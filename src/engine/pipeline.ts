@@ -2,7 +2,13 @@
 // dataset listing → split plan → per model: features (cached) → probes → scores, reported live.
 
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
-import type { FewShotSettings, LinearSettings, ResultRecord, Score } from '../core/record/types.ts';
+import type {
+  CalibrationDetail,
+  FewShotSettings,
+  LinearSettings,
+  ResultRecord,
+  Score,
+} from '../core/record/types.ts';
 import { emptyRecord, recordDataset, recordModel } from '../core/run-record.ts';
 import type {
   CancelToken,
@@ -107,7 +113,8 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
   };
   if (req.probes.includes('linear')) {
     const feats = await features(ctx, 'linear', [...ctx.plan.train, ...(ctx.plan.val ?? []), ...ctx.plan.test]);
-    const { scores, settings } = await runLinear(ctx, feats);
+    const { scores, settings, calibration } = await runLinear(ctx, feats);
+    addCalibration(record, ctx.backbone.card.id, ctx.listing.name, calibration);
     publish(scores, { linear: settings });
   }
   if (req.probes.includes('fewshot')) {
@@ -115,6 +122,12 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
     const { scores, settings } = await runFewShot(ctx, feats);
     publish(scores, { fewshot: settings });
   }
+}
+
+function addCalibration(record: ResultRecord, model: string, dataset: string, detail: CalibrationDetail): void {
+  const details = (record.details ??= {});
+  const calibration = (details.calibration ??= {});
+  (calibration[model] ??= {})[dataset] = detail;
 }
 
 export interface ItemFeatures {

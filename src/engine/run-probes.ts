@@ -1,9 +1,10 @@
 // Turns extracted features into probe inputs (per split) and probe outputs into ResultRecord scores.
 
-import type { FewShotSettings, LinearSettings, Score } from '../core/record/types.ts';
+import type { CalibrationDetail, FewShotSettings, LinearSettings, Score } from '../core/record/types.ts';
 import type { ItemFeatures, ModelContext } from './pipeline.ts';
+import { type CalibrationReport, calibrateByTestCv, calibrateOnValidation } from './probes/calibration.ts';
 import { fewShotProbe } from './probes/fewshot.ts';
-import { type FeatureSet, linearProbe } from './probes/linear.ts';
+import { type FeatureSet, type LinearProbeResult, linearProbe } from './probes/linear.ts';
 
 /** The rows of `feats` whose items are in `members`, as a FeatureSet (labels from the listing). */
 export function subset(ctx: ModelContext, feats: ItemFeatures, members: number[]): FeatureSet {
@@ -24,7 +25,7 @@ export function subset(ctx: ModelContext, feats: ItemFeatures, members: number[]
 export async function runLinear(
   ctx: ModelContext,
   feats: ItemFeatures,
-): Promise<{ scores: Score[]; settings: LinearSettings }> {
+): Promise<{ scores: Score[]; settings: LinearSettings; calibration: CalibrationDetail }> {
   const { plan, req, hooks, listing, backbone } = ctx;
   const metric = req.settings.metric ?? 'top1';
   const result = await linearProbe(
@@ -37,16 +38,45 @@ export async function runLinear(
       onProgress: (p) => hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
     },
   );
+  const testSet = subset(ctx, feats, plan.test);
   const score: Score = {
     model: backbone.card.id,
     dataset: listing.name,
     probe: 'linear',
     metric,
     value: result.testScore,
-    ci95: binomialCi95(result.testScore, plan.test.length),
+    ci95: binomialCi95(result.testScore, testSet.n),
     extra: { log10C: result.chosenLog10C },
   };
-  return { scores: [score], settings: result.settings };
+  const report = calibrate(result, testSet.y, listing.classNames.length);
+  const cell = { model: backbone.card.id, dataset: listing.name };
+  const scores: Score[] = [
+    score,
+    { ...cell, probe: 'ece', metric: 'ece', value: report.before.ece },
+    { ...cell, probe: 'ece-scaled', metric: 'ece', value: report.after.ece, extra: { temperature: report.temperature } },
+  ];
+  const calibration: CalibrationDetail = {
+    before: report.before.bins.map(recordBin),
+    after: report.after.bins.map(recordBin),
+    eceBefore: report.before.ece,
+    eceAfter: report.after.ece,
+    temperature: report.temperature,
+  };
+  return { scores, settings: result.settings, calibration };
+}
+
+/** The record keeps what the reliability diagram needs (bin edges follow from the bin count). */
+function recordBin(b: { confidence: number; accuracy: number; count: number }) {
+  return { confidence: b.confidence, accuracy: b.accuracy, count: b.count };
+}
+
+/** Temperature fitted on validation logits (the cleaner choice), else the paper's 5-fold CV on test. */
+function calibrate(result: LinearProbeResult, testLabels: Int32Array, k: number): CalibrationReport {
+  const test = { logits: result.testLogits, labels: testLabels };
+  if (result.valLogits && result.valLabels) {
+    return calibrateOnValidation(test, { logits: result.valLogits, labels: result.valLabels }, k);
+  }
+  return calibrateByTestCv(test, k);
 }
 
 /** Normal-approximation 95% interval half-width of an accuracy measured on n test images. */

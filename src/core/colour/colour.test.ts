@@ -2,11 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { smallRecord } from '../record/fixtures.ts';
+import { validateRecord } from '../record/validate.ts';
 import { createRng, type Rng } from '../rng.ts';
 import type { RgbImage } from '../types.ts';
 import { type ColourSet, colourReadout } from './readout.ts';
 import { colourReliance, type LinearClassifier } from './reliance.ts';
 import { RidgeProblem, ridgePredict } from './ridge.ts';
+import {
+  colourReadoutScore,
+  colourRelianceScore,
+  readoutRowsFromRecord,
+  relianceRowsFromRecord,
+} from './scores.ts';
 import { meanCosine } from './similarity.ts';
 import { COLOUR_TARGET_SIZE, colourTargetMatrix, colourTargets, toGreyscaleRgb } from './targets.ts';
 
@@ -271,5 +279,30 @@ describe('colour reliance', () => {
     const B = Float64Array.from([2, 4, -1, 0, 0, 5, 0, 0]);
     // rows: parallel (1), opposite (−1), orthogonal (0), both zero (1) → mean 0.25
     expect(meanCosine(A, B, 4, 2)).toBe(0.25);
+  });
+});
+
+describe('colour scores in a ResultRecord', () => {
+  it('round-trip through validateRecord and back into chart rows', () => {
+    const readout = {
+      r2Mean: 0.8,
+      r2PerChannel: { r: 0.9, g: 0.8, b: 0.7 },
+      r2Hist: 0.5,
+      rmse: { r: 11, g: 12, b: 13 },
+      lambda: { meanRgb: 100, hist: 1000 },
+      validation: { log10Relative: [], r2Mean: [], r2Hist: [] },
+    };
+    const reliance = { accuracyColour: 0.9, accuracyGrey: 0.7, drop: 0.2, meanCosine: 0.95 };
+    const record = smallRecord();
+    record.scores.push(
+      colourReadoutScore('sup', 'pets', readout),
+      colourRelianceScore('sup', 'pets', reliance),
+    );
+    const back = validateRecord(JSON.parse(JSON.stringify(record)));
+    const [row] = readoutRowsFromRecord(back);
+    expect(row.label).toBe('Supervised · pets');
+    expect(row.result.r2PerChannel).toEqual(readout.r2PerChannel);
+    expect(row.result.lambda.hist).toBeCloseTo(1000, 9);
+    expect(relianceRowsFromRecord(back)).toEqual([{ label: 'Supervised · pets', result: reliance }]);
   });
 });

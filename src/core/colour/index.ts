@@ -3,5 +3,6 @@
 export * from './readout.ts';
 export * from './reliance.ts';
 export * from './ridge.ts';
+export * from './scores.ts';
 export * from './similarity.ts';
 export * from './targets.ts';

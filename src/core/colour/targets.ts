@@ -1,7 +1,8 @@
 // Colour statistics of an image (what a colour readout tries to recover from features), and the
 // greyscale version of an image that colour-reliance probes compare against. Pure: no tfjs, no DOM.
 
-import type { RgbImage } from '../types.ts';
+import { resizeAndCrop } from '../pixels/preprocess.ts';
+import type { ResizeRule, RgbImage } from '../types.ts';
 
 /** Bins per channel of the joint colour histogram: 4 × 4 × 4 = 64 cells. */
 export const HIST_BINS_PER_CHANNEL = 4;
@@ -43,6 +44,11 @@ export function colourTargets(img: RgbImage): ColourTargets {
   const hist = new Float32Array(HIST_SIZE);
   for (let c = 0; c < HIST_SIZE; c++) hist[c] = counts[c] / pixels;
   return { meanRgb: [sr / pixels, sg / pixels, sb / pixels], hist };
+}
+
+/** Targets of the pixels the model actually sees (after the rule's resize and centre crop). */
+export function colourTargetsOfModelInput(img: RgbImage, rule: ResizeRule): ColourTargets {
+  return colourTargets(resizeAndCrop(img, rule));
 }
 
 /** Number of target columns of a colour readout: 3 mean channels, then the 64 histogram cells. */

@@ -187,7 +187,7 @@ async function sweep(
         i + 1,
         Cs.length + 1,
         started,
-        `C = 1e${(-Math.log10(1 / Cs[i])).toFixed(2)}: val ${score.toFixed(4)}`,
+        `log10 C = ${Math.log10(Cs[i]).toFixed(2)}: validation ${(100 * score).toFixed(2)}%`,
       );
     }
   } finally {

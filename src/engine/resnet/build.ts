@@ -100,8 +100,10 @@ export class TfResNet {
   /** Raw network on normalised NHWC input; call inside tf.tidy. */
   forwardNormalised(x: tf.Tensor4D): tf.Tensor4D {
     let h = this.conv(x, 'conv1', 2, true);
-    // PyTorch's MaxPool2d(3, 2, padding=1) pads with −∞ so the border never wins the max.
-    h = tf.maxPool(tf.pad(h, symmetricPad(1), Number.NEGATIVE_INFINITY), 3, 2, 'valid');
+    // PyTorch's MaxPool2d(3, 2, padding=1): a symmetric pad of 1 that never wins the max (−∞). tfjs pooling
+    // with a numeric pad skips out-of-bounds taps in every backend, which is exactly that, and avoids
+    // shipping −Infinity to WebGL/WebGPU shaders through a separate pad op.
+    h = tf.maxPool(h, 3, 2, 1);
     this.config.layers.forEach((blocks, stage) => {
       for (let b = 0; b < blocks; b++) h = this.block(h, blockPrefix(stage, b), stage > 0 && b === 0 ? 2 : 1);
     });
