@@ -16,7 +16,13 @@ import {
   relianceRowsFromRecord,
 } from './scores.ts';
 import { meanCosine } from './similarity.ts';
-import { COLOUR_TARGET_SIZE, colourTargetMatrix, colourTargets, toGreyscaleRgb } from './targets.ts';
+import {
+  COLOUR_TARGET_SIZE,
+  colourTargetMatrix,
+  colourTargets,
+  colourTargetsOfModelInput,
+  toGreyscaleRgb,
+} from './targets.ts';
 
 /** A seeded 8×8 image: a random base colour per image plus per-pixel noise, so histograms vary too. */
 function randomImage(rng: Rng, size = 8): RgbImage {
@@ -54,6 +60,22 @@ describe('colourTargets', () => {
     expect(t.hist[7]).toBe(0.5);
     expect(t.hist[50]).toBe(0.5);
     expect(t.hist.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it('can describe the model input: resized and centre-cropped pixels', () => {
+    // Left half red, right half blue, 64×32: the 32×32 centre crop after resizing the short side to 16 keeps
+    // both halves equally; a constant image stays constant through bicubic resizing.
+    const data = new Uint8Array(64 * 32 * 3);
+    for (let p = 0; p < 64 * 32; p++) data[p * 3 + (p % 64 < 32 ? 0 : 2)] = 200;
+    const rule = { mode: 'shorter-side', resize: 16, crop: 16, interpolation: 'bicubic' } as const;
+    const t = colourTargetsOfModelInput({ data, width: 64, height: 32 }, rule);
+    expect(t.meanRgb[1]).toBe(0);
+    expect(t.meanRgb[0]).toBeCloseTo(t.meanRgb[2], 6);
+    const flat = colourTargetsOfModelInput(
+      { data: new Uint8Array(40 * 30 * 3).fill(77), width: 40, height: 30 },
+      rule,
+    );
+    expect(flat.meanRgb).toEqual([77, 77, 77]);
   });
 
   it('refuses an image whose byte count does not match its size', () => {

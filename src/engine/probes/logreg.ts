@@ -69,11 +69,10 @@ export class LogRegProblem {
   readonly k: number;
   private readonly xa: tf.Tensor2D;
   private readonly xaT: tf.Tensor2D;
-  private readonly onehot: tf.Tensor2D;
-  private readonly notOnehot: tf.Tensor2D;
+  private onehot: tf.Tensor2D;
+  private notOnehot: tf.Tensor2D;
 
   constructor(data: LabelledFeatures, nClasses: number) {
-    validateLabels(data.y, nClasses);
     this.n = data.n;
     this.d = data.d;
     this.k = nClasses;
@@ -81,10 +80,25 @@ export class LogRegProblem {
     this.xa = tf.tensor2d(xa, [data.n, data.d + 1]);
     // Transposed on the host: tf.transpose is slow on wasm and this runs once per problem.
     this.xaT = tf.tensor2d(transposed(xa, data.n, data.d + 1), [data.d + 1, data.n]);
-    this.onehot = tf.tidy(
-      () => tf.cast(tf.oneHot(tf.tensor1d(data.y, 'int32'), nClasses), 'float32') as tf.Tensor2D,
-    );
-    this.notOnehot = tf.tidy(() => tf.sub(1, this.onehot) as tf.Tensor2D);
+    [this.onehot, this.notOnehot] = this.labelTensors(data.y);
+  }
+
+  private labelTensors(y: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
+    if (y.length !== this.n) throw new Error(`${y.length} labels for ${this.n} rows`);
+    validateLabels(y, this.k);
+    return tf.tidy(() => {
+      const onehot = tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), this.k), 'float32') as tf.Tensor2D;
+      return [onehot, tf.sub(1, onehot) as tf.Tensor2D];
+    });
+  }
+
+  /** New labels for the same features (one-vs-rest fits reuse the uploaded features). */
+  setLabels(y: Int32Array): void {
+    const [onehot, notOnehot] = this.labelTensors(y);
+    this.onehot.dispose();
+    this.notOnehot.dispose();
+    this.onehot = onehot;
+    this.notOnehot = notOnehot;
   }
 
   get size(): number {

@@ -1,0 +1,20 @@
+import { expect, test } from '@playwright/test';
+test('shots', async ({ page }) => {
+  test.setTimeout(400_000);
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.setViewportSize({ width: 1200, height: 1800 });
+  await page.goto('./');
+  await expect(page.getByTestId('dataset-summary')).toContainText('fashion-mnist-test');
+  await expect(page.getByTestId('backend')).not.toHaveAttribute('data-backend', '');
+  await page.screenshot({ path: '.cache/shots/start.png', fullPage: true });
+  const t0 = Date.now();
+  await page.getByTestId('run').click();
+  await page.waitForTimeout(4000);
+  await page.screenshot({ path: '.cache/shots/running.png', fullPage: true });
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-status', 'done', { timeout: 380_000 });
+  console.log('RUN_SECONDS', (Date.now() - t0) / 1000);
+  await expect(page.getByTestId('chart')).toHaveAttribute('data-rendered', 'true');
+  await page.screenshot({ path: '.cache/shots/done.png', fullPage: true });
+  console.log('ERRORS', JSON.stringify(errors));
+});
