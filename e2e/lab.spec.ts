@@ -1,10 +1,18 @@
 // The lab end to end in Chromium against the production build: folder in → Run → table + chart → share.
 
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { makeImageFolder } from './fixtures.ts';
 import { collectErrors, dropFolder, selectModels, tableTexts, waitForLab } from './helpers.ts';
 
 const FOLDER_IMAGES_PER_CLASS = 24; // 5-shot few-shot needs 5 + 15 per class; 20-shot is skipped (noted)
+
+async function downloadText(page: Page, testId: string): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId(testId).click();
+  return readFileSync((await (await download).path())!, 'utf8');
+}
 
 async function runAndCheckResults(page: Page): Promise<string[][]> {
   await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
@@ -60,6 +68,31 @@ test('choose a folder through the folder input and run', async ({ page }) => {
   await waitForLab(page);
   await page.getByTestId('folder-input').setInputFiles(folder);
   await runAndCheckResults(page);
+  expect(errors).toEqual([]);
+});
+
+test('export JSON and CSV, then import a run from another machine to compare', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('./');
+  await waitForLab(page);
+  await page.getByTestId('folder-input').setInputFiles(makeImageFolder('stripes', FOLDER_IMAGES_PER_CLASS));
+  const rows = await runAndCheckResults(page);
+
+  const csv = await downloadText(page, 'export-csv');
+  expect(csv.split(/\r?\n/)[0]).toMatch(/model/i);
+  expect(csv).toContain('stripes');
+  const record = JSON.parse(await downloadText(page, 'export-json'));
+  // The same run as if made elsewhere: another date and backend, every score 1 point lower.
+  record.createdAt = '2026-01-02T03:04:05.000Z';
+  record.backend = 'webgpu';
+  for (const score of record.scores) score.value = Math.max(0, score.value - 0.01);
+  const other = resolve('.cache/e2e/other-machine.json');
+  writeFileSync(other, JSON.stringify(record));
+  await page.getByTestId('import-json').setInputFiles(other);
+
+  const compared = await tableTexts(page);
+  expect(compared.length - 1).toBe(2 * (rows.length - 1));
+  expect(compared.slice(1).filter((r) => r[0].includes('webgpu'))).toHaveLength(rows.length - 1);
   expect(errors).toEqual([]);
 });
 

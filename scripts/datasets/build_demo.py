@@ -29,8 +29,8 @@ FASHION_CLASSES = [
 ]
 DIGITS_CSV = '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz'
 CLIPART_DIR = '/usr/share/openclipart/png'
-# Four broad, visually distinct top-level folders of OpenClipArt (its own categories are the labels).
-CLIPART_CLASSES = ('animals', 'food', 'plants', 'transportation')
+# Six broad, visually distinct top-level folders of OpenClipArt (its own categories are the labels).
+CLIPART_CLASSES = ('animals', 'food', 'people', 'plants', 'tools', 'transportation')
 # Road signs and pictograms sit under transportation/ but show no vehicle: left out.
 CLIPART_EXCLUDED = ('transportation/roadsigns', 'transportation/aiga-symbols')
 

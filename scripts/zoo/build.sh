@@ -3,7 +3,7 @@
 # (.cache/zoo/<id>.pth + train-log.json), converts each checkpoint with the lab's own converter
 # (the path a user's .pth takes) into models/<id>/, completes the cards and the catalog.
 #
-#   bash scripts/zoo/build.sh            # train + convert (about 25-35 min on 2 shared CPU cores)
+#   bash scripts/zoo/build.sh            # train + convert (about 12 min on 2 busy shared CPU cores)
 #   bash scripts/zoo/build.sh train      # only train
 #   bash scripts/zoo/build.sh convert    # only convert what .cache/zoo holds (seconds)
 #

@@ -218,6 +218,29 @@ class Supervised(nn.Module):
 # ---------------------------------------------------------------- training loop
 
 
+@torch.no_grad()
+def calibrate_bn(backbone, x, batch, seed, batches=40):
+    """Estimates the random control's BN running statistics on un-augmented TRAIN images.
+
+    Only the buffers change (no weight is trained): momentum None makes BatchNorm keep the exact
+    cumulative average over the batches. Without this a random network normalises every layer with
+    mean 0 / variance 1, i.e. with statistics no data has, which handicaps the control for a reason
+    that has nothing to do with pre-training.
+    """
+    for m in backbone.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed + 2))[: batch * batches]
+    backbone.train()
+    for b in range(0, len(order), batch):
+        backbone.features(x[order[b : b + batch]])
+    for m in backbone.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.momentum = 0.1  # torchvision's default, so the saved module is an ordinary one
+    return len(order)
+
+
 def cosine(step, total, start, end):
     return end + (start - end) * 0.5 * (1 + math.cos(math.pi * step / max(1, total)))
 
@@ -244,7 +267,10 @@ def train(args):
         'subset': args.subset,
     }
     if args.method == 'random':
-        log.update(epochs=0, steps=0, finalLoss=None, lossCurve=[])
+        log.update(epochs=0, steps=0, finalLoss=None, lossCurve=[], randomBn=args.random_bn)
+        if args.random_bn == 'data':
+            x, _labels = load_train_pixels(args.size, args.subset, args.seed)
+            log['bnImages'] = calibrate_bn(backbone, to_rgb(x, args.mean, args.std), args.batch, args.seed)
     else:
         x, labels = load_train_pixels(args.size, args.subset, args.seed)
         mean, std = args.mean, args.std
@@ -335,6 +361,12 @@ def parse_args():
     p.add_argument('--temperature', type=float, default=0.3)
     p.add_argument('--ema', type=float, default=0.99, help='BYOL target momentum at the start (→ 1)')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument(
+        '--random-bn',
+        choices=('data', 'init'),
+        default='data',
+        help='random control: estimate BN statistics on TRAIN images (data) or keep mean 0 / var 1 (init)',
+    )
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--print-every', type=int, default=20)
     # Fashion-MNIST TRAIN pixel statistics (mean/std of the 28×28 grey values / 255).

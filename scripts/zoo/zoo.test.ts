@@ -40,9 +40,9 @@ function python(script: string, args: string[]): string {
   return r.stdout;
 }
 
-function trainTiny(method: string): void {
+function trainTiny(method: string, out = WORK): void {
   python('train.py', [
-    ...['--method', method, '--id', `tiny-${method}`, '--out', WORK],
+    ...['--method', method, '--id', `tiny-${method}`, '--out', out],
     ...['--steps', '3', '--subset', '512', '--batch', '64', '--widths', '8,16,16,32', '--threads', '1'],
     ...['--print-every', '1', '--warmup', '1'],
   ]);
@@ -74,6 +74,14 @@ describe.skipIf(skipReason !== null)('zoo recipe, tiny, end to end', () => {
       expect(Number.isFinite(e.finalLoss)).toBe(true);
     }
     expect(log['tiny-random'].steps).toBe(0);
+  });
+
+  it('is deterministic: the same seed retrains to a byte-identical checkpoint', async () => {
+    const again = join(WORK, 'again');
+    trainTiny('byol', again);
+    const [first, second] = await Promise.all([readTrainLog(WORK), readTrainLog(again)]);
+    expect(second['tiny-byol'].checkpointSha256).toBe(first['tiny-byol'].checkpointSha256);
+    expect(second['tiny-byol'].finalLoss).toBe(first['tiny-byol'].finalLoss);
   });
 
   for (const method of METHODS) {

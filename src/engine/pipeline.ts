@@ -21,7 +21,7 @@ import type {
   Progress,
 } from '../core/types.ts';
 import { extractFeatures, ruleKey, throwIfCancelled } from './extract.ts';
-import { loadBackbone } from './load-backbone.ts';
+import { loadAnyBackbone } from './backbones.ts';
 import { runFewShot, runLinear } from './run-probes.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
 
@@ -84,7 +84,7 @@ export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<Resu
   });
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
-    const backbone = await loadBackbone(model.card, model.read);
+    const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
       await evaluateModel({ req, hooks, listing, plan, backbone, record });

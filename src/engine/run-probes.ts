@@ -3,6 +3,7 @@
 import type { CalibrationDetail, FewShotSettings, LinearSettings, Score } from '../core/record/types.ts';
 import type { ItemFeatures, ModelContext } from './pipeline.ts';
 import { type CalibrationReport, calibrateByTestCv, calibrateOnValidation } from './probes/calibration.ts';
+import { rowsByClass } from '../core/fewshot/episodes.ts';
 import { fewShotProbe } from './probes/fewshot.ts';
 import { type FeatureSet, type LinearProbeResult, linearProbe } from './probes/linear.ts';
 
@@ -79,6 +80,30 @@ function calibrate(result: LinearProbeResult, testLabels: Int32Array, k: number)
   return calibrateByTestCv(test, k);
 }
 
+/**
+ * A k-shot setting needs `ways` classes with at least k + queries images each. Settings the dataset cannot
+ * support are skipped with a reason rather than failing the whole run.
+ */
+export function feasibleShots(
+  labels: Int32Array,
+  opts: { ways: number; shots: number[]; queries: number },
+): { possible: number[]; skipped: string[] } {
+  const sizes = [...rowsByClass(labels).values()].map((rows) => rows.length);
+  const possible: number[] = [];
+  const skipped: string[] = [];
+  for (const k of opts.shots) {
+    const eligible = sizes.filter((n) => n >= k + opts.queries).length;
+    if (eligible >= opts.ways) possible.push(k);
+    else {
+      skipped.push(
+        `${opts.ways}-way ${k}-shot skipped: it needs ${opts.ways} classes with at least ${k + opts.queries} images ` +
+          `(${k} support + ${opts.queries} queries); this dataset has ${eligible}. Use fewer ways, shots or queries.`,
+      );
+    }
+  }
+  return { possible, skipped };
+}
+
 /** Normal-approximation 95% interval half-width of an accuracy measured on n test images. */
 export function binomialCi95(p: number, n: number): number {
   return n > 0 ? 1.96 * Math.sqrt((p * (1 - p)) / n) : 0;
@@ -89,8 +114,11 @@ export async function runFewShot(
   feats: ItemFeatures,
 ): Promise<{ scores: Score[]; settings: FewShotSettings }> {
   const { req, hooks, listing, backbone } = ctx;
+  const all = subset(ctx, feats, feats.index);
   const opts = { ...req.settings.fewshot, seed: req.settings.seed };
-  const results = await fewShotProbe(subset(ctx, feats, feats.index), opts, {
+  const { possible, skipped } = feasibleShots(all.y, opts);
+  if (skipped.length) hooks.onIssues?.(skipped.map((reason) => ({ key: listing.name, action: 'warned', reason })));
+  const results = await fewShotProbe(all, { ...opts, shots: possible }, {
     cancel: hooks.cancel,
     onProgress: (p) => hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
   });

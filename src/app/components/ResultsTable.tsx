@@ -1,24 +1,30 @@
 import { useMemo } from 'react';
+import { metricLabel, resultTable } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
-import { resultGrid } from '../results-grid.ts';
+import { probeLabel } from '../labels.ts';
 
-/** Models × (dataset, probe) with the metric named and the 95% interval where there is one. */
+/** Models (per run when comparing) × (dataset, probe), the metric named, the 95% interval where there is one. */
 export function ResultsTable({ records, testId }: { records: ResultRecord[]; testId: string }) {
-  const { columns, rows } = useMemo(() => resultGrid(records), [records]);
-  const comparing = rows.some((r) => r.run !== '');
+  const { columns, rows, warnings } = useMemo(() => resultTable(records), [records]);
   const datasets = new Set(columns.map((c) => c.dataset));
   return (
     <div className="table-scroll">
+      {warnings.map((w) => (
+        <p key={w} className="note">
+          {w}
+        </p>
+      ))}
       <table data-testid={testId}>
-        <caption className="muted small">Scores in % (95% interval ±); the best per column is bold.</caption>
+        <caption className="muted small">
+          Scores in % (± half-width of the 95% interval); best per column in bold.
+        </caption>
         <thead>
           <tr>
             <th scope="col">model</th>
-            {comparing ? <th scope="col">run</th> : null}
             {columns.map((c) => (
               <th scope="col" key={c.key} data-probe={c.probe}>
                 {datasets.size > 1 ? `${c.dataset} · ` : ''}
-                {c.label}
+                {probeLabel(c.probe)} · {metricLabel(c.metric)}
               </th>
             ))}
           </tr>
@@ -26,8 +32,7 @@ export function ResultsTable({ records, testId }: { records: ResultRecord[]; tes
         <tbody>
           {rows.map((row) => (
             <tr key={row.key}>
-              <th scope="row">{row.model}</th>
-              {comparing ? <td>{row.run}</td> : null}
+              <th scope="row">{row.label}</th>
               {row.cells.map((cell, i) => (
                 <td key={columns[i].key} className={`num${cell?.best ? ' best' : ''}`}>
                   {cell ? cell.text : '—'}

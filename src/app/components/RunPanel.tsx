@@ -1,12 +1,14 @@
+import { useEffect, useRef } from 'react';
 import type { ProbeKind } from '../../worker/api.ts';
 import { progressFraction, progressLine } from '../progress-text.ts';
 import { useLab } from '../store/react.ts';
 import { runBlocker } from '../store/run.ts';
 import { CacheControl } from './CacheControl.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
 
 const PROBES: { kind: ProbeKind; label: string }[] = [
   { kind: 'linear', label: 'Linear probe (multinomial logistic regression, C swept on validation)' },
-  { kind: 'fewshot', label: 'Few-shot (prototypes, 5-way, 5 and 20 shots, 600 episodes)' },
+  { kind: 'fewshot', label: 'Few-shot (nearest prototype on frozen features, 5-way, 5 and 20 shots)' },
 ];
 
 const STATUS_TEXT: Record<string, string> = {
@@ -26,6 +28,15 @@ export function RunPanel() {
   const cancelRun = useLab((s) => s.cancelRun);
   const blocker = useLab(runBlocker);
   const active = run.status === 'running' || run.status === 'cancelling';
+  const runButton = useRef<HTMLButtonElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  // Run disables itself when pressed, which would drop keyboard focus on the page body: hand it to Cancel.
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (run.status === 'running' && (focused === runButton.current || focused === document.body)) {
+      cancelButton.current?.focus();
+    }
+  }, [run.status]);
   return (
     <section className="run-panel" aria-label="Run">
       <fieldset disabled={active}>
@@ -37,11 +48,19 @@ export function RunPanel() {
           </label>
         ))}
       </fieldset>
+      <SettingsPanel />
       <div className="buttons">
-        <button type="button" data-testid="run" onClick={() => void startRun()} disabled={blocker !== null}>
+        <button
+          ref={runButton}
+          type="button"
+          data-testid="run"
+          onClick={() => void startRun()}
+          disabled={blocker !== null}
+        >
           Run
         </button>
         <button
+          ref={cancelButton}
           type="button"
           data-testid="cancel"
           onClick={() => void cancelRun()}

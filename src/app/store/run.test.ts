@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { twoModelRecord } from '../test/records.ts';
-import { scriptedClient } from '../test/scripted-client.ts';
+import { scriptedClient, summaryOf } from '../test/scripted-client.ts';
 import { createLabStore } from './index.ts';
 
 async function readyStore() {
@@ -71,5 +71,56 @@ describe('run slice', () => {
     store.setState({ selectedModels: [] });
     await store.getState().startRun();
     expect(store.getState().run.status).toBe('idle');
+  });
+});
+
+describe('run issues', () => {
+  it('lists only the files the run itself could not use, not those the dataset summary already shows', async () => {
+    const script = scriptedClient({
+      ...summaryOf('digits', 'dataset-1'),
+      issues: [{ key: 'digits/README.txt', action: 'skipped', reason: 'not an image (.txt)' }],
+    });
+    const store = createLabStore(script.client);
+    await store.getState().initBackend();
+    await store.getState().loadFolder('digits', [{ path: 'digits/0/a.png', file: new File([], 'a.png') }]);
+    store.setState({ selectedModels: ['zoo-simclr'] });
+    const running = store.getState().startRun();
+    script.handlers().onIssues?.([
+      { key: 'digits/README.txt', action: 'skipped', reason: 'not an image (.txt)' },
+      { key: 'digits/3/7.png', action: 'skipped', reason: 'corrupt or truncated' },
+    ]);
+    expect(store.getState().run.issues).toEqual([
+      { key: 'digits/3/7.png', action: 'skipped', reason: 'corrupt or truncated' },
+    ]);
+    script.finish(twoModelRecord());
+    await running;
+  });
+});
+
+describe('protocol settings', () => {
+  it('sends the chosen linear mode, metric, episodes and seed with the run', async () => {
+    const script = scriptedClient();
+    let sent: unknown = null;
+    const run = script.client.run;
+    script.client.run = (request, handlers) => {
+      sent = request.settings;
+      return run(request, handlers);
+    };
+    const store = createLabStore(script.client);
+    await store.getState().initBackend();
+    await store.getState().loadFolder('digits', [{ path: 'digits/0/a.png', file: new File([], 'a.png') }]);
+    store.setState({ selectedModels: ['zoo-simclr'] });
+    store
+      .getState()
+      .updateSettings({ linearMode: 'converged', metric: 'mean-per-class', episodes: 100, seed: 7 });
+    const running = store.getState().startRun();
+    expect(sent).toEqual({
+      seed: 7,
+      linearMode: 'converged',
+      metric: 'mean-per-class',
+      fewshot: { ways: 5, shots: [5, 20], queries: 15, episodes: 100 },
+    });
+    script.finish(twoModelRecord());
+    await running;
   });
 });

@@ -1,7 +1,8 @@
 import type { ResultRecord } from '../../core/record/types.ts';
 import type { InputIssue } from '../../core/types.ts';
+import type { EvalSettings } from '../../engine/pipeline.ts';
 import type { ProbeKind, RunProgress } from '../../worker/api.ts';
-import { planRun } from './settings.ts';
+import { PROTOCOL_SETTINGS, planRun } from './settings.ts';
 import type { LabState, SliceCreator } from './types.ts';
 
 export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
@@ -20,6 +21,9 @@ export interface RunSlice {
   run: RunState;
   probes: ProbeKind[];
   toggleProbe(probe: ProbeKind): void;
+  /** The protocol settings the next run starts from (the dataset may narrow the few-shot part). */
+  settings: EvalSettings;
+  updateSettings(patch: Partial<Omit<EvalSettings, 'fewshot'>> & { episodes?: number }): void;
   startRun(): Promise<void>;
   cancelRun(): Promise<void>;
   /** Bytes held by the browser's feature cache (features are reused across runs of the same data). */
@@ -40,6 +44,12 @@ export function runBlocker(state: LabState): string | null {
   return null;
 }
 
+const issueKey = (i: InputIssue) => `${i.key}\u0000${i.reason}`;
+
+function newIssues(issues: InputIssue[], known: Set<string>): InputIssue[] {
+  return issues.filter((i) => !known.has(issueKey(i)));
+}
+
 function isCancellation(error: unknown): boolean {
   return error instanceof Error && error.name === 'CancelledError';
 }
@@ -54,6 +64,12 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, client) => {
   return {
     run: IDLE,
     probes: ['linear', 'fewshot'],
+    settings: PROTOCOL_SETTINGS,
+    updateSettings({ episodes, ...rest }) {
+      const current = get().settings;
+      const fewshot = episodes === undefined ? current.fewshot : { ...current.fewshot, episodes };
+      set({ settings: { ...current, ...rest, fewshot } });
+    },
     toggleProbe(probe) {
       const probes = get().probes;
       set({ probes: probes.includes(probe) ? probes.filter((p) => p !== probe) : [...probes, probe] });
@@ -62,13 +78,15 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, client) => {
       const state = get();
       const blocker = runBlocker(state);
       if (blocker || !state.dataset) return;
-      const plan = planRun(state.dataset, state.probes);
+      const plan = planRun(state.dataset, state.probes, state.settings);
       if (plan.probes.length === 0) {
         set({ run: { ...IDLE, notes: plan.notes } });
         return;
       }
       runCounter += 1;
       const runId = `run-${runCounter}`;
+      // Problems found while listing are already shown with the dataset; the run reports only new ones.
+      const known = new Set(state.dataset.issues.map(issueKey));
       set({ run: { ...IDLE, status: 'running', runId, notes: plan.notes } });
       try {
         const record = await client.run(
@@ -84,7 +102,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, client) => {
             onRecord: (partial) => {
               if (get().run.status === 'running') update(runId, { partial });
             },
-            onIssues: (issues) => update(runId, { issues: [...get().run.issues, ...issues] }),
+            onIssues: (issues) =>
+              update(runId, { issues: [...get().run.issues, ...newIssues(issues, known)] }),
           },
         );
         if (get().run.runId !== runId) return;

@@ -7,7 +7,7 @@ import { writeNpy } from '../../core/npy.ts';
 import type { InputIssue } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { extractFeatures, ruleKey } from '../../engine/extract.ts';
-import { loadBackbone } from '../../engine/load-backbone.ts';
+import { loadAnyBackbone } from '../../engine/backbones.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
 import { type CliCommand, UsageError } from '../command.ts';
@@ -49,7 +49,7 @@ export const embedCommand: CliCommand = {
     const ref = await loadModelRef(values.model);
     const source = nodeDatasetSource(values.data);
     const listing = await source.list();
-    const backbone = await loadBackbone(ref.card, ref.read);
+    const backbone = await loadAnyBackbone(ref.card, ref.read);
     const rule = ref.card.preprocessing[values.rule];
     try {
       const result = await extractFeatures({

@@ -34,12 +34,19 @@ interface Placed {
 const skip = (key: string, reason: string): InputIssue => ({ key, action: 'skipped', reason });
 const warn = (key: string, reason: string): InputIssue => ({ key, action: 'warned', reason });
 
+/** Files at the dataset's root that describe it (index, labels, splits, readme, licence): not images, not issues. */
+const METADATA_AT_ROOT = /^(index\.json|labels\.csv|splits\.csv|readme(\.[a-z]+)?|licen[cs]e(\.[a-z]+)?)$/i;
+
+export function isDatasetMetadata(path: string): boolean {
+  return !path.includes('/') && METADATA_AT_ROOT.test(path);
+}
+
 /** Files that can be images at all (not hidden, image extension, not empty), with issues for the rest. */
 function usableFiles(files: ListedFile[], issues: InputIssue[]): ListedFile[] {
   const usable: ListedFile[] = [];
   for (const file of files) {
     const path = normalisePath(file.path);
-    if (file.path.endsWith('/') || path === '') continue;
+    if (file.path.endsWith('/') || path === '' || isDatasetMetadata(path)) continue;
     if (isHiddenPath(path)) {
       issues.push(skip(path, 'hidden or system file'));
       continue;
