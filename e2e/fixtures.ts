@@ -42,12 +42,13 @@ function image(cls: (typeof CLASSES)[number], random: () => number, size = 40): 
 }
 
 /**
- * `.cache/e2e/<name>/<class>/<i>.png` with `perClass` images per class, plus one non-image file that the
- * lab must list as skipped. `extraClass` adds a class folder with that (hostile) name.
+ * `.cache/e2e/<name>/<class>/<i>.png` with `perClass` images per class, plus one non-image file inside a class
+ * folder that the lab must list as skipped. `extraClass` adds a class folder with that (hostile) name.
  */
 export function makeImageFolder(name: string, perClass: number, extraClass?: string): string {
   const root = resolve('.cache/e2e', name);
-  if (existsSync(join(root, 'README.txt'))) return root;
+  const notImage = join(root, CLASSES[0].name, 'notes.txt');
+  if (existsSync(notImage)) return root;
   const classes = extraClass
     ? [...CLASSES, { ...CLASSES[0], name: extraClass, rgb: [20, 20, 20] as [number, number, number] }]
     : CLASSES;
@@ -58,6 +59,7 @@ export function makeImageFolder(name: string, perClass: number, extraClass?: str
     for (let i = 0; i < perClass; i++)
       writeFileSync(join(dir, `${String(i).padStart(3, '0')}.png`), image(cls, random));
   });
-  writeFileSync(join(root, 'README.txt'), 'Not an image: the lab lists this file as skipped.\n');
+  // Written last: it also marks the folder as complete.
+  writeFileSync(notImage, 'Not an image: the lab lists this file as skipped.\n');
   return root;
 }

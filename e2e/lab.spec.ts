@@ -16,7 +16,7 @@ async function downloadText(page: Page, testId: string): Promise<string> {
 
 async function runAndCheckResults(page: Page): Promise<string[][]> {
   await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
-  await expect(page.getByTestId('dataset-issues')).toContainText('README.txt');
+  await expect(page.getByTestId('dataset-issues')).toContainText('notes.txt');
   await selectModels(page, 2);
   await page.getByTestId('run').click();
   await expect(page.getByTestId('progress')).toHaveAttribute('data-status', 'running');

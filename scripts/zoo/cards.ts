@@ -18,7 +18,14 @@ export interface TrainLogEntry {
   checkpointSha256: string;
   mean: number;
   std: number;
+  /** Random control only: where its BN statistics come from (absent in logs written before it existed). */
+  randomBn?: 'data' | 'init';
+  /** Random control only: how many TRAIN images estimated its BN statistics. */
+  bnImages?: number;
 }
+
+/** train.py's `--subset 0` means the whole of Fashion-MNIST TRAIN. */
+const TRAIN_SIZE = 60000;
 
 export type TrainLog = Record<string, TrainLogEntry>;
 
@@ -38,9 +45,14 @@ const METHOD_TEXT: Record<string, { name: string; recipe: string }> = {
   },
   random: {
     name: 'Random init',
-    recipe: 'no training: seeded torchvision initialisation, BN statistics at init',
+    recipe: 'no training: seeded torchvision initialisation',
   },
 };
+
+function randomBnText(e: TrainLogEntry): string {
+  if (e.randomBn !== 'data') return 'BN statistics at init (mean 0, variance 1)';
+  return `BN statistics estimated on ${(e.bnImages ?? 0).toLocaleString('en')} TRAIN images (no weight trained)`;
+}
 
 export const ZOO_LICENCE = 'MIT';
 export const ZOO_SOURCE = 'Transfer Lab zoo: scripts/zoo/train.py on Fashion-MNIST TRAIN (MIT, Zalando SE)';
@@ -48,8 +60,9 @@ export const ZOO_SOURCE = 'Transfer Lab zoo: scripts/zoo/train.py on Fashion-MNI
 function recipeText(e: TrainLogEntry): string {
   const text = METHOD_TEXT[e.method]?.recipe ?? e.method;
   const arch = `Narrow ResNet-10 (torchvision layout, widths ${e.widths.join('/')}), ${e.inputSize}×${e.inputSize} input`;
-  if (e.method === 'random') return `Control: ${text}. ${arch}, seed ${e.seed}.`;
-  const budget = `${e.steps} steps of ${e.batch} (${e.epochs} epochs over ${e.subset.toLocaleString('en')} TRAIN images)`;
+  if (e.method === 'random') return `Control: ${text}, ${randomBnText(e)}. ${arch}, seed ${e.seed}.`;
+  const images = (e.subset || TRAIN_SIZE).toLocaleString('en');
+  const budget = `${e.steps} steps of ${e.batch} (${e.epochs} epochs over ${images} TRAIN images)`;
   return `${text}. ${arch}. ${budget}, AdamW + cosine, seed ${e.seed}, final loss ${e.finalLoss}, ${Math.round(e.seconds)} s on 2 CPU cores (torch ${e.torch}).`;
 }
 

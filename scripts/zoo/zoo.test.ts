@@ -159,6 +159,19 @@ describe('zoo card helpers', () => {
     expect(description).toContain('final loss 0.61');
   });
 
+  it('reads subset 0 as the whole 60,000-image TRAIN set', () => {
+    const whole = cardExtras({ ...entry, subset: 0, steps: 640, batch: 128, epochs: 1.367 });
+    expect(whole.description).toContain('640 steps of 128 (1.367 epochs over 60,000 TRAIN images)');
+  });
+
+  it('says where the random control took its BN statistics from', () => {
+    const random = { ...entry, id: 'zoo-random-r10n', method: 'random', steps: 0, finalLoss: null };
+    const fromData = cardExtras({ ...random, randomBn: 'data', bnImages: 5120 }).description;
+    expect(fromData).toContain('BN statistics estimated on 5,120 TRAIN images');
+    expect(cardExtras({ ...random, randomBn: 'init' }).description).toContain('BN statistics at init');
+    expect(cardExtras(random).description).toContain('BN statistics at init');
+  });
+
   it('replaces only the embedded array of the catalog text', () => {
     const text = '{\n  "about": "x [y]",\n  "embedded": [],\n  "models": [\n    { "id": "a" }\n  ]\n}\n';
     const out = withEmbedded(text, ['zoo-a', 'zoo-b']);

@@ -1,8 +1,8 @@
 // A ResizeRule applied the way torchvision 0.14 applies Resize + CenterCrop + ToTensor to a PIL image.
 
 import type { ResizeRule, RgbImage } from '../types.ts';
-import { centerCrop } from './crop.ts';
-import { resizeRgb } from './resize.ts';
+import { centerCrop, roundHalfEven } from './crop.ts';
+import { resizeRegion, resizeRgb } from './resize.ts';
 
 /**
  * Output size of torchvision's Resize for a PIL image (`_compute_resized_output_size`):
@@ -24,22 +24,48 @@ export function resizedSize(
 /** The rule's resize and centre crop, still as 8-bit RGB (what PIL would hand to ToTensor). */
 export function resizeAndCrop(img: RgbImage, rule: ResizeRule): RgbImage {
   const size = resizedSize(img.width, img.height, rule);
-  // torchvision returns the image untouched when it already has the target size; Pillow would copy it.
-  const resized =
-    size.width === img.width && size.height === img.height
-      ? img
-      : resizeRgb(img, size.width, size.height, rule.interpolation);
-  return centerCrop(resized, rule.crop);
+  if (size.width < rule.crop || size.height < rule.crop) {
+    // CenterCrop zero-pads: rare (tiny crops of tiny images), so take the literal path.
+    const resized =
+      size.width === img.width && size.height === img.height
+        ? img // torchvision returns the image untouched when it already has the target size
+        : resizeRgb(img, size.width, size.height, rule.interpolation);
+    return centerCrop(resized, rule.crop);
+  }
+  // CenterCrop's offsets, so the resampler computes only the pixels the crop keeps.
+  const region = {
+    left: roundHalfEven((size.width - rule.crop) / 2),
+    top: roundHalfEven((size.height - rule.crop) / 2),
+    width: rule.crop,
+    height: rule.crop,
+  };
+  return resizeRegion(img, size.width, size.height, rule.interpolation, region);
 }
+
+/** v / 255 as float32 for every byte: the same float32 values ToTensor's division gives, looked up. */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** 8-bit RGB to float32 in [0, 1]; v / 255 rounds the same way as torch's float32 division in ToTensor. */
 export function toUnitFloat(img: RgbImage): Float32Array {
   const out = new Float32Array(img.data.length);
-  for (let i = 0; i < img.data.length; i++) out[i] = img.data[i] / 255;
+  writeUnitFloat(img.data, out, 0);
   return out;
+}
+
+function writeUnitFloat(bytes: Uint8Array, out: Float32Array, offset: number): void {
+  for (let i = 0; i < bytes.length; i++) out[offset + i] = UNIT[bytes[i]];
 }
 
 /** The model input before mean/std normalisation: crop·crop·3 float32, HWC, in [0, 1]. */
 export function preprocess(img: RgbImage, rule: ResizeRule): Float32Array {
   return toUnitFloat(resizeAndCrop(img, rule));
+}
+
+/** `preprocess` written straight into a batch buffer at `offset` (floats), saving a copy per image. */
+export function preprocessInto(img: RgbImage, rule: ResizeRule, out: Float32Array, offset: number): void {
+  const bytes = resizeAndCrop(img, rule).data;
+  if (offset < 0 || offset + bytes.length > out.length) {
+    throw new RangeError(`preprocessInto: ${bytes.length} values do not fit at ${offset} of ${out.length}`);
+  }
+  writeUnitFloat(bytes, out, offset);
 }

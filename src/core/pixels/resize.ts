@@ -175,3 +175,159 @@ export function resizeRgb(
   if (!needHorizontal && !needVertical) data = img.data.slice();
   return { data, width, height };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The fast path: the same integer arithmetic, computing only the pixels a centre crop keeps.
+//
+// Every output pixel of a pass is a function of its own input taps only, so skipping outputs that the crop
+// throws away cannot change the ones it keeps: the horizontal pass computes just the crop's columns on just
+// the rows the kept output rows read, and the vertical pass just the kept rows. `resizeRgb` above stays the
+// literal port; `src/core/pixels/fast-path.test.ts` checks the two agree bit for bit.
+
+/** A rectangle of the resized image, in resized-image pixels. */
+export interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+const COEFFICIENT_CACHE_LIMIT = 64;
+const coefficientCache = new Map<string, Coefficients>();
+
+/** Coefficients depend only on (inSize, outSize, filter): datasets repeat the same few sizes, so keep them. */
+export function cachedCoefficients(
+  inSize: number,
+  outSize: number,
+  interpolation: Interpolation,
+): Coefficients {
+  const key = `${inSize}>${outSize}:${interpolation}`;
+  let c = coefficientCache.get(key);
+  if (!c) {
+    if (coefficientCache.size >= COEFFICIENT_CACHE_LIMIT) coefficientCache.clear();
+    c = computeCoefficients(inSize, outSize, FILTERS[interpolation]);
+    coefficientCache.set(key, c);
+  }
+  return c;
+}
+
+/**
+ * Horizontal pass over `rows` rows from `rowStart`, computing output columns [colStart, colStart + cols).
+ * Writes into a Uint8ClampedArray: storing an int there clamps to 0..255, which is exactly Pillow's clip8
+ * after the shift, without a branch per channel.
+ */
+function horizontalPass(
+  src: Uint8Array,
+  srcW: number,
+  rowStart: number,
+  rows: number,
+  colStart: number,
+  cols: number,
+  c: Coefficients,
+): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(cols * rows * 3);
+  const { starts, counts, weights, ksize } = c;
+  const srcRowLen = srcW * 3;
+  let o = 0;
+  for (let y = 0; y < rows; y++) {
+    const rowBase = (y + rowStart) * srcRowLen;
+    for (let xx = colStart; xx < colStart + cols; xx++) {
+      let p = rowBase + starts[xx] * 3;
+      let k = xx * ksize;
+      const kEnd = k + counts[xx];
+      let r = HALF;
+      let g = HALF;
+      let b = HALF;
+      for (; k < kEnd; k++, p += 3) {
+        const w = weights[k];
+        r = (r + src[p] * w) | 0;
+        g = (g + src[p + 1] * w) | 0;
+        b = (b + src[p + 2] * w) | 0;
+      }
+      out[o] = r >> PRECISION_BITS;
+      out[o + 1] = g >> PRECISION_BITS;
+      out[o + 2] = b >> PRECISION_BITS;
+      o += 3;
+    }
+  }
+  return out;
+}
+
+/** Where the vertical pass reads: `src` rows of `rowLen` bytes, row r holding input row r + rowOffset. */
+interface Rows {
+  data: Uint8Array | Uint8ClampedArray;
+  rowLen: number;
+  rowOffset: number;
+  /** Byte offset of the first wanted column inside each row. */
+  colOffset: number;
+}
+
+/**
+ * Vertical pass for output rows [rowStart, rowStart + rows), `width` pixels each. One accumulator per value
+ * (taps innermost) keeps the sum in a register; int32 sums never overflow (see resampleColumns), so the
+ * order of additions cannot change the result.
+ */
+function verticalPass(src: Rows, width: number, rowStart: number, rows: number, c: Coefficients) {
+  const out = new Uint8ClampedArray(width * 3 * rows);
+  const { starts, counts, weights, ksize } = c;
+  const { data, rowLen } = src;
+  const len = width * 3;
+  let o = 0;
+  for (let yy = rowStart; yy < rowStart + rows; yy++) {
+    const first = (starts[yy] - src.rowOffset) * rowLen + src.colOffset;
+    const kBase = yy * ksize;
+    const count = counts[yy];
+    for (let i = 0; i < len; i++) {
+      let sum = HALF;
+      let p = first + i;
+      for (let t = 0; t < count; t++, p += rowLen) sum = (sum + data[p] * weights[kBase + t]) | 0;
+      out[o++] = sum >> PRECISION_BITS;
+    }
+  }
+  return out;
+}
+
+/** Copies `rows` rows of `width` pixels (no resampling in this direction), from input row `rowStart`. */
+function copyRows(src: Rows, width: number, rowStart: number, rows: number): Uint8Array {
+  const len = width * 3;
+  const out = new Uint8Array(len * rows);
+  for (let y = 0; y < rows; y++) {
+    const from = (rowStart + y - src.rowOffset) * src.rowLen + src.colOffset;
+    out.set(src.data.subarray(from, from + len), y * len);
+  }
+  return out;
+}
+
+/**
+ * `resizeRgb(img, outW, outH, interpolation)` cut to `region`, computing only the region's pixels.
+ * Pillow skips a pass whose size does not change (no rounding there); so does this.
+ */
+export function resizeRegion(
+  img: RgbImage,
+  outW: number,
+  outH: number,
+  interpolation: Interpolation,
+  region: Region,
+): RgbImage {
+  const { left, top, width, height } = region;
+  if (left < 0 || top < 0 || width < 1 || height < 1 || left + width > outW || top + height > outH) {
+    throw new RangeError(`region ${width}x${height}+${left}+${top} is outside the ${outW}x${outH} image`);
+  }
+  const vertical = outH !== img.height ? cachedCoefficients(img.height, outH, interpolation) : null;
+  // Input rows the kept output rows read (starts and ends grow monotonically with the output row).
+  const firstRow = vertical ? vertical.starts[top] : top;
+  const endRow = vertical
+    ? vertical.starts[top + height - 1] + vertical.counts[top + height - 1]
+    : top + height;
+  let rows: Rows = { data: img.data, rowLen: img.width * 3, rowOffset: 0, colOffset: left * 3 };
+  if (outW !== img.width) {
+    const horizontal = cachedCoefficients(img.width, outW, interpolation);
+    const data = horizontalPass(img.data, img.width, firstRow, endRow - firstRow, left, width, horizontal);
+    rows = { data, rowLen: width * 3, rowOffset: firstRow, colOffset: 0 };
+  }
+  const out = vertical
+    ? verticalPass(rows, width, top, height, vertical)
+    : copyRows(rows, width, top, height);
+  const data = out instanceof Uint8Array ? out : new Uint8Array(out.buffer, out.byteOffset, out.length);
+  return { data, width, height };
+}
