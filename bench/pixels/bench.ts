@@ -1,9 +1,8 @@
 // Decode + preprocess throughput in Node (images/s, one thread) on real photos from the pixel corpus.
-// Run: npx tsx bench/pixels/bench.ts  (builds the corpus with /usr/bin/python3 if needed; writes RESULTS.md)
+// Run: npx tsx bench/pixels/bench.ts  (builds the corpus with /usr/bin/python3 if needed; prints a Markdown
+// section to paste into RESULTS.md, which keeps the dated history of runs)
 
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { resizeAndCrop, toUnitFloat } from '../../src/core/pixels/preprocess.ts';
 import type { ResizeRule, RgbImage } from '../../src/core/types.ts';
 import { decodeImageNode } from '../../src/platform/node/decode.ts';
@@ -43,11 +42,10 @@ async function main() {
       toUnitFloat(resizeAndCrop(await decodeImageNode(b, 'x'), LINEAR)),
     );
     const row = `| ${label} | ${decode.toFixed(0)} | ${linear.toFixed(0)} | ${fewshot.toFixed(0)} | ${total.toFixed(0)} |`;
-    console.log(row);
     rows.push(row);
   }
   const md = [
-    '# Pixel pipeline throughput (Node, single thread)',
+    '## Decode + preprocess, one thread (bench/pixels/bench.ts)',
     '',
     `Measured ${new Date().toISOString().slice(0, 16)}Z on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} vCPU),`,
     `Node ${process.version}, load average at the end ${loadavg()[0].toFixed(2)} (the machine is shared: treat as a lower bound).`,
@@ -61,7 +59,7 @@ async function main() {
     'Reproduce: `npx tsx bench/pixels/bench.ts` (BENCH_SECONDS=5 for steadier numbers).',
     '',
   ].join('\n');
-  writeFileSync(join(import.meta.dirname, 'RESULTS.md'), md);
+  console.log(md);
 }
 
 await main();

@@ -255,7 +255,8 @@ function horizontalPass(
 
 /** Where the vertical pass reads: `src` rows of `rowLen` bytes, row r holding input row r + rowOffset. */
 interface Rows {
-  data: Uint8Array | Uint8ClampedArray;
+  /** Always a Uint8Array (a view when the pass wrote clamped bytes): one array type keeps the loop monomorphic. */
+  data: Uint8Array;
   rowLen: number;
   rowOffset: number;
   /** Byte offset of the first wanted column inside each row. */
@@ -270,19 +271,20 @@ interface Rows {
 function verticalPass(src: Rows, width: number, rowStart: number, rows: number, c: Coefficients) {
   const out = new Uint8ClampedArray(width * 3 * rows);
   const { starts, counts, weights, ksize } = c;
-  const { data, rowLen } = src;
+  const { data, rowLen, colOffset, rowOffset } = src;
   const len = width * 3;
+  const acc = new Int32Array(len);
   let o = 0;
   for (let yy = rowStart; yy < rowStart + rows; yy++) {
-    const first = (starts[yy] - src.rowOffset) * rowLen + src.colOffset;
+    acc.fill(HALF);
     const kBase = yy * ksize;
-    const count = counts[yy];
-    for (let i = 0; i < len; i++) {
-      let sum = HALF;
-      let p = first + i;
-      for (let t = 0; t < count; t++, p += rowLen) sum = (sum + data[p] * weights[kBase + t]) | 0;
-      out[o++] = sum >> PRECISION_BITS;
+    const first = (starts[yy] - rowOffset) * rowLen + colOffset;
+    for (let t = 0; t < counts[yy]; t++) {
+      const w = weights[kBase + t];
+      const base = first + t * rowLen;
+      for (let i = 0; i < len; i++) acc[i] = (acc[i] + data[base + i] * w) | 0;
     }
+    for (let i = 0; i < len; i++) out[o++] = acc[i] >> PRECISION_BITS;
   }
   return out;
 }
@@ -296,6 +298,10 @@ function copyRows(src: Rows, width: number, rowStart: number, rows: number): Uin
     out.set(src.data.subarray(from, from + len), y * len);
   }
   return out;
+}
+
+function asBytes(clamped: Uint8ClampedArray): Uint8Array {
+  return new Uint8Array(clamped.buffer, clamped.byteOffset, clamped.length);
 }
 
 /**
@@ -323,11 +329,10 @@ export function resizeRegion(
   if (outW !== img.width) {
     const horizontal = cachedCoefficients(img.width, outW, interpolation);
     const data = horizontalPass(img.data, img.width, firstRow, endRow - firstRow, left, width, horizontal);
-    rows = { data, rowLen: width * 3, rowOffset: firstRow, colOffset: 0 };
+    rows = { data: asBytes(data), rowLen: width * 3, rowOffset: firstRow, colOffset: 0 };
   }
   const out = vertical
     ? verticalPass(rows, width, top, height, vertical)
     : copyRows(rows, width, top, height);
-  const data = out instanceof Uint8Array ? out : new Uint8Array(out.buffer, out.byteOffset, out.length);
-  return { data, width, height };
+  return { data: out instanceof Uint8Array ? out : asBytes(out), width, height };
 }

@@ -1,14 +1,18 @@
 // Parity of the linear probe with scikit-learn 0.22 semantics (scipy L-BFGS-B on the SUM objective), on real
 // feature sets: digits pixels, PCA'd digits, PCA'd Fashion-MNIST (+ any in TLAB_PROBE_FEATURE_SETS).
 
-import { basename } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { argmaxRows, top1Accuracy } from '../../core/metrics/classification.ts';
+import { writeNpy } from '../../core/npy.ts';
 import { initBackend } from '../backend.ts';
-import { linearProbe, MODE_SETTINGS } from './linear.ts';
+import { type FeatureSet, linearProbe, MODE_SETTINGS } from './linear.ts';
 import { LogRegProblem, predictLogits } from './logreg.ts';
+import { type MultiLabelSet, multiLabelLinearProbe } from './multilabel.ts';
 import {
   classCount,
+  FEATURES_DIR,
   featureSetDirs,
   loadSplit,
   reference,
@@ -19,6 +23,46 @@ import {
 
 const skipReason = sklearnMissingReason();
 if (skipReason) console.warn(`\n!!! ${skipReason}\n`);
+
+/** Four real binary attributes of a digit label: even, ≥ 5, prime, has a closed loop (0, 6, 8, 9). */
+const DIGIT_ATTRIBUTES = [
+  (d: number) => d % 2 === 0,
+  (d: number) => d >= 5,
+  (d: number) => [2, 3, 5, 7].includes(d),
+  (d: number) => [0, 6, 8, 9].includes(d),
+];
+
+function attributeTargets(set: FeatureSet): Uint8Array {
+  const k = DIGIT_ATTRIBUTES.length;
+  const Y = new Uint8Array(set.n * k);
+  set.y.forEach((label, i) => {
+    DIGIT_ATTRIBUTES.forEach((has, c) => {
+      Y[i * k + c] = has(label) ? 1 : 0;
+    });
+  });
+  return Y;
+}
+
+/** digits-pca with multi-label attribute targets, as {split}_X.npy + {split}_Y.npy for the reference. */
+function multiLabelDigits(): Record<'train' | 'val' | 'test', MultiLabelSet> {
+  const src = join(FEATURES_DIR, 'digits-pca');
+  const dir = join(FEATURES_DIR, 'digits-pca-attributes');
+  mkdirSync(dir, { recursive: true });
+  const out = {} as Record<'train' | 'val' | 'test', MultiLabelSet>;
+  for (const split of ['train', 'val', 'test'] as const) {
+    const set = loadSplit(src, split);
+    const Y = attributeTargets(set);
+    if (!existsSync(join(dir, `${split}_Y.npy`))) {
+      copyFileSync(join(src, `${split}_X.npy`), join(dir, `${split}_X.npy`));
+      writeFileSync(
+        join(dir, `${split}_Y.npy`),
+        writeNpy(Int32Array.from(Y), [set.n, DIGIT_ATTRIBUTES.length]),
+      );
+    }
+    out[split] = { X: set.X, Y, n: set.n, d: set.d };
+  }
+  return out;
+}
 
 /** C values for the converged-objective check: a moderate one, and the chosen one unless it is in the
  * near-separable regime (C > 100) where 1000 iterations reach the optimum for neither scipy nor us. */
@@ -56,6 +100,25 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
 
   // The optimum is float64 L-BFGS-B run to 30,000 iterations. On ill-conditioned features (raw digit pixels)
   // scipy's own converged-mode fit (1000 iterations) stops short of it too; there we must be at least as close.
+  it('multi-label (VOC07 protocol, paper mode): same C and test mAP within 0.5 points', async () => {
+    const sets = multiLabelDigits();
+    const ref = reference<SweepReference>(join(FEATURES_DIR, 'digits-pca-attributes'), 'multilabel-paper', [
+      '--mode',
+      'paper',
+      '--multilabel',
+    ]);
+    const ours = await multiLabelLinearProbe(sets.train, sets.val, sets.test, {
+      mode: 'paper',
+      nClasses: DIGIT_ATTRIBUTES.length,
+      seed: 0,
+    });
+    console.table([
+      { oursC: ours.chosenLog10C, refC: ref.chosenLog10C, ours: ours.testScore, ref: ref.testScore },
+    ]);
+    expect(ours.chosenLog10C).toBeCloseTo(ref.chosenLog10C, 6);
+    expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
+  });
+
   it('converged mode: objective within 1e-5 of the optimum (or of scipy converged mode), same test accuracy', async () => {
     const rows: {
       set: string;

@@ -4,8 +4,9 @@
 // Each binary fit is what scikit-learn 0.22's LogisticRegression(multi_class='multinomial') does with two
 // classes: a 2-way softmax with both weight rows penalised, whose decision score is row 1 alone; and its warm
 // start copies that single stored row into BOTH rows. The reference's one shared classifier warm-starts
-// from fit to fit in sweep order (C outer, class inner), which paper mode follows. This reproduces the
-// sklearn mechanics; it is NOT verified against the reference's VOC numbers (no parity test yet).
+// from fit to fit in sweep order (C outer, class inner), which paper mode follows (our reading of ssl-transfer's
+// VOC loop; not checked against its code). The parity test matches scripts/fixtures/sklearn_reference.py
+// --multilabel (same mechanics in scipy/numpy) on real features; there are no VOC numbers to compare with here.
 
 import { map11 } from '../../core/metrics/voc.ts';
 import type { LinearSettings } from '../../core/record/types.ts';

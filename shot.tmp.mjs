@@ -1,0 +1,17 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 1000 } });
+const errors = [];
+p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+await p.goto('http://localhost:4180/');
+await p.waitForTimeout(6000);
+await p.screenshot({ path: '/tmp/shot1.png', fullPage: true });
+const t0 = Date.now();
+await p.getByTestId('run').click();
+await p.getByTestId('results-table').waitFor({ timeout: 600000 });
+await p.waitForFunction(() => !document.querySelector('[data-testid=cancel]') || document.querySelector('[data-testid=cancel]').disabled, null, { timeout: 600000 }).catch(()=>{});
+console.log('run secs', (Date.now() - t0) / 1000);
+await p.waitForTimeout(3000);
+await p.screenshot({ path: '/tmp/shot2.png', fullPage: true });
+console.log('errors', errors);
+await b.close();
