@@ -59,6 +59,8 @@ interface ChildResult {
   imagesPerSecond: number;
   peakRssMiB: number;
   poolSize: number;
+  /** CPU time of the whole process (every thread) per image: what the work costs, whatever the load. */
+  cpuMsPerImage: number;
 }
 
 async function loadModel(model: string): Promise<Backbone> {
@@ -106,16 +108,25 @@ async function child(
   });
   try {
     let imagesPerSecond: number;
+    let cpu0: NodeJS.CpuUsage;
     if (mode === 'pixels-only') {
       await pixelsOnly(source, keys.slice(0, 8), rule); // warm-up: wasm compile, JIT
+      cpu0 = process.cpuUsage();
       imagesPerSecond = await pixelsOnly(source, keys, rule);
     } else {
       await extractFeatures(run(keys.slice(0, batch))); // warm-up: kernels, wasm, worker start
+      cpu0 = process.cpuUsage();
       const start = performance.now();
       await extractFeatures(run(keys));
       imagesPerSecond = (keys.length * 1000) / (performance.now() - start);
     }
-    return { imagesPerSecond, peakRssMiB: process.resourceUsage().maxRSS / 1024, poolSize: pool?.size ?? 0 };
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      imagesPerSecond,
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      poolSize: pool?.size ?? 0,
+      cpuMsPerImage: (cpu.user + cpu.system) / 1000 / keys.length,
+    };
   } finally {
     await pool?.close();
     backbone.dispose();
@@ -165,8 +176,8 @@ async function main() {
   console.log(
     `${cpus()[0]?.model ?? 'CPU'} ×${cpus().length}, node ${process.version}, load ${loadavg()[0].toFixed(2)}`,
   );
-  console.log('| model | images | mode | images/s | peak RSS (MiB) |');
-  console.log('|---|---|---|---|---|');
+  console.log('| model | images | mode | images/s (wall) | CPU ms/image (all threads) | peak RSS (MiB) |');
+  console.log('|---|---|---|---|---|---|');
   for (const [model, label, n] of plan) {
     for (const mode of ['pixels-only', 'in-thread', 'pool'] as Mode[]) {
       const r = runChild(model, mode, n, batch, poolSize);

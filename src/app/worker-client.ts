@@ -11,6 +11,8 @@ import type {
   ConvertReport,
   DemoDataset,
   FolderFile,
+  InvertOptions,
+  InvertResult,
   LabApi,
   ModelEntry,
   RunProgress,
@@ -42,6 +44,13 @@ export interface LabClient {
     opts: ConvertOptions,
     onProgress: (p: Progress) => void,
   ): Promise<{ model: ModelEntry; report: ConvertReport }>;
+  /** Feature inversion of one image (null: the first test image); optional so scripted test clients may omit it. */
+  invert?(
+    modelId: string,
+    imageKey: string | null,
+    opts: InvertOptions,
+    onProgress: (p: Progress) => void,
+  ): Promise<InvertResult>;
 }
 
 export interface LabWorker extends LabClient {
@@ -74,6 +83,13 @@ export function startLabWorker(): LabWorker {
     convertCheckpoint: (file, opts, onProgress) =>
       remote.convertCheckpoint(
         file,
+        opts,
+        Comlink.proxy((p: Progress) => onProgress(p)),
+      ),
+    invert: (modelId, imageKey, opts, onProgress) =>
+      remote.invert(
+        modelId,
+        imageKey,
         opts,
         Comlink.proxy((p: Progress) => onProgress(p)),
       ),

@@ -155,6 +155,8 @@ async function loadBatchFrom(source: PixelSource, opts: ExtractOptions, keys: st
   const failed: InputIssue[] = [];
   results.forEach((r, i) => {
     if (r instanceof Float32Array) {
+      if (r.length !== per)
+        throw new Error(`pixel source gave ${r.length} values for ${keys[i]}, not ${per}`);
       pixels.set(r, okKeys.length * per);
       okKeys.push(keys[i]);
     } else failed.push(r);

@@ -8,8 +8,8 @@ import { encode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedResNetKeys, type ResNetConfig } from '../convert/resnet-keys.ts';
 import type { StateDict } from '../convert/types.ts';
-import { validateRecord } from '../core/record/validate.ts';
 import type { ResultRecord } from '../core/record/types.ts';
+import { validateRecord } from '../core/record/validate.ts';
 import { createRng } from '../core/rng.ts';
 import { CancelledError, type InputIssue } from '../core/types.ts';
 import { diskFeatureCache } from '../platform/node/cache.ts';
@@ -20,7 +20,13 @@ import { protocolPreprocessing } from './model-format/card.ts';
 import { labModelFromStateDict } from './model-format/from-state-dict.ts';
 import { DEFAULT_SETTINGS, type EvalRequest, evaluate, type ModelRef } from './pipeline.ts';
 
-const TINY: ResNetConfig = { block: 'basic', layers: [1, 1, 1, 1], stemWidth: 8, widths: [8, 8, 16, 16], expansion: 1 };
+const TINY: ResNetConfig = {
+  block: 'basic',
+  layers: [1, 1, 1, 1],
+  stemWidth: 8,
+  widths: [8, 8, 16, 16],
+  expansion: 1,
+};
 const CLASSES = { red: [200, 40, 40], green: [40, 190, 60], blue: [50, 60, 210] } as const;
 
 /** A seeded random-init network, BN statistics included, so the test needs no Python. */
@@ -66,12 +72,17 @@ async function tinyModel(): Promise<ModelRef> {
 function makeDataset(): string {
   const root = mkdtempSync(join(tmpdir(), 'tlab-pipeline-'));
   const rng = createRng(3);
-  for (const [split, count] of [['train', 16], ['test', 6]] as const) {
+  for (const [split, count] of [
+    ['train', 16],
+    ['test', 6],
+  ] as const) {
     for (const [name, rgb] of Object.entries(CLASSES)) {
       const dir = join(root, split, name);
       mkdirSync(dir, { recursive: true });
       for (let i = 0; i < count; i++) {
-        const data = new Uint8Array(40 * 36 * 3).map((_, j) => rgb[j % 3] + Math.floor(50 * (rng.nextFloat() - 0.5)));
+        const data = new Uint8Array(40 * 36 * 3).map(
+          (_, j) => rgb[j % 3] + Math.floor(50 * (rng.nextFloat() - 0.5)),
+        );
         writeFileSync(join(dir, `${i}.png`), encode({ width: 40, height: 36, data, channels: 3, depth: 8 }));
       }
     }
@@ -133,6 +144,54 @@ describe('evaluate', () => {
     });
     expect(second.scores).toEqual(first.scores);
     expect(details).toContain('66 from cache'); // every readable image, no recomputation
+  });
+
+  it('adds colour readout, colour reliance and one feature inversion with the colour probe', async () => {
+    const colourSettings = {
+      ...settings,
+      inversion: {
+        steps: 2,
+        learningRate: 1e-3,
+        // Small generator: the default one is slow on the cpu backend this test uses.
+        generator: { channels: 8, depth: 2, noiseChannels: 4, skipChannels: 2 },
+      },
+    };
+    const record = await evaluate(
+      { ...request(), probes: ['linear', 'colour'], settings: colourSettings },
+      { decode: decodeImageNode },
+    );
+    expect(validateRecord(record)).toEqual(record);
+    expect(record.scores.map((s) => s.probe)).toEqual([
+      'linear',
+      'ece',
+      'ece-scaled',
+      'colour-readout',
+      'linear-greyscale',
+      'inversion-mse',
+    ]);
+    const [linear, , , readout, grey, inversion] = record.scores;
+    // Classes are solid colours, so the image's mean colour is nearly a function of the (separable) class.
+    expect(readout.metric).toBe('r2');
+    expect(readout.value).toBeGreaterThan(0.5);
+    for (const c of ['R', 'G', 'B']) {
+      expect(readout.extra?.[`r2${c}`]).toBeLessThanOrEqual(1);
+      expect(readout.extra?.[`rmse${c}`]).toBeGreaterThan(0);
+    }
+    expect(grey.value).toBeGreaterThanOrEqual(0);
+    expect(grey.value).toBeLessThanOrEqual(1);
+    // The reliance classifier is refitted at the linear probe's C: it scores the colour test images alike.
+    expect(grey.extra?.accuracyColour).toBeCloseTo(linear.value, 1);
+    expect(grey.extra?.drop).toBeCloseTo((grey.extra?.accuracyColour ?? 0) - grey.value, 12);
+    expect(grey.extra?.meanCosine).toBeLessThan(1);
+    expect(inversion.metric).toBe('mse');
+    expect(inversion.value).toBeGreaterThan(0);
+    const detail = record.details?.colourInversion?.['tiny-random']?.[record.datasets[0].name];
+    expect(detail?.steps).toBe(2);
+    expect(detail?.imageKey.startsWith('test/')).toBe(true);
+    expect(inversion.value).toBeCloseTo(
+      ((detail?.mse.r ?? 0) + (detail?.mse.g ?? 0) + (detail?.mse.b ?? 0)) / 3,
+      9,
+    );
   });
 
   it('stops with CancelledError when cancelled mid-extraction', async () => {

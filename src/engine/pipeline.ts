@@ -20,12 +20,14 @@ import type {
   ModelCard,
   Progress,
 } from '../core/types.ts';
-import { extractFeatures, ruleKey, throwIfCancelled } from './extract.ts';
 import { loadAnyBackbone } from './backbones.ts';
+import { extractFeatures, ruleKey, throwIfCancelled } from './extract.ts';
+import { runColour, runInversion } from './run-colour.ts';
 import { runFewShot, runLinear } from './run-probes.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
 
-export type ProbeKind = 'linear' | 'fewshot';
+/** 'colour': colour readout and colour reliance (and, with `settings.inversion`, one feature inversion). */
+export type ProbeKind = 'linear' | 'fewshot' | 'colour';
 
 export interface ModelRef {
   card: ModelCard;
@@ -38,6 +40,17 @@ export interface EvalSettings {
   /** Linear-probe metric; mean per-class is the protocol's choice for class-imbalanced sets. */
   metric?: 'top1' | 'mean-per-class';
   fewshot: { ways: number; shots: number[]; queries: number; episodes: number };
+  /**
+   * With the colour probe: invert one test image per model (lab-format ResNets only) through layer4 with a
+   * Deep Image Prior. Absent or steps 0: no inversion (it is slow at full size: 3,000 steps in the paper).
+   */
+  inversion?: {
+    steps: number;
+    learningRate?: number;
+    imageKey?: string;
+    /** Smaller Deep Image Prior generators for quick checks (default: the paper-like DEFAULT_GENERATOR). */
+    generator?: { channels?: number; depth?: number; noiseChannels?: number; skipChannels?: number };
+  };
 }
 
 export interface EvalRequest {
@@ -112,7 +125,11 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
     hooks.onRecord?.(structuredClone(record));
   };
   if (req.probes.includes('linear')) {
-    const feats = await features(ctx, 'linear', [...ctx.plan.train, ...(ctx.plan.val ?? []), ...ctx.plan.test]);
+    const feats = await features(ctx, 'linear', [
+      ...ctx.plan.train,
+      ...(ctx.plan.val ?? []),
+      ...ctx.plan.test,
+    ]);
     const { scores, settings, calibration } = await runLinear(ctx, feats);
     addCalibration(record, ctx.backbone.card.id, ctx.listing.name, calibration);
     publish(scores, { linear: settings });
@@ -122,9 +139,68 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
     const { scores, settings } = await runFewShot(ctx, feats);
     publish(scores, { fewshot: settings });
   }
+  if (req.probes.includes('colour')) {
+    const feats = await features(ctx, 'linear', [
+      ...ctx.plan.train,
+      ...(ctx.plan.val ?? []),
+      ...ctx.plan.test,
+    ]);
+    publish(await runColour(ctx, feats, chosenLog10C(record, ctx)), {});
+    if ((req.settings.inversion?.steps ?? 0) > 0) await invertOne(ctx, publish);
+  }
 }
 
-function addCalibration(record: ResultRecord, model: string, dataset: string, detail: CalibrationDetail): void {
+/** The C the linear probe chose for this model and dataset, when it ran in this record. */
+function chosenLog10C(record: ResultRecord, ctx: ModelContext): number | undefined {
+  const score = record.scores.find(
+    (s) => s.probe === 'linear' && s.model === ctx.backbone.card.id && s.dataset === ctx.listing.name,
+  );
+  return score?.extra?.log10C;
+}
+
+/** Feature inversion of one test image (the one named in the settings, else the first). */
+async function invertOne(
+  ctx: ModelContext,
+  publish: (scores: Score[], protocol: object) => void,
+): Promise<void> {
+  const { req, hooks, listing, backbone, record } = ctx;
+  const opts = req.settings.inversion!;
+  if (backbone.card.format !== 'lab-resnet') {
+    hooks.onIssues?.([
+      {
+        key: backbone.card.id,
+        action: 'warned',
+        reason: 'feature inversion skipped: not a lab-format ResNet',
+      },
+    ]);
+    return;
+  }
+  const key = opts.imageKey ?? listing.items[ctx.plan.test[0]].key;
+  const model = req.models.find((m) => m.card.id === backbone.card.id)!;
+  const rgb = await hooks.decode(await req.source.read(key), key);
+  const run = await runInversion(
+    model.card,
+    model.read,
+    { key, dataset: listing.name, rgb },
+    { steps: opts.steps, learningRate: opts.learningRate, generator: opts.generator },
+    {
+      cancel: hooks.cancel,
+      onProgress: (p) =>
+        hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
+    },
+  );
+  const details = (record.details ??= {});
+  const inversions = (details.colourInversion ??= {});
+  (inversions[backbone.card.id] ??= {})[listing.name] = run.detail;
+  publish([run.score], {});
+}
+
+function addCalibration(
+  record: ResultRecord,
+  model: string,
+  dataset: string,
+  detail: CalibrationDetail,
+): void {
   const details = (record.details ??= {});
   const calibration = (details.calibration ??= {});
   (calibration[model] ??= {})[dataset] = detail;
@@ -137,7 +213,11 @@ export interface ItemFeatures {
   dim: number;
 }
 
-async function features(ctx: ModelContext, which: ProbeKind, indices: number[]): Promise<ItemFeatures> {
+async function features(
+  ctx: ModelContext,
+  which: 'linear' | 'fewshot',
+  indices: number[],
+): Promise<ItemFeatures> {
   const { backbone, listing, hooks, req } = ctx;
   const rule = backbone.card.preprocessing[which];
   const keys = indices.map((i) => listing.items[i].key);
@@ -156,7 +236,11 @@ async function features(ctx: ModelContext, which: ProbeKind, indices: number[]):
   });
   if (result.issues.length) hooks.onIssues?.(result.issues);
   const position = new Map(listing.items.map((item, i) => [item.key, i]));
-  return { index: result.usedKeys.map((k) => position.get(k)!), features: result.features, dim: backbone.card.featureSize };
+  return {
+    index: result.usedKeys.map((k) => position.get(k)!),
+    features: result.features,
+    dim: backbone.card.featureSize,
+  };
 }
 
 export type { ModelContext };

@@ -4,6 +4,7 @@
 
 import * as Comlink from 'comlink';
 import type { ConvertReport } from '../convert/checkpoint.ts';
+import { planSplits } from '../core/eval-plan.ts';
 import { preprocess as preprocessImage } from '../core/pixels/preprocess.ts';
 import type { ResultRecord } from '../core/record/types.ts';
 import type {
@@ -16,10 +17,12 @@ import type {
   PixelBatch,
   Progress,
   ResizeRule,
+  RgbImage,
 } from '../core/types.ts';
 import { type BackendInfo, initBackend } from '../engine/backend.ts';
 import { loadBackbone } from '../engine/load-backbone.ts';
 import { type EvalSettings, evaluate } from '../engine/pipeline.ts';
+import { inversionRecord, runInversion } from '../engine/run-colour.ts';
 import type { ModelFileReader } from '../engine/types.ts';
 import { browserFeatureCache } from '../platform/browser/cache.ts';
 import { decodeImageBrowser } from '../platform/browser/decode.ts';
@@ -35,7 +38,9 @@ export type { Catalog, DemoDataset, UpstreamModel } from './catalog.ts';
 export type { ConvertOptions } from './convert-dropped.ts';
 export type { DatasetSummary } from './summary.ts';
 
-export type ProbeKind = 'linear' | 'fewshot';
+import type { ProbeKind } from '../engine/pipeline.ts';
+
+export type { ProbeKind };
 
 export interface RunRequest {
   /** Chosen by the caller so it can cancel this run while `run` is pending. */
@@ -51,6 +56,27 @@ export interface RunRequest {
 }
 
 export type RunProgress = Progress & { model?: string };
+
+export interface InvertOptions {
+  /** The scanned dataset the image belongs to (a handle from scanDemo / scanFolder). */
+  datasetHandle: string;
+  /** Chosen by the caller so `cancel(invertId)` can stop this inversion. */
+  invertId: string;
+  /** Adam steps (the paper: 3,000) and learning rate (the paper: 1e-3). */
+  steps?: number;
+  learningRate?: number;
+}
+
+export interface InvertResult {
+  /** The image after the model's resize and crop (the inversion's target), and its reconstruction. */
+  original: RgbImage;
+  reconstruction: RgbImage;
+  mse: { r: number; g: number; b: number };
+  losses: { step: number; loss: number }[];
+  steps: number;
+  /** The inversion as a one-score ResultRecord (metric 'mse'), to join the results. */
+  record: ResultRecord;
+}
 
 export interface ModelEntry {
   card: ModelCard;
@@ -83,6 +109,14 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 
 async function fetchJson(url: string): Promise<unknown> {
   return JSON.parse(new TextDecoder().decode(await fetchBytes(url)));
+}
+
+/** The image inverted when none is named: the first test image of the protocol's split. */
+function firstTestKey(listing: DatasetListing): string {
+  const plan = planSplits(listing.items, 0);
+  const first = plan.test[0] ?? plan.train[0];
+  if (first === undefined) throw new Error(`The dataset '${listing.name}' has no images to invert`);
+  return listing.items[first].key;
 }
 
 export function createLabApi() {
@@ -209,6 +243,50 @@ export function createLabApi() {
         );
       } finally {
         tokens.delete(request.runId);
+      }
+    },
+
+    /**
+     * Feature inversion of one image of a scanned dataset through a model's layer4 map (Deep Image Prior,
+     * Adam), with progress; `cancel(opts.invertId)` stops it between steps.
+     */
+    async invert(
+      modelId: string,
+      requestedKey: string | null,
+      opts: InvertOptions,
+      onProgress: (p: Progress) => void,
+    ): Promise<InvertResult> {
+      const dataset = datasets.get(opts.datasetHandle);
+      if (!dataset) throw new Error('Choose a dataset first: drop a folder or pick a demo set');
+      if (!backend) throw new Error('The compute backend is not initialised yet');
+      const token = { cancelled: false };
+      tokens.set(opts.invertId, token);
+      try {
+        const card = entry(modelId).card;
+        const imageKey = requestedKey ?? firstTestKey(dataset.listing);
+        const rgb = await decodeImageBrowser(await dataset.source.read(imageKey), imageKey);
+        const run = await runInversion(
+          card,
+          readerFor(modelId),
+          { key: imageKey, dataset: dataset.listing.name, rgb },
+          { steps: opts.steps, learningRate: opts.learningRate },
+          { onProgress, cancel: token },
+        );
+        const record = inversionRecord(run, card, dataset.listing, { backend: backend.name });
+        const { original, reconstruction } = run;
+        return Comlink.transfer(
+          {
+            original,
+            reconstruction,
+            mse: run.detail.mse,
+            losses: run.detail.losses,
+            steps: run.detail.steps,
+            record,
+          },
+          [original.data.buffer, reconstruction.data.buffer],
+        );
+      } finally {
+        tokens.delete(opts.invertId);
       }
     },
 

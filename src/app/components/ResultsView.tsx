@@ -2,7 +2,10 @@ import { useMemo } from 'react';
 import { fewShotVsKChart, transferScoreChart } from '../charts/specs.ts';
 import { useLab } from '../store/react.ts';
 import { ChartHost } from './ChartHost.tsx';
+import { ColourView } from './ColourView.tsx';
+import { CorrelationView } from './CorrelationView.tsx';
 import { ImportExport } from './ImportExport.tsx';
+import { InversionView } from './InversionView.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { ShareButton } from './ShareButton.tsx';
 
@@ -50,9 +53,12 @@ export function ResultsView() {
               testId="chart-fewshot"
             />
           ) : null}
+          <ColourView records={records} />
+          <CorrelationView records={records} />
           {latest ? <ShareButton record={latest} /> : null}
         </>
       )}
+      {viewingShared ? null : <InversionView />}
       <ImportExport />
     </section>
   );

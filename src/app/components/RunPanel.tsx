@@ -9,6 +9,10 @@ import { SettingsPanel } from './SettingsPanel.tsx';
 const PROBES: { kind: ProbeKind; label: string }[] = [
   { kind: 'linear', label: 'Linear probe (multinomial logistic regression, C swept on validation)' },
   { kind: 'fewshot', label: 'Few-shot (nearest prototype on frozen features, 5-way, 5 and 20 shots)' },
+  {
+    kind: 'colour',
+    label: 'Colour (ridge readout of mean R, G, B and histogram; linear probe on greyscale test images)',
+  },
 ];
 
 const STATUS_TEXT: Record<string, string> = {

@@ -3,6 +3,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { LabClient } from '../worker-client.ts';
 import { createBackendSlice } from './backend.ts';
+import { createColourSlice } from './colour.ts';
 import { createDatasetSlice } from './dataset.ts';
 import { createErrorsSlice } from './errors.ts';
 import { createModelsSlice } from './models.ts';
@@ -22,6 +23,7 @@ export function createLabStore(client: LabClient): LabStore {
     ...createRunSlice(set, get, client),
     ...createResultsSlice(set, get, client),
     ...createShareSlice(set, get, client),
+    ...createColourSlice(set, get, client),
   }));
 }
 

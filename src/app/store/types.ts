@@ -1,6 +1,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { LabClient } from '../worker-client.ts';
 import type { BackendSlice } from './backend.ts';
+import type { ColourSlice } from './colour.ts';
 import type { DatasetSlice } from './dataset.ts';
 import type { ErrorsSlice } from './errors.ts';
 import type { ModelsSlice } from './models.ts';
@@ -14,7 +15,8 @@ export type LabState = BackendSlice &
   RunSlice &
   ResultsSlice &
   ShareSlice &
-  ErrorsSlice;
+  ErrorsSlice &
+  ColourSlice;
 
 export type LabStore = StoreApi<LabState>;
 

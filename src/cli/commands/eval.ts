@@ -10,8 +10,8 @@ import { initBackend } from '../../engine/backend.ts';
 import { DEFAULT_SETTINGS, type EvalSettings, evaluate, type ProbeKind } from '../../engine/pipeline.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
-import { nodeDatasetSource } from '../dataset-arg.ts';
 import { type CliCommand, UsageError } from '../command.ts';
+import { nodeDatasetSource } from '../dataset-arg.ts';
 import { embeddedModelIds, loadModelRef } from '../models-on-disk.ts';
 import { scoresTable } from '../scores-table.ts';
 
@@ -20,7 +20,12 @@ const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
   --data <path>        ImageFolder dataset (class subfolders, optionally under train/ val/ test/),
                        or comma-separated WebDataset tar shards
   --models <ids>       comma-separated model ids from models/ or model folders (default: the embedded zoo)
-  --probes <list>      linear,fewshot (default: both)
+  --probes <list>      linear,fewshot,colour (default: linear,fewshot); colour = ridge colour readout
+                       (R², RMSE per channel) and colour reliance (linear probe on greyscale test images)
+  --invert-steps <n>   with colour: also invert the first test image through layer4 (Deep Image Prior,
+                       Adam) for n steps and report its per-channel MSE (the paper: 3000; default 0 = off)
+  --invert-lr <x>      Adam learning rate of the inversion (default 1e-3)
+  --invert-image <key> the dataset item to invert (default: the first test image)
   --mode <m>           linear probe: paper (reference protocol, default) or converged
   --metric <m>         top1 (default) or mean-per-class
   --shots <list>       few-shot k values (default 5,20)
@@ -36,7 +41,8 @@ const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
 
 export const evalCommand: CliCommand = {
   name: 'eval',
-  summary: 'run linear and few-shot probes of models on a dataset folder; print a table, write a ResultRecord',
+  summary:
+    'run linear, few-shot and colour probes of models on a dataset folder; print a table, write a ResultRecord',
   usage: USAGE,
   async run(argv) {
     const { values } = parseArgs({
@@ -58,20 +64,31 @@ export const evalCommand: CliCommand = {
         'no-cache': { type: 'boolean', default: false },
         out: { type: 'string' },
         csv: { type: 'string' },
+        'invert-steps': { type: 'string', default: '0' },
+        'invert-lr': { type: 'string', default: '1e-3' },
+        'invert-image': { type: 'string' },
       },
     });
     if (!values.data) throw new UsageError('--data is required');
     const probes = parseProbes(values.probes!);
-    const settings = parseSettings(values);
+    const settings = { ...parseSettings(values), ...parseInversion(values, probes) };
     const backend = await initBackend(parseBackend(values.backend!));
     const ids = values.models ? values.models.split(',').filter(Boolean) : await embeddedModelIds();
-    if (ids.length === 0) throw new UsageError('no models: pass --models or add models to models/catalog.json');
+    if (ids.length === 0)
+      throw new UsageError('no models: pass --models or add models to models/catalog.json');
     const models = await Promise.all(ids.map((id) => loadModelRef(id)));
     const source = nodeDatasetSource(values.data);
     const issues: InputIssue[] = [];
     console.error(`backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
     const record = await evaluate(
-      { models, source, probes, settings, backend: backend.name, batchSize: positiveInt(values.batch!, 'batch') },
+      {
+        models,
+        source,
+        probes,
+        settings,
+        backend: backend.name,
+        batchSize: positiveInt(values.batch!, 'batch'),
+      },
       {
         decode: decodeImageNode,
         cache: values['no-cache'] ? undefined : diskFeatureCache(values.cache),
@@ -87,30 +104,53 @@ export const evalCommand: CliCommand = {
   },
 };
 
+const PROBES: readonly ProbeKind[] = ['linear', 'fewshot', 'colour'];
+
 function parseProbes(list: string): ProbeKind[] {
   const probes = list.split(',').filter(Boolean);
   for (const p of probes) {
-    if (p !== 'linear' && p !== 'fewshot') throw new UsageError(`unknown probe '${p}' (known: linear, fewshot)`);
+    if (!(PROBES as readonly string[]).includes(p)) {
+      throw new UsageError(`unknown probe '${p}' (known: ${PROBES.join(', ')})`);
+    }
   }
   return probes as ProbeKind[];
 }
 
+type InversionValues = Partial<Record<'invert-steps' | 'invert-lr' | 'invert-image', string>>;
+
+function parseInversion(v: InversionValues, probes: ProbeKind[]): Pick<EvalSettings, 'inversion'> {
+  const steps = Number(v['invert-steps'] ?? '0');
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new UsageError('--invert-steps must be a non-negative integer');
+  if (steps === 0) return {};
+  if (!probes.includes('colour'))
+    throw new UsageError('--invert-steps needs the colour probe (--probes ...,colour)');
+  const learningRate = Number(v['invert-lr']);
+  if (!(learningRate > 0)) throw new UsageError('--invert-lr must be a positive number');
+  return { inversion: { steps, learningRate, imageKey: v['invert-image'] } };
+}
+
 function parseBackend(name: string): 'wasm' | 'cpu' {
-  if (name !== 'wasm' && name !== 'cpu') throw new UsageError(`--backend must be wasm or cpu in Node, not '${name}'`);
+  if (name !== 'wasm' && name !== 'cpu')
+    throw new UsageError(`--backend must be wasm or cpu in Node, not '${name}'`);
   return name;
 }
 
 export function positiveInt(text: string, what: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${what} must be a positive integer, not '${text}'`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${what} must be a positive integer, not '${text}'`);
   return n;
 }
 
-type EvalValues = Partial<Record<'mode' | 'metric' | 'shots' | 'ways' | 'queries' | 'episodes' | 'seed', string>>;
+type EvalValues = Partial<
+  Record<'mode' | 'metric' | 'shots' | 'ways' | 'queries' | 'episodes' | 'seed', string>
+>;
 
 function parseSettings(v: EvalValues): EvalSettings {
   if (v.mode !== 'paper' && v.mode !== 'converged') throw new UsageError(`--mode must be paper or converged`);
-  if (v.metric !== 'top1' && v.metric !== 'mean-per-class') throw new UsageError(`--metric must be top1 or mean-per-class`);
+  if (v.metric !== 'top1' && v.metric !== 'mean-per-class')
+    throw new UsageError(`--metric must be top1 or mean-per-class`);
   const d = DEFAULT_SETTINGS.fewshot;
   const seed = Number(v.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer`);

@@ -271,20 +271,19 @@ interface Rows {
 function verticalPass(src: Rows, width: number, rowStart: number, rows: number, c: Coefficients) {
   const out = new Uint8ClampedArray(width * 3 * rows);
   const { starts, counts, weights, ksize } = c;
-  const { data, rowLen, colOffset, rowOffset } = src;
+  const { data, rowLen } = src;
   const len = width * 3;
-  const acc = new Int32Array(len);
   let o = 0;
   for (let yy = rowStart; yy < rowStart + rows; yy++) {
-    acc.fill(HALF);
+    const first = (starts[yy] - src.rowOffset) * rowLen + src.colOffset;
     const kBase = yy * ksize;
-    const first = (starts[yy] - rowOffset) * rowLen + colOffset;
-    for (let t = 0; t < counts[yy]; t++) {
-      const w = weights[kBase + t];
-      const base = first + t * rowLen;
-      for (let i = 0; i < len; i++) acc[i] = (acc[i] + data[base + i] * w) | 0;
+    const count = counts[yy];
+    for (let i = 0; i < len; i++) {
+      let sum = HALF;
+      let p = first + i;
+      for (let t = 0; t < count; t++, p += rowLen) sum = (sum + data[p] * weights[kBase + t]) | 0;
+      out[o++] = sum >> PRECISION_BITS;
     }
-    for (let i = 0; i < len; i++) out[o++] = acc[i] >> PRECISION_BITS;
   }
   return out;
 }

@@ -47,9 +47,10 @@ const METRIC_LABELS: Record<MetricName, string> = {
   ece: 'ECE %',
   nll: 'NLL',
   r2: 'R²',
+  mse: 'MSE (0–255)',
 };
 
-const LOWER_IS_BETTER: readonly MetricName[] = ['ece', 'nll'];
+const LOWER_IS_BETTER: readonly MetricName[] = ['ece', 'nll', 'mse'];
 
 export function metricLabel(metric: MetricName): string {
   return METRIC_LABELS[metric];

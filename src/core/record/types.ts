@@ -53,7 +53,8 @@ export interface ProtocolSettings {
   fewshot?: FewShotSettings;
 }
 
-export type MetricName = 'top1' | 'mean-per-class' | 'map11' | 'ece' | 'nll' | 'r2';
+/** 'mse': mean squared pixel error on the 0–255 scale (feature inversion). */
+export type MetricName = 'top1' | 'mean-per-class' | 'map11' | 'ece' | 'nll' | 'r2' | 'mse';
 
 /**
  * One number of the results: a (model, dataset, probe) cell. `probe` names the setting, e.g.
@@ -107,4 +108,21 @@ export interface CalibrationDetail {
 export type CalibrationDetails = Record<string, Record<string, CalibrationDetail>>;
 
 /** Known detail kinds are typed; anything else stays open (the intersection keeps old code compiling). */
-export type RecordDetails = Record<string, unknown> & { calibration?: CalibrationDetails };
+export type RecordDetails = Record<string, unknown> & {
+  calibration?: CalibrationDetails;
+  colourInversion?: ColourInversionDetails;
+};
+
+/** One feature inversion (Deep Image Prior through layer4) of one image of a dataset. */
+export interface ColourInversionDetail {
+  imageKey: string;
+  steps: number;
+  learningRate: number;
+  /** Per-channel MSE between reconstruction and original, 0–255 scale. */
+  mse: { r: number; g: number; b: number };
+  /** Relative feature loss at the reported steps (step 0 first). */
+  losses: { step: number; loss: number }[];
+}
+
+/** details.colourInversion[modelId][datasetName]. */
+export type ColourInversionDetails = Record<string, Record<string, ColourInversionDetail>>;

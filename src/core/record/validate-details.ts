@@ -1,8 +1,14 @@
 // Validation of ResultRecord.details: the typed kinds (calibration) are checked field by field;
 // other kinds pass through untouched because no view reads them without its own checks.
 
-import { array, integer, number, object, RecordError } from './checks.ts';
-import type { CalibrationDetail, CalibrationDetails, RecordDetails, ReliabilityBin } from './types.ts';
+import { array, integer, number, object, RecordError, string } from './checks.ts';
+import type {
+  CalibrationDetail,
+  CalibrationDetails,
+  ColourInversionDetail,
+  RecordDetails,
+  ReliabilityBin,
+} from './types.ts';
 
 const MAX_BINS = 1_000;
 
@@ -16,6 +22,15 @@ export function validateDetails(
   const details: RecordDetails = { ...o };
   if (o.calibration !== undefined) {
     details.calibration = validateCalibration(o.calibration, `${field}.calibration`, modelIds, datasets);
+  }
+  if (o.colourInversion !== undefined) {
+    details.colourInversion = perModelAndDataset(
+      o.colourInversion,
+      `${field}.colourInversion`,
+      modelIds,
+      datasets,
+      validateInversionDetail,
+    );
   }
   return details;
 }
@@ -41,6 +56,55 @@ function validateCalibration(
       return [model, Object.fromEntries(entries)] as const;
     }),
   );
+}
+
+/** details.<kind>[modelId][datasetName], keys checked against the record's models and datasets. */
+function perModelAndDataset<T>(
+  x: unknown,
+  field: string,
+  modelIds: Set<string>,
+  datasets: Set<string>,
+  validate: (x: unknown, field: string) => T,
+): Record<string, Record<string, T>> {
+  const byModel = object(x, field);
+  return Object.fromEntries(
+    Object.entries(byModel).map(([model, perDataset]) => {
+      if (!modelIds.has(model)) throw new RecordError(field, `'${model}' is not one of the record's models`);
+      const byDataset = object(perDataset, `${field}.${model}`);
+      const entries = Object.entries(byDataset).map(([dataset, detail]) => {
+        if (!datasets.has(dataset)) {
+          throw new RecordError(`${field}.${model}`, `'${dataset}' is not one of the record's datasets`);
+        }
+        return [dataset, validate(detail, `${field}.${model}.${dataset}`)] as const;
+      });
+      return [model, Object.fromEntries(entries)] as const;
+    }),
+  );
+}
+
+const MAX_LOSS_POINTS = 10_000;
+const MAX_MSE = 255 * 255;
+
+function validateInversionDetail(x: unknown, field: string): ColourInversionDetail {
+  const o = object(x, field);
+  const mse = object(o.mse, `${field}.mse`);
+  return {
+    imageKey: string(o.imageKey, `${field}.imageKey`, 1_000),
+    steps: integer(o.steps, `${field}.steps`, 0, 1_000_000),
+    learningRate: number(o.learningRate, `${field}.learningRate`, 0, 1e3),
+    mse: {
+      r: number(mse.r, `${field}.mse.r`, 0, MAX_MSE),
+      g: number(mse.g, `${field}.mse.g`, 0, MAX_MSE),
+      b: number(mse.b, `${field}.mse.b`, 0, MAX_MSE),
+    },
+    losses: array(o.losses, `${field}.losses`, MAX_LOSS_POINTS).map((p, i) => {
+      const point = object(p, `${field}.losses[${i}]`);
+      return {
+        step: integer(point.step, `${field}.losses[${i}].step`, 0, 1_000_000),
+        loss: number(point.loss, `${field}.losses[${i}].loss`, 0, 1e12),
+      };
+    }),
+  };
 }
 
 function validateCalibrationDetail(x: unknown, field: string): CalibrationDetail {

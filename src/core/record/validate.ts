@@ -30,7 +30,7 @@ export const RECORD_LIMITS = {
   extras: 32,
 } as const;
 
-export const METRICS: readonly MetricName[] = ['top1', 'mean-per-class', 'map11', 'ece', 'nll', 'r2'];
+export const METRICS: readonly MetricName[] = ['top1', 'mean-per-class', 'map11', 'ece', 'nll', 'r2', 'mse'];
 
 /** Metrics that are fractions in [0, 1] (shown as %). */
 export const FRACTION_METRICS: readonly MetricName[] = ['top1', 'mean-per-class', 'map11', 'ece'];
@@ -42,6 +42,7 @@ const METRIC_RANGE: Record<MetricName, [number, number]> = {
   ece: [0, 1],
   nll: [0, 1e6],
   r2: [-1e6, 1],
+  mse: [0, 255 * 255],
 };
 
 const L = RECORD_LIMITS;

@@ -1,0 +1,101 @@
+// Reload the page in the middle of feature extraction, run again: the features stored before the reload come
+// from the browser's feature cache (OPFS) and only the rest are computed; the run then finishes normally.
+
+import { expect, type Page, test } from '@playwright/test';
+import { makeSyntheticDataset, syntheticUnavailableReason } from '../scripts/datasets/make-synthetic.ts';
+import { collectErrors, tableTexts, waitForLab } from './helpers.ts';
+
+const MODEL = 'zoo-simclr-r10n';
+const IMAGES = 3000; // enough for several seconds of extraction in Chromium's wasm backend on 2 busy cores
+/** Reload once at least this many images are done (and cached): a batch is 16. */
+const RELOAD_AFTER = 160;
+
+interface FeatureProgress {
+  stage: string;
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+/** One model, the linear probe only: extraction dominates, and few-shot's 600 episodes are not the point here. */
+async function prepareRun(page: Page, folder: string): Promise<void> {
+  await waitForLab(page);
+  for (const box of await page.getByTestId('model-picker').locator('input[type=checkbox]').all()) {
+    await box.setChecked((await box.getAttribute('value')) === MODEL);
+  }
+  await page.getByRole('checkbox', { name: /^Few-shot/ }).setChecked(false);
+  await page.getByRole('checkbox', { name: /^Linear probe/ }).setChecked(true);
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('dataset-summary')).toContainText('10 classes');
+}
+
+/** Every feature-extraction progress report from now on, kept in the page (survives nothing: set up per load). */
+async function recordFeatureProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    type Store = {
+      getState(): { run: { progress: FeatureProgress | null } };
+      subscribe(f: () => void): () => void;
+    };
+    const lab = (window as unknown as { __lab: { store: Store } }).__lab;
+    const seen: FeatureProgress[] = [];
+    (window as unknown as { __featureProgress: FeatureProgress[] }).__featureProgress = seen;
+    let last: FeatureProgress | null = null;
+    lab.store.subscribe(() => {
+      const p = lab.store.getState().run.progress;
+      if (p && p !== last && /: features\b/.test(p.stage)) seen.push({ ...p });
+      last = p;
+    });
+  });
+}
+
+async function featureProgress(page: Page): Promise<FeatureProgress[]> {
+  return page.evaluate(
+    () => (window as unknown as { __featureProgress: FeatureProgress[] }).__featureProgress,
+  );
+}
+
+const unavailable = syntheticUnavailableReason();
+
+test('reload mid-extraction, run again: cached features are reused, the rest computed, results shown', async ({
+  page,
+}) => {
+  test.skip(unavailable !== null, `SKIPPED: ${unavailable}`);
+  const folder = makeSyntheticDataset({ out: '.cache/e2e/resume-fmnist', count: IMAGES, seed: 11 });
+  const errors = collectErrors(page);
+  await page.goto('./');
+  await prepareRun(page, folder);
+  await recordFeatureProgress(page);
+  await page.getByTestId('run').click();
+  await expect
+    .poll(async () => (await featureProgress(page)).at(-1)?.done ?? 0, { timeout: 120_000, intervals: [50] })
+    .toBeGreaterThanOrEqual(RELOAD_AFTER);
+  const before = (await featureProgress(page)).at(-1)!;
+  expect(before.total).toBe(IMAGES);
+  expect(before.done).toBeLessThan(IMAGES); // reloading after the end would prove nothing
+  await page.reload();
+
+  await prepareRun(page, folder);
+  await recordFeatureProgress(page);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
+  const after = await featureProgress(page);
+  const first = after[0];
+  const fromCache = Number(/^(\d+) from cache$/.exec(first.detail ?? '')?.[1]);
+  console.log(`reloaded at ${before.done} / ${IMAGES}; second run: ${fromCache} from cache`);
+  // Everything done before the reload was stored (a batch is cached before its progress is reported) ...
+  expect(fromCache).toBeGreaterThanOrEqual(before.done);
+  // ... but not the whole set: the rest was computed after the reload.
+  expect(fromCache).toBeLessThan(IMAGES);
+  expect(first.done).toBe(fromCache);
+  expect(after.at(-1)!.done).toBe(IMAGES);
+  expect(after.length).toBeGreaterThan(1); // computed batches reported progress of their own
+
+  const rows = await tableTexts(page);
+  const linear = rows[0].findIndex((h) => h.startsWith('linear'));
+  expect(linear).toBeGreaterThan(0);
+  expect(rows).toHaveLength(2);
+  expect(rows[1][linear]).toMatch(/^\d+\.\d( ± \d+\.\d)?$/);
+  // A model trained on Fashion-MNIST separates its 10 classes far above chance (10 %).
+  expect(Number.parseFloat(rows[1][linear])).toBeGreaterThan(40);
+  expect(errors).toEqual([]);
+});
