@@ -3,7 +3,7 @@
 // extractFeatures for a fast 32 px zoo model (pixels dominate) and a ResNet-50-sized random model.
 // Each configuration runs in its own process, so its peak RSS is its own.
 //
-// Run: npx tsx bench/pixels/extract-bench.ts [--images 400] [--r50-images 48] [--batch 16]
+// Run: npx tsx bench/pixels/extract-bench.ts [--images 400] [--r50-images 48] [--batch 16]   (0 images: skip)
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -178,7 +178,7 @@ async function main() {
   );
   console.log('| model | images | mode | images/s (wall) | CPU ms/image (all threads) | peak RSS (MiB) |');
   console.log('|---|---|---|---|---|---|');
-  for (const [model, label, n] of plan) {
+  for (const [model, label, n] of plan.filter(([, , count]) => count > 0)) {
     for (const mode of ['pixels-only', 'in-thread', 'pool'] as Mode[]) {
       const r = runChild(model, mode, n, batch, poolSize);
       const how =
@@ -188,7 +188,7 @@ async function main() {
             ? 'in-thread + prefetch'
             : 'decode+resize only, no model';
       console.log(
-        `| ${label} | ${n} | ${how} | ${r.imagesPerSecond.toFixed(1)} | ${r.peakRssMiB.toFixed(0)} |`,
+        `| ${label} | ${n} | ${how} | ${r.imagesPerSecond.toFixed(1)} | ${r.cpuMsPerImage.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} |`,
       );
     }
   }

@@ -8,9 +8,9 @@
 // By default the run is cancelled once extraction is done: the linear probe on 20k rows is another benchmark.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CDPSession, chromium, type Page } from '@playwright/test';
 import { makeSyntheticDataset } from '../../scripts/datasets/make-synthetic.ts';
@@ -91,22 +91,32 @@ async function prepare(page: Page, model: string): Promise<void> {
   await page.getByRole('checkbox', { name: /^Linear probe/ }).setChecked(true);
 }
 
-/** Decode + resize of the first `n` chosen files, one at a time, in the lab's worker (comlink round trip included). */
-async function decodeThroughput(page: Page, n: number, crop: number): Promise<number> {
+/** The first `n` PNGs of the folder, base64 (the folder input is cleared once the lab has read it). */
+function samplePngs(folder: string, n: number): string[] {
+  const files: string[] = [];
+  for (const cls of readdirSync(folder).sort()) {
+    for (const name of readdirSync(join(folder, cls)).sort()) files.push(join(folder, cls, name));
+  }
+  const step = Math.max(1, Math.floor(files.length / n));
+  return files
+    .filter((_, i) => i % step === 0)
+    .slice(0, n)
+    .map((f) => readFileSync(f).toString('base64'));
+}
+
+/** Decode + resize of `pngs`, one at a time, in the lab's worker (comlink round trip included). */
+async function decodeThroughput(page: Page, pngs: string[], crop: number): Promise<number> {
   return page.evaluate(
-    async ({ n, crop }) => {
+    async ({ pngs, crop }) => {
       type Remote = { preprocess(bytes: Uint8Array, rule: unknown): Promise<Float32Array> };
       const remote = (window as unknown as { __lab: { remote: Remote } }).__lab.remote;
-      const input = document.querySelector<HTMLInputElement>('[data-testid=folder-input]')!;
-      const files = Array.from(input.files ?? [])
-        .filter((f) => f.name.endsWith('.png'))
-        .slice(0, n);
+      const bytes = pngs.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
       const rule = { mode: 'shorter-side', resize: crop, crop, interpolation: 'bicubic' };
       const started = performance.now();
-      for (const file of files) await remote.preprocess(new Uint8Array(await file.arrayBuffer()), rule);
-      return files.length / ((performance.now() - started) / 1000);
+      for (const b of bytes) await remote.preprocess(b, rule);
+      return bytes.length / ((performance.now() - started) / 1000);
     },
-    { n, crop },
+    { pngs, crop },
   );
 }
 
@@ -148,10 +158,21 @@ function loadLine(): string {
     .join(' / ');
 }
 
+/** Stops the preview server on Ctrl-C / kill too: it would otherwise outlive the benchmark. */
+function stopOnSignals(server: ChildProcess): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      server.kill();
+      process.exit(130);
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const folder = makeSyntheticDataset({ out: `.cache/datasets/fmnist-${IMAGES}`, count: IMAGES, size: 32 });
   const loadBefore = loadLine();
   const server = await startPreview(values.port!);
+  stopOnSignals(server);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   try {
     const page = await browser.newPage();
@@ -168,13 +189,13 @@ async function main(): Promise<void> {
     await page.getByTestId('folder-input').setInputFiles(folder);
     await page
       .getByTestId('dataset-summary')
-      .filter({ hasText: `${IMAGES.toLocaleString('en')} images` })
+      .filter({ hasText: `: ${IMAGES} images` })
       .waitFor({
         timeout: 600_000,
       });
     const scanSeconds = (Date.now() - t) / 1000;
     console.log(`scan: ${scanSeconds.toFixed(1)} s`);
-    const decodeRate = await decodeThroughput(page, Number(values['decode-sample']), 32);
+    const decodeRate = await decodeThroughput(page, samplePngs(folder, Number(values['decode-sample'])), 32);
     console.log(`decode+resize: ${decodeRate.toFixed(0)} img/s`);
 
     await watchProgress(page);
@@ -261,7 +282,7 @@ engineers on 2 vCPUs, so absolute speeds are lower than on a quiet machine.
 | measure | value |
 |---|---|
 | folder scan (input → dataset summary shown) | ${n(r.scanSeconds)} s |
-| decode + resize, one at a time in the worker (first ${values['decode-sample']} files) | ${n(r.decodeRate, 0)} img/s |
+| decode + resize, one at a time in the worker (${values['decode-sample']} files spread over the classes) | ${n(r.decodeRate, 0)} img/s |
 | feature extraction (decode + resize + embed + cache write) | **${n(r.extractRate, 0)} img/s** (${r.extracted} images) |
 | run start → extraction done (wall) | ${n(r.wallExtraction)} s |
 | linear probe after extraction | ${r.probeSeconds === null ? 'not run (cancelled)' : `${n(r.probeSeconds)} s`} |
