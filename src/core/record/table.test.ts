@@ -19,8 +19,8 @@ describe('resultTable', () => {
     expect(table.columns.map((c) => [c.dataset, c.label])).toEqual([
       ['flowers', 'linear · mean per-class %'],
       ['pets', 'linear · top-1 %'],
-      ['pets', 'fewshot-2way-5shot · top-1 %'],
-      ['pets', 'fewshot-2way-20shot · top-1 %'],
+      ['pets', '2-way 5-shot · top-1 %'],
+      ['pets', '2-way 20-shot · top-1 %'],
     ]);
     expect(table.rows.map((r) => r.label)).toEqual(['Supervised', 'SwAV']);
     expect(table.rows.map((r) => r.cells.map((c) => (c === null ? null : [c.text, c.best])))).toEqual([

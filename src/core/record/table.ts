@@ -67,11 +67,29 @@ export function formatScore(score: Pick<Score, 'metric' | 'value' | 'ci95'>): st
   return score.ci95 === undefined ? show(score.value) : `${show(score.value)} ± ${show(score.ci95)}`;
 }
 
+/** Readable names for the probes the pipeline emits; unknown probes (other labs, future versions) show as is. */
+const PROBE_NAMES: Record<string, string> = {
+  linear: 'linear',
+  ece: 'calibration (ECE)',
+  'ece-scaled': 'ECE after temperature scaling',
+};
+
+export function probeName(probe: string): string {
+  const fewshot = /^fewshot-(\d+)way-(\d+)shot$/.exec(probe);
+  if (fewshot) return `${fewshot[1]}-way ${fewshot[2]}-shot`;
+  return PROBE_NAMES[probe] ?? probe;
+}
+
+function columnLabel(probe: string, metric: MetricName): string {
+  // "calibration (ECE) · ECE %" says ECE twice: name the metric once when the probe already does.
+  return metric === 'ece' ? `${probeName(probe)} %` : `${probeName(probe)} · ${metricLabel(metric)}`;
+}
+
 export function resultTable(records: ResultRecord[]): ResultTable {
   const view = mergeRecords(records);
   const columns: Column[] = view.columns.map((c) => ({
     ...c,
-    label: `${c.probe} · ${metricLabel(c.metric)}`,
+    label: columnLabel(c.probe, c.metric),
     higherIsBetter: !LOWER_IS_BETTER.includes(c.metric),
   }));
   const byCell = new Map(view.cells.map((c) => [JSON.stringify([c.rowKey, c.columnKey]), c.score]));
