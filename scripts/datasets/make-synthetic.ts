@@ -5,7 +5,7 @@
 //
 //   npx tsx scripts/datasets/make-synthetic.ts --out .cache/datasets/fmnist-20k --count 20000 --size 32
 
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -126,6 +126,21 @@ function isComplete(out: string, want: Manifest): boolean {
   return JSON.stringify(have) === JSON.stringify(want);
 }
 
+function writeImages(idx: Idx, root: string, want: Manifest): void {
+  const classes = FASHION_CLASSES.slice(0, want.classes);
+  for (const name of classes) mkdirSync(join(root, name), { recursive: true });
+  const random = mulberry32(want.seed);
+  let written = 0;
+  for (let i = 0; written < want.count; i++) {
+    const index = i % idx.n;
+    const label = idx.labels[index];
+    if (label >= classes.length) continue;
+    const file = join(root, classes[label], `${String(written).padStart(6, '0')}.png`);
+    writeFileSync(file, derive(idx, index, want.size, random));
+    written += 1;
+  }
+}
+
 /**
  * Writes the dataset unless an identical one is already there; returns its absolute path.
  * Images are taken from the photo file in order (wrapping), balanced by whatever the file holds;
@@ -143,21 +158,17 @@ export function makeSyntheticDataset(opts: SyntheticOptions): string {
   if (isComplete(root, want)) return root;
   const reason = syntheticUnavailableReason(want.split as 'train' | 't10k');
   if (reason) throw new Error(reason);
-  rmSync(root, { recursive: true, force: true });
-  rmSync(manifestPath(root), { force: true });
-  const idx = readIdx(want.split as 'train' | 't10k');
-  const classes = FASHION_CLASSES.slice(0, want.classes);
-  for (const name of classes) mkdirSync(join(root, name), { recursive: true });
-  const random = mulberry32(want.seed);
-  let written = 0;
-  for (let i = 0; written < want.count; i++) {
-    const index = i % idx.n;
-    const label = idx.labels[index];
-    if (label >= classes.length) continue;
-    const file = join(root, classes[label], `${String(written).padStart(6, '0')}.png`);
-    writeFileSync(file, derive(idx, index, want.size, random));
-    written += 1;
+  // Written aside and moved into place: a test run in parallel (e.g. the whole suite) never reads half a dataset.
+  const staging = `${root}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  writeImages(readIdx(want.split as 'train' | 't10k'), staging, want);
+  if (isComplete(root, want)) {
+    rmSync(staging, { recursive: true, force: true });
+    return root;
   }
+  rmSync(manifestPath(root), { force: true });
+  rmSync(root, { recursive: true, force: true });
+  renameSync(staging, root);
   writeFileSync(manifestPath(root), `${JSON.stringify(want)}\n`);
   return root;
 }

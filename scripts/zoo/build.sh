@@ -3,7 +3,7 @@
 # (.cache/zoo/<id>.pth + train-log.json), converts each checkpoint with the lab's own converter
 # (the path a user's .pth takes) into models/<id>/, completes the cards and the catalog.
 #
-#   bash scripts/zoo/build.sh            # train + convert (about 15 min on 2 busy shared CPU cores)
+#   bash scripts/zoo/build.sh            # train + convert (about 25 min on 2 busy shared CPU cores)
 #   bash scripts/zoo/build.sh train      # only train
 #   bash scripts/zoo/build.sh convert    # only convert what .cache/zoo holds (seconds)
 #
@@ -17,9 +17,9 @@ STAGE="${1:-all}"
 OUT=.cache/zoo
 METHODS=(simclr byol supervised random)
 # Same architecture, input size, batch, optimiser and number of steps for every method:
-# 640 steps of 128 over all 60,000 TRAIN images (1.37 epochs). The random control trains nothing; it only
+# 600 steps of 256 over all 60,000 TRAIN images (2.56 epochs). The random control trains nothing; it only
 # estimates its BN statistics on TRAIN images (--random-bn data, see docs/zoo.md).
-COMMON=(--size 32 --widths 16,32,64,128 --steps 640 --batch 128 --warmup 40 --seed 0 --threads "${ZOO_THREADS:-1}")
+COMMON=(--size 32 --widths 16,32,64,128 --steps 600 --batch 256 --warmup 30 --seed 0 --threads "${ZOO_THREADS:-1}")
 
 if [[ "$STAGE" == all || "$STAGE" == train ]]; then
   mkdir -p "$OUT"

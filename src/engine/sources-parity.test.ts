@@ -2,9 +2,9 @@
 // lab: identical features (bit for bit) and identical scores through `evaluate`, with a real zoo model.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSyntheticDataset, syntheticUnavailableReason } from '../../scripts/datasets/make-synthetic.ts';
 import { loadModelRef } from '../cli/models-on-disk.ts';
 import type { DatasetSource } from '../core/types.ts';
@@ -37,6 +37,7 @@ describe.skipIf(unavailable !== null)('folder vs tar shards: same features, same
   let root: string;
   let sources: Record<'folder' | 'oneTar' | 'shards', DatasetSource>;
   let model: ModelRef;
+  let tars = '';
 
   beforeAll(async () => {
     await initBackend('wasm');
@@ -48,7 +49,9 @@ describe.skipIf(unavailable !== null)('folder vs tar shards: same features, same
       seed: 7,
     });
     const classes = readdirSync(root).sort();
-    const tars = resolve('.cache/test-datasets/parity-tars');
+    // A fresh folder per run: another test process (the whole suite) may be writing its own tars meanwhile.
+    mkdirSync(resolve('.cache/test-datasets'), { recursive: true });
+    tars = mkdtempSync(resolve('.cache/test-datasets/parity-tars-'));
     sources = {
       folder: nodeFolderSource(root),
       oneTar: tarShardsSource([{ name: 'all.tar', path: tarOf(root, classes, `${tars}/all.tar`) }], {
@@ -64,6 +67,10 @@ describe.skipIf(unavailable !== null)('folder vs tar shards: same features, same
     };
     model = await loadModelRef(MODEL_ID);
   }, 120_000);
+
+  afterAll(() => {
+    if (tars) rmSync(tars, { recursive: true, force: true });
+  });
 
   it('lists the same items and fingerprint', async () => {
     const folder = await sources.folder.list();
