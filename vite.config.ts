@@ -52,7 +52,11 @@ const serveModels = (): Plugin => {
     configurePreviewServer: middleware,
     generateBundle() {
       for (const file of listFiles(MODELS_DIR)) {
-        this.emitFile({ type: 'asset', fileName: `models/${relative(MODELS_DIR, file)}`, source: readFileSync(file) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `models/${relative(MODELS_DIR, file)}`,
+          source: readFileSync(file),
+        });
       }
     },
   };

@@ -6,7 +6,9 @@ import { tarShardsSource } from '../platform/node/tar.ts';
 
 export function nodeDatasetSource(arg: string): DatasetSource {
   const parts = arg.split(',').filter(Boolean);
-  if (parts.every((p) => p.endsWith('.tar'))) return tarShardsSource(parts.map((path) => ({ name: path, path })));
-  if (parts.length !== 1) throw new Error(`--data takes one folder or comma-separated .tar shards, not '${arg}'`);
+  if (parts.every((p) => p.endsWith('.tar')))
+    return tarShardsSource(parts.map((path) => ({ name: path, path })));
+  if (parts.length !== 1)
+    throw new Error(`--data takes one folder or comma-separated .tar shards, not '${arg}'`);
   return nodeFolderSource(parts[0]);
 }

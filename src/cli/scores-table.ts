@@ -1,7 +1,7 @@
 // The terminal view of a ResultRecord: the same table model the UI renders (src/core/record/table.ts).
 
-import type { ResultRecord } from '../core/record/types.ts';
 import { resultTable } from '../core/record/table.ts';
+import type { ResultRecord } from '../core/record/types.ts';
 import { textTable } from './text-table.ts';
 
 export function scoresTable(record: ResultRecord): string {

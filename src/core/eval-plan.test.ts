@@ -2,12 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { planSplits } from './eval-plan.ts';
 import type { DatasetItem } from './types.ts';
 
-const item = (key: string, label: number, split: DatasetItem['split']): DatasetItem => ({ key, label, split, size: 1 });
+const item = (key: string, label: number, split: DatasetItem['split']): DatasetItem => ({
+  key,
+  label,
+  split,
+  size: 1,
+});
 
 describe('planSplits', () => {
   it('uses official train/val/test splits as given', () => {
     const items = [item('a', 0, 'train'), item('b', 1, 'val'), item('c', 0, 'test'), item('d', 1, 'train')];
-    expect(planSplits(items, 0)).toEqual({ train: [0, 3], val: [1], test: [2], pool: [0, 1, 2, 3], heldOut: false });
+    expect(planSplits(items, 0)).toEqual({
+      train: [0, 3],
+      val: [1],
+      test: [2],
+      pool: [0, 1, 2, 3],
+      heldOut: false,
+    });
   });
 
   it('holds out a seeded, stratified quarter of each class when there is no test split', () => {

@@ -21,7 +21,10 @@ export const HELD_OUT_FRACTION = 0.25;
 export function planSplits(items: DatasetItem[], seed: number, testFraction = HELD_OUT_FRACTION): SplitPlan {
   const bySplit = (split: DatasetItem['split']) => indicesWhere(items, (it) => it.split === split);
   const pool = items.map((_, i) => i);
-  const given = { train: indicesWhere(items, (it) => it.split === 'train' || it.split === null), val: bySplit('val') };
+  const given = {
+    train: indicesWhere(items, (it) => it.split === 'train' || it.split === null),
+    val: bySplit('val'),
+  };
   const test = bySplit('test');
   const val = given.val.length > 0 ? given.val : null;
   if (test.length > 0) return { train: given.train, val, test, pool, heldOut: false };

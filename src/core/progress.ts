@@ -11,7 +11,11 @@ export interface ProgressTracker {
  * Rate = units per second since the first unit finished (the first unit carries warm-up cost such as
  * shader compilation, so it is excluded from the rate); ETA = remaining / rate.
  */
-export function progressTracker(stage: string, total: number, now: () => number = () => Date.now()): ProgressTracker {
+export function progressTracker(
+  stage: string,
+  total: number,
+  now: () => number = () => Date.now(),
+): ProgressTracker {
   let firstAt: number | null = null;
   let firstDone = 0;
   return {

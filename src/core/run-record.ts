@@ -3,9 +3,9 @@
 import type { SplitPlan } from './eval-plan.ts';
 import {
   type ProtocolSettings,
+  RESULT_SCHEMA_VERSION,
   type RecordDataset,
   type RecordModel,
-  RESULT_SCHEMA_VERSION,
   type ResultRecord,
 } from './record/types.ts';
 import type { DatasetListing, ModelCard } from './types.ts';

@@ -21,7 +21,7 @@ import type {
   Progress,
 } from '../core/types.ts';
 import { loadAnyBackbone } from './backbones.ts';
-import { extractFeatures, ruleKey, throwIfCancelled } from './extract.ts';
+import { extractFeatures, type PixelSource, ruleKey, throwIfCancelled } from './extract.ts';
 import { runColour, runInversion } from './run-colour.ts';
 import { runFewShot, runLinear } from './run-probes.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
@@ -75,6 +75,11 @@ export interface EvalHooks {
   cache?: FeatureCache;
   /** A listing made earlier (e.g. shown to the user before Run), to avoid listing twice. */
   listing?: DatasetListing;
+  /**
+   * Decodes and preprocesses off this thread (a worker pool), for the main extraction only: it always uses
+   * the standard decoder, so passes with a special decoder (greyscale) stay in-thread.
+   */
+  pixels?: PixelSource;
 }
 
 export const DEFAULT_SETTINGS: EvalSettings = {
@@ -227,6 +232,7 @@ async function features(
     backbone,
     rule,
     decode: hooks.decode,
+    pixels: hooks.pixels,
     cache: hooks.cache,
     cacheNamespace: `${backbone.card.weightsHash}/${ruleKey(rule)}/${listing.fingerprint}`,
     batchSize: req.batchSize ?? 16,

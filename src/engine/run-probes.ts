@@ -1,9 +1,9 @@
 // Turns extracted features into probe inputs (per split) and probe outputs into ResultRecord scores.
 
+import { rowsByClass } from '../core/fewshot/episodes.ts';
 import type { CalibrationDetail, FewShotSettings, LinearSettings, Score } from '../core/record/types.ts';
 import type { ItemFeatures, ModelContext } from './pipeline.ts';
 import { type CalibrationReport, calibrateByTestCv, calibrateOnValidation } from './probes/calibration.ts';
-import { rowsByClass } from '../core/fewshot/episodes.ts';
 import { fewShotProbe } from './probes/fewshot.ts';
 import { type FeatureSet, type LinearProbeResult, linearProbe } from './probes/linear.ts';
 
@@ -36,7 +36,8 @@ export async function runLinear(
     { mode: req.settings.linearMode, metric, nClasses: listing.classNames.length, seed: req.settings.seed },
     {
       cancel: hooks.cancel,
-      onProgress: (p) => hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
+      onProgress: (p) =>
+        hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
     },
   );
   const testSet = subset(ctx, feats, plan.test);
@@ -54,7 +55,13 @@ export async function runLinear(
   const scores: Score[] = [
     score,
     { ...cell, probe: 'ece', metric: 'ece', value: report.before.ece },
-    { ...cell, probe: 'ece-scaled', metric: 'ece', value: report.after.ece, extra: { temperature: report.temperature } },
+    {
+      ...cell,
+      probe: 'ece-scaled',
+      metric: 'ece',
+      value: report.after.ece,
+      extra: { temperature: report.temperature },
+    },
   ];
   const calibration: CalibrationDetail = {
     before: report.before.bins.map(recordBin),
@@ -117,11 +124,17 @@ export async function runFewShot(
   const all = subset(ctx, feats, feats.index);
   const opts = { ...req.settings.fewshot, seed: req.settings.seed };
   const { possible, skipped } = feasibleShots(all.y, opts);
-  if (skipped.length) hooks.onIssues?.(skipped.map((reason) => ({ key: listing.name, action: 'warned', reason })));
-  const results = await fewShotProbe(all, { ...opts, shots: possible }, {
-    cancel: hooks.cancel,
-    onProgress: (p) => hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
-  });
+  if (skipped.length)
+    hooks.onIssues?.(skipped.map((reason) => ({ key: listing.name, action: 'warned', reason })));
+  const results = await fewShotProbe(
+    all,
+    { ...opts, shots: possible },
+    {
+      cancel: hooks.cancel,
+      onProgress: (p) =>
+        hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
+    },
+  );
   const scores = results.map(
     (r): Score => ({
       model: backbone.card.id,

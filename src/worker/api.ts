@@ -27,7 +27,9 @@ import type { ModelFileReader } from '../engine/types.ts';
 import { browserFeatureCache } from '../platform/browser/cache.ts';
 import { decodeImageBrowser } from '../platform/browser/decode.ts';
 import { fileListSource } from '../platform/browser/files.ts';
+import { createBrowserPixelPool } from '../platform/browser/pixel-pool.ts';
 import { httpDatasetSource } from '../platform/http.ts';
+import type { PixelPool } from '../platform/pixel-pool-core.ts';
 import { type Catalog, type DemoDataset, parseCatalog, parseDemoIndex } from './catalog.ts';
 import { type ConvertOptions, convertDroppedCheckpoint } from './convert-dropped.ts';
 import { type DatasetSummary, summariseListing } from './summary.ts';
@@ -41,6 +43,9 @@ export type { DatasetSummary } from './summary.ts';
 import type { ProbeKind } from '../engine/pipeline.ts';
 
 export type { ProbeKind };
+
+/** Read at load, before the wasm backend raises navigator.hardwareConcurrency to lift tfjs's thread cap. */
+const REAL_CORES = globalThis.navigator?.hardwareConcurrency ?? 1;
 
 export interface RunRequest {
   /** Chosen by the caller so it can cancel this run while `run` is pending. */
@@ -125,6 +130,7 @@ export function createLabApi() {
   const datasets = new Map<string, LoadedDataset>();
   let scans = 0;
   let cache: FeatureCache | null = null;
+  let pool: PixelPool | undefined;
   const cards = new Map<string, ModelEntry>();
   /** Models converted from a dropped checkpoint: their files, kept in memory for the session. */
   const droppedFiles = new Map<string, Map<string, Uint8Array>>();
@@ -158,6 +164,17 @@ export function createLabApi() {
     datasets.set(handle, { source, listing });
     for (const old of [...datasets.keys()].slice(0, -KEPT_DATASETS)) datasets.delete(old);
     return { ...summariseListing(listing), handle };
+  }
+
+  /**
+   * Decode workers pay off only when a core is free for them: with inference on a GPU, or with 4+ cores.
+   * On a 2-core machine running wasm inference they would take CPU from the model (bench/pixels/RESULTS.md).
+   */
+  function pixelPool(backendName: string): PixelPool | undefined {
+    const gpu = backendName === 'webgpu' || backendName === 'webgl';
+    if (!gpu && REAL_CORES < 4) return undefined;
+    pool ??= createBrowserPixelPool();
+    return pool;
   }
 
   function featureCache(): FeatureCache {
@@ -237,6 +254,7 @@ export function createLabApi() {
             onIssues,
             cancel: token,
             decode: decodeImageBrowser,
+            pixels: pixelPool(backend.name),
             cache: request.useCache === false ? undefined : featureCache(),
             listing: dataset.listing,
           },

@@ -5,15 +5,15 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { writeNpy } from '../../core/npy.ts';
 import type { InputIssue } from '../../core/types.ts';
+import { loadAnyBackbone } from '../../engine/backbones.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { extractFeatures, ruleKey } from '../../engine/extract.ts';
-import { loadAnyBackbone } from '../../engine/backbones.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { nodeDatasetSource } from '../dataset-arg.ts';
 import { loadModelRef } from '../models-on-disk.ts';
-import { positiveInt } from './eval.ts';
+import { decodePoolIfUseful, positiveInt } from './eval.ts';
 
 const USAGE = `Usage: npx tlab embed --model <id|folder> --data <folder|a.tar,b.tar> --out feats.npy [options]
 
@@ -42,15 +42,19 @@ export const embedCommand: CliCommand = {
         'no-cache': { type: 'boolean', default: false },
       },
     });
-    if (!values.model || !values.data || !values.out) throw new UsageError('--model, --data and --out are required');
-    if (values.rule !== 'linear' && values.rule !== 'fewshot') throw new UsageError('--rule must be linear or fewshot');
-    if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new UsageError('--backend must be wasm or cpu');
+    if (!values.model || !values.data || !values.out)
+      throw new UsageError('--model, --data and --out are required');
+    if (values.rule !== 'linear' && values.rule !== 'fewshot')
+      throw new UsageError('--rule must be linear or fewshot');
+    if (values.backend !== 'wasm' && values.backend !== 'cpu')
+      throw new UsageError('--backend must be wasm or cpu');
     await initBackend(values.backend);
     const ref = await loadModelRef(values.model);
     const source = nodeDatasetSource(values.data);
     const listing = await source.list();
     const backbone = await loadAnyBackbone(ref.card, ref.read);
     const rule = ref.card.preprocessing[values.rule];
+    const pixels = decodePoolIfUseful();
     try {
       const result = await extractFeatures({
         source,
@@ -58,6 +62,7 @@ export const embedCommand: CliCommand = {
         backbone,
         rule,
         decode: decodeImageNode,
+        pixels,
         cache: values['no-cache'] ? undefined : diskFeatureCache(),
         cacheNamespace: `${ref.card.weightsHash}/${ruleKey(rule)}/${listing.fingerprint}`,
         batchSize: positiveInt(values.batch!, 'batch'),
@@ -69,9 +74,12 @@ export const embedCommand: CliCommand = {
       await writeFile(values.out, writeNpy(result.features, [result.usedKeys.length, dim]));
       await writeFile(`${values.out}.txt`, `${result.usedKeys.join('\n')}\n`);
       reportIssues([...listing.issues, ...result.issues]);
-      console.log(`wrote ${result.usedKeys.length}×${dim} features to ${values.out} (paths in ${values.out}.txt)`);
+      console.log(
+        `wrote ${result.usedKeys.length}×${dim} features to ${values.out} (paths in ${values.out}.txt)`,
+      );
     } finally {
       backbone.dispose();
+      await pixels?.close();
     }
     return 0;
   },

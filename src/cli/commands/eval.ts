@@ -1,6 +1,7 @@
 // `tlab eval`: the lab's whole pipeline, headless: dataset folder (or tar shards) → features → probes → record.
 
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatDuration } from '../../core/progress.ts';
 import { recordToCsv } from '../../core/record/csv.ts';
@@ -10,6 +11,8 @@ import { initBackend } from '../../engine/backend.ts';
 import { DEFAULT_SETTINGS, type EvalSettings, evaluate, type ProbeKind } from '../../engine/pipeline.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
+import { createNodePixelPool } from '../../platform/node/pixel-pool.ts';
+import type { PixelPool } from '../../platform/pixel-pool-core.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { nodeDatasetSource } from '../dataset-arg.ts';
 import { embeddedModelIds, loadModelRef } from '../models-on-disk.ts';
@@ -80,6 +83,7 @@ export const evalCommand: CliCommand = {
     const source = nodeDatasetSource(values.data);
     const issues: InputIssue[] = [];
     console.error(`backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
+    const pixels = decodePoolIfUseful();
     const record = await evaluate(
       {
         models,
@@ -94,8 +98,9 @@ export const evalCommand: CliCommand = {
         cache: values['no-cache'] ? undefined : diskFeatureCache(values.cache),
         onProgress: printProgress,
         onIssues: (found) => issues.push(...found),
+        pixels,
       },
-    );
+    ).finally(() => pixels?.close());
     process.stderr.write('\n');
     report(record, issues);
     if (values.out) await writeFile(values.out, `${JSON.stringify(record, null, 2)}\n`);
@@ -105,6 +110,11 @@ export const evalCommand: CliCommand = {
 };
 
 const PROBES: readonly ProbeKind[] = ['linear', 'fewshot', 'colour'];
+
+/** Decode workers help only when a core is free for them (bench/pixels/RESULTS.md): 4+ cores. */
+export function decodePoolIfUseful(): PixelPool | undefined {
+  return availableParallelism() >= 4 ? createNodePixelPool() : undefined;
+}
 
 function parseProbes(list: string): ProbeKind[] {
   const probes = list.split(',').filter(Boolean);

@@ -44,9 +44,17 @@ describe('buildListing: ImageFolder', () => {
   });
 
   it('ignores metadata files at the dataset root, but not elsewhere', async () => {
-    const listing = await buildListing('x', [f('a/1.jpg'), f('b/2.jpg'), f('index.json'), f('README.md'), f('a/index.json')]);
+    const listing = await buildListing('x', [
+      f('a/1.jpg'),
+      f('b/2.jpg'),
+      f('index.json'),
+      f('README.md'),
+      f('a/index.json'),
+    ]);
     expect(listing.items.map((i) => i.key)).toEqual(['a/1.jpg', 'b/2.jpg']);
-    expect(listing.issues).toEqual([{ key: 'a/index.json', action: 'skipped', reason: 'not an image file (.json)' }]);
+    expect(listing.issues).toEqual([
+      { key: 'a/index.json', action: 'skipped', reason: 'not an image file (.json)' },
+    ]);
   });
 
   it('skips hidden, non-image, unsupported and zero-byte files, each with a reason', async () => {
