@@ -29,6 +29,8 @@ export interface ConvertOptions {
   licence?: string;
   imagenetTop1?: number | null;
   description?: string;
+  /** The checkpoint's sha256 when the caller already has it (saves hashing a large file twice). */
+  checkpointSha256?: string;
   /** Extra card fields laid over the generated card (weightsHash, format and featureSize stay computed). */
   cardOverrides?: Partial<ModelCard>;
 }
@@ -62,7 +64,12 @@ function architectureName(config: ResNetConfig, requested: string | undefined): 
       `--arch ${requested} does not match the checkpoint, whose weights describe ${named ?? `a custom ResNet ${JSON.stringify(config)}`}`,
     );
   }
-  return requested ?? named ?? 'resnet-custom';
+  return requested ?? named ?? describeCustom(config);
+}
+
+/** A readable name for a layout torchvision has no name for, e.g. the zoo's 'resnet-basic-1111-w16'. */
+export function describeCustom(config: ResNetConfig): string {
+  return `resnet-${config.block}-${config.layers.join('')}-w${config.widths[0]}`;
 }
 
 export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
@@ -89,7 +96,7 @@ export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions)
     source: opts.source ?? 'converted by tlab convert',
     licence: opts.licence ?? 'unknown',
     imagenetTop1: opts.imagenetTop1 ?? null,
-    checkpointSha256: await sha256Hex(bytes),
+    checkpointSha256: opts.checkpointSha256 ?? (await sha256Hex(bytes)),
     ...(opts.description ? { description: opts.description } : {}),
     ...withoutComputed(opts.cardOverrides),
   };

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { NAMED_RESNETS } from '../../convert/resnet-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ResNetConfig } from '../resnet/config.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from './card.ts';
+import { describeCustom, namedArchOf } from './convert-checkpoint.ts';
 import { decodeFloat16, encodeFloat16, float16BitsToFloat32, float32ToFloat16Bits } from './float16.ts';
 import { readCard, readLabModel } from './read.ts';
 import type { CardInput } from './types.ts';
@@ -172,5 +174,21 @@ describe('lab model format', () => {
     await expect(writeLabModel([{ ...t[1], shape: [5] }], CONFIG, CARD)).rejects.toThrow(
       /needs 5 values, has 4/,
     );
+  });
+});
+
+describe('architecture names', () => {
+  it("uses torchvision's names where the weights match one, and describes other layouts", () => {
+    expect(namedArchOf(NAMED_RESNETS.resnet18)).toBe('resnet18');
+    expect(namedArchOf(NAMED_RESNETS.wide_resnet50_2)).toBe('wide_resnet50_2');
+    const zoo: ResNetConfig = {
+      block: 'basic',
+      layers: [1, 1, 1, 1],
+      stemWidth: 16,
+      widths: [16, 32, 64, 128],
+      expansion: 1,
+    };
+    expect(namedArchOf(zoo)).toBeNull();
+    expect(describeCustom(zoo)).toBe('resnet-basic-1111-w16');
   });
 });
