@@ -63,7 +63,7 @@ function recipeText(e: TrainLogEntry): string {
   if (e.method === 'random') return `Control: ${text}, ${randomBnText(e)}. ${arch}, seed ${e.seed}.`;
   const images = (e.subset || TRAIN_SIZE).toLocaleString('en');
   const budget = `${e.steps} steps of ${e.batch} (${e.epochs} epochs over ${images} TRAIN images)`;
-  return `${text}. ${arch}. ${budget}, AdamW + cosine, seed ${e.seed}, final loss ${e.finalLoss}, ${Math.round(e.seconds)} s on 2 CPU cores (torch ${e.torch}).`;
+  return `${text}. ${arch}. ${budget}, AdamW + cosine, seed ${e.seed}, final loss ${e.finalLoss}, ${Math.round(e.seconds)} s wall clock on a shared 2-core CPU machine (torch ${e.torch}).`;
 }
 
 /** Card fields that `tlab convert` has no flag for, passed as its --card JSON. */
