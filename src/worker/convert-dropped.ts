@@ -53,7 +53,7 @@ export async function convertDroppedCheckpoint(
     inputSize: opts.inputSize,
     float16: opts.float16,
     checkpointSha256,
-    source: `dropped file ${fileName} (converted in this browser)`,
+    source: (report) => `dropped file ${fileName} (converted in this browser; profile ${report.profile})`,
     licence: 'unknown (dropped by the user)',
     description: `Converted in this browser from ${fileName}`,
   });

@@ -25,7 +25,8 @@ export interface ConvertOptions {
   family?: string;
   normalisation?: Normalisation;
   inputSize?: number;
-  source?: string;
+  /** Where the weights came from; a function can mention what the reader found (e.g. the detected profile). */
+  source?: string | ((report: ConvertReport) => string);
   licence?: string;
   imagenetTop1?: number | null;
   description?: string;
@@ -93,7 +94,8 @@ export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions)
     preprocessing: protocolPreprocessing(inputSize),
     ...meanStd(opts.normalisation),
     featureLayer: FEATURE_LAYER,
-    source: opts.source ?? 'converted by tlab convert',
+    source:
+      typeof opts.source === 'function' ? opts.source(report) : (opts.source ?? 'converted by tlab convert'),
     licence: opts.licence ?? 'unknown',
     imagenetTop1: opts.imagenetTop1 ?? null,
     checkpointSha256: opts.checkpointSha256 ?? (await sha256Hex(bytes)),
