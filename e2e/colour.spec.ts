@@ -94,3 +94,31 @@ test('colour readout per model, the correlation view with the paper overlay, and
   await expect(colour.getByTestId('chart-inversion-mse')).toHaveAttribute('data-rendered', 'true');
   expect(errors).toEqual([]);
 });
+
+test('the colour readout runs for every zoo model on a demo dataset and is plotted per channel', async ({
+  page,
+}) => {
+  test.setTimeout(420_000);
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForLab(page);
+  await page.getByTestId('demo-select').selectOption('mnist');
+  await expect(page.getByTestId('dataset-summary')).toContainText('mnist: 1000 images');
+  await selectModels(page, ZOO_MODELS);
+  await page.getByRole('checkbox', { name: /^Few-shot/ }).setChecked(false);
+  await page.getByRole('checkbox', { name: /^Linear probe/ }).setChecked(false);
+  await page.getByRole('checkbox', { name: /^Colour/ }).setChecked(true);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-status', 'done', { timeout: 400_000 });
+  const readout = page.getByTestId('colour-view').getByTestId('chart-colour-readout');
+  await expect(readout).toHaveAttribute('data-rendered', 'true');
+  const bars = await readout.evaluate((el) =>
+    (el as unknown as { data: { name: string; y: number[] }[] }).data.map((t) => [t.name, t.y.length]),
+  );
+  expect(bars.slice(0, 3)).toEqual([
+    ['R² mean red', ZOO_MODELS],
+    ['R² mean green', ZOO_MODELS],
+    ['R² mean blue', ZOO_MODELS],
+  ]);
+  expect(errors).toEqual([]);
+});

@@ -135,8 +135,9 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
       ...(ctx.plan.val ?? []),
       ...ctx.plan.test,
     ]);
-    const { scores, settings, calibration } = await runLinear(ctx, feats);
+    const { scores, settings, calibration, confusion } = await runLinear(ctx, feats);
     addCalibration(record, ctx.backbone.card.id, ctx.listing.name, calibration);
+    addConfusion(record, ctx.backbone.card.id, ctx.listing.name, confusion);
     publish(scores, { linear: settings });
   }
   if (req.probes.includes('fewshot')) {
@@ -209,6 +210,13 @@ function addCalibration(
   const details = (record.details ??= {});
   const calibration = (details.calibration ??= {});
   (calibration[model] ??= {})[dataset] = detail;
+}
+
+/** The per-class view reads it; like calibration, it lives in details so permalinks drop it. */
+function addConfusion(record: ResultRecord, model: string, dataset: string, confusion: number[][]): void {
+  const details = (record.details ??= {});
+  (details.confusion ??= {})[model] ??= {};
+  details.confusion[model][dataset] = confusion;
 }
 
 export interface ItemFeatures {

@@ -26,7 +26,13 @@ export function subset(ctx: ModelContext, feats: ItemFeatures, members: number[]
 export async function runLinear(
   ctx: ModelContext,
   feats: ItemFeatures,
-): Promise<{ scores: Score[]; settings: LinearSettings; calibration: CalibrationDetail }> {
+): Promise<{
+  scores: Score[];
+  settings: LinearSettings;
+  calibration: CalibrationDetail;
+  /** Test-set counts, confusion[true][predicted]. */
+  confusion: number[][];
+}> {
   const { plan, req, hooks, listing, backbone } = ctx;
   const metric = req.settings.metric ?? 'top1';
   const result = await linearProbe(
@@ -70,7 +76,7 @@ export async function runLinear(
     eceAfter: report.after.ece,
     temperature: report.temperature,
   };
-  return { scores, settings: result.settings, calibration };
+  return { scores, settings: result.settings, calibration, confusion: result.confusion };
 }
 
 /** The record keeps what the reliability diagram needs (bin edges follow from the bin count). */

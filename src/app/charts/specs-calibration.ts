@@ -113,3 +113,66 @@ export function eceBeforeAfterChart(records: ResultRecord[], dataset?: string): 
     },
   };
 }
+
+/** Markers grow with the square root of a bin's image count, so area tracks the count. */
+function markerSizes(counts: number[], maxCount: number): number[] {
+  return counts.map((c) => Math.round((6 + 14 * Math.sqrt(c / Math.max(1, maxCount))) * 10) / 10);
+}
+
+/**
+ * Several models' reliability curves (before or after temperature scaling) on one diagram for one dataset.
+ * Marker size and hover text show each bin's image count; empty bins are left out. `modelIds` picks
+ * models by RecordModel.id (every compared run of that model); absent: every model with calibration detail.
+ */
+export function reliabilityOverlayChart(
+  records: ResultRecord[],
+  dataset: string,
+  which: 'before' | 'after',
+  modelIds?: readonly string[],
+): PlotSpec {
+  const view = mergeRecords(records);
+  const curves = view.rows.flatMap((row) => {
+    if (modelIds !== undefined && !modelIds.includes(row.model.id)) return [];
+    const record = records[view.runs.findIndex((r) => r.id === row.runId)];
+    const detail = record.details?.calibration?.[row.model.id]?.[dataset];
+    return detail === undefined ? [] : [{ label: esc(row.label), detail }];
+  });
+  const maxCount = Math.max(1, ...curves.flatMap((c) => c.detail[which].map((b) => b.count)));
+  const traces = curves.map(({ label, detail }) => {
+    const used = detail[which].filter((b) => b.count > 0);
+    const ece = which === 'before' ? detail.eceBefore : detail.eceAfter;
+    const counts = used.map((b) => b.count);
+    return {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${label} (ECE ${percent(ece).toFixed(2)}%)`,
+      x: used.map((b) => percent(b.confidence)),
+      y: used.map((b) => percent(b.accuracy)),
+      marker: { size: markerSizes(counts, maxCount) },
+      customdata: counts,
+      hovertemplate: `${label}<br>confidence %{x:.1f}%<br>accuracy %{y:.1f}%<br>%{customdata} images<extra></extra>`,
+    };
+  });
+  const stage = which === 'before' ? 'before' : 'after';
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'perfect calibration',
+        x: [0, 100],
+        y: [0, 100],
+        line: { dash: 'dash', color: 'gray' },
+        hoverinfo: 'skip',
+      },
+      ...traces,
+    ],
+    layout: {
+      title: {
+        text: `Reliability on ${esc(dataset)}, ${stage} temperature scaling (marker size: images per bin)`,
+      },
+      xaxis: { title: { text: 'confidence (%)' }, range: [0, 100] },
+      yaxis: { title: { text: 'accuracy (%)' }, range: [0, 100] },
+    },
+  };
+}

@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
 import { fewShotVsKChart, transferScoreChart } from '../charts/specs.ts';
 import { useLab } from '../store/react.ts';
+import { CalibrationView } from './CalibrationView.tsx';
 import { ChartHost } from './ChartHost.tsx';
 import { ColourView } from './ColourView.tsx';
 import { CorrelationView } from './CorrelationView.tsx';
 import { ImportExport } from './ImportExport.tsx';
 import { InversionView } from './InversionView.tsx';
+import { PerClassView } from './PerClassView.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { ShareButton } from './ShareButton.tsx';
 
@@ -53,6 +55,8 @@ export function ResultsView() {
               testId="chart-fewshot"
             />
           ) : null}
+          <CalibrationView records={records} />
+          <PerClassView records={records} viewingShared={viewingShared} />
           <ColourView records={records} />
           <CorrelationView records={records} />
           {latest ? <ShareButton record={latest} /> : null}

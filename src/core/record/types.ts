@@ -111,7 +111,12 @@ export type CalibrationDetails = Record<string, Record<string, CalibrationDetail
 export type RecordDetails = Record<string, unknown> & {
   calibration?: CalibrationDetails;
   colourInversion?: ColourInversionDetails;
+  /** details.confusion[modelId][datasetName][trueClass][predictedClass]: linear-probe test counts. */
+  confusion?: ConfusionDetails;
 };
+
+/** Test-set confusion matrices of the linear probe: rows = true class, columns = predicted class. */
+export type ConfusionDetails = Record<string, Record<string, number[][]>>;
 
 /** One feature inversion (Deep Image Prior through layer4) of one image of a dataset. */
 export interface ColourInversionDetail {

@@ -6,6 +6,7 @@ import type {
   CalibrationDetail,
   CalibrationDetails,
   ColourInversionDetail,
+  ConfusionDetails,
   RecordDetails,
   ReliabilityBin,
 } from './types.ts';
@@ -17,6 +18,7 @@ export function validateDetails(
   field: string,
   modelIds: Set<string>,
   datasets: Set<string>,
+  classCounts?: ReadonlyMap<string, number>,
 ): RecordDetails {
   const o = object(x, field);
   const details: RecordDetails = { ...o };
@@ -31,6 +33,9 @@ export function validateDetails(
       datasets,
       validateInversionDetail,
     );
+  }
+  if (o.confusion !== undefined) {
+    details.confusion = validateConfusion(o.confusion, `${field}.confusion`, modelIds, datasets, classCounts);
   }
   return details;
 }
@@ -126,5 +131,50 @@ function validateBins(x: unknown, field: string): ReliabilityBin[] {
       accuracy: number(o.accuracy, `${field}[${i}].accuracy`, 0, 1),
       count: integer(o.count, `${field}[${i}].count`, 0, Number.MAX_SAFE_INTEGER),
     };
+  });
+}
+
+/** A confusion matrix as large as this is not a view anyone can read, and would bloat a record file. */
+export const MAX_CONFUSION_CLASSES = 1_000;
+
+function validateConfusion(
+  x: unknown,
+  field: string,
+  modelIds: Set<string>,
+  datasets: Set<string>,
+  classCounts: ReadonlyMap<string, number> | undefined,
+): ConfusionDetails {
+  const byModel = object(x, field);
+  return Object.fromEntries(
+    Object.entries(byModel).map(([model, perDataset]) => {
+      if (!modelIds.has(model)) throw new RecordError(field, `'${model}' is not one of the record's models`);
+      const byDataset = object(perDataset, `${field}.${model}`);
+      const entries = Object.entries(byDataset).map(([dataset, matrix]) => {
+        if (!datasets.has(dataset)) {
+          throw new RecordError(`${field}.${model}`, `'${dataset}' is not one of the record's datasets`);
+        }
+        const at = `${field}.${model}.${dataset}`;
+        return [dataset, validateConfusionMatrix(matrix, at, classCounts?.get(dataset))] as const;
+      });
+      return [model, Object.fromEntries(entries)] as const;
+    }),
+  );
+}
+
+/** Square, one row and column per class of the dataset, non-negative whole counts. */
+export function validateConfusionMatrix(x: unknown, field: string, classes: number | undefined): number[][] {
+  const rows = array(x, field, MAX_CONFUSION_CLASSES);
+  if (classes !== undefined && rows.length !== classes) {
+    throw new RecordError(field, `has ${rows.length} rows but the dataset has ${classes} classes`);
+  }
+  return rows.map((row, i) => {
+    const cells = array(row, `${field}[${i}]`, MAX_CONFUSION_CLASSES);
+    if (cells.length !== rows.length) {
+      throw new RecordError(
+        `${field}[${i}]`,
+        `has ${cells.length} columns, expected ${rows.length} (square)`,
+      );
+    }
+    return cells.map((c, j) => integer(c, `${field}[${i}][${j}]`, 0, Number.MAX_SAFE_INTEGER));
   });
 }

@@ -80,7 +80,9 @@ export function validateRecord(x: unknown): ResultRecord {
     protocol: validateProtocol(o.protocol, 'protocol'),
     scores,
   };
-  const details = optional(o.details, (d) => validateDetails(d, 'details', modelIds, datasetNames));
+  const details = optional(o.details, (d) =>
+    validateDetails(d, 'details', modelIds, datasetNames, classCounts(datasets)),
+  );
   if (details !== undefined) record.details = details;
   return record;
 }
@@ -256,4 +258,9 @@ function rejectDuplicateScores(scores: Score[]): void {
     }
     seen.add(key);
   });
+}
+
+/** Classes per dataset (the dropped-names count when a permalink shortened the list). */
+function classCounts(datasets: ResultRecord['datasets']): Map<string, number> {
+  return new Map(datasets.map((d) => [d.name, d.classCount ?? d.classNames.length]));
 }
