@@ -121,7 +121,7 @@ describe.skipIf(skipReason !== null).sequential('tlab convert', () => {
       licence: 'MIT',
       mean: null,
       std: null,
-      architecture: 'resnet-custom',
+      architecture: 'resnet-basic-1111-w2',
     });
     const extra = join(out, 'extra.json');
     await import('node:fs/promises').then((fs) =>
