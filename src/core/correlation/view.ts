@@ -3,7 +3,7 @@
 // series per (setting, dataset) and one per setting (mean of the logits over the setting's datasets), each
 // with Pearson r, Spearman ρ and a least-squares line in logit space.
 
-import { logit, pearson, spearman } from '../metrics/correlation.ts';
+import { centredMoments, logit, pearson, spearman } from '../metrics/correlation.ts';
 import type { MetricName, ResultRecord, Score } from '../record/types.ts';
 
 /** Scores are clamped to [ε, 1 − ε] before the logit so a perfect 100% (or 0%) stays finite. */
@@ -65,22 +65,8 @@ export interface CorrelationView {
 
 /** Least squares y = a + b·x; null when x has no spread. */
 export function leastSquaresLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit | null {
-  const n = x.length;
-  if (n < 2 || y.length !== n) return null;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-  }
+  if (x.length < 2 || y.length !== x.length) return null;
+  const { mx, my, sxx, sxy } = centredMoments(x, y);
   if (!(sxx > 0)) return null;
   const slope = sxy / sxx;
   return { slope, intercept: my - slope * mx };

@@ -1,10 +1,12 @@
 // Correlations across models (ImageNet accuracy vs transfer scores), and the logit transform the paper
 // applies to bounded scores before correlating.
 
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Means and centred sums of squares and products of paired samples (the pieces of r and of a fitted line). */
+export function centredMoments(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { mx: number; my: number; sxx: number; syy: number; sxy: number } {
   const n = x.length;
-  if (n !== y.length) throw new Error('pearson: x and y differ in length');
-  if (n < 2) return Number.NaN;
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {
@@ -23,6 +25,13 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
     sxx += dx * dx;
     syy += dy * dy;
   }
+  return { mx, my, sxx, syy, sxy };
+}
+
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length !== y.length) throw new Error('pearson: x and y differ in length');
+  if (x.length < 2) return Number.NaN;
+  const { sxx, syy, sxy } = centredMoments(x, y);
   return sxy / Math.sqrt(sxx * syy);
 }
 
