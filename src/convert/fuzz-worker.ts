@@ -2,6 +2,7 @@
 // is caught by the parent's watchdog instead of freezing the test run. Not part of the app bundle.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { createRng } from '../core/rng.ts';
 import { readCheckpoint, readRawTensors } from './checkpoint.ts';
 import { CheckpointError } from './errors.ts';
 
@@ -24,14 +25,7 @@ export interface FuzzResult {
 
 /** mulberry32: a tiny seeded PRNG, so every failing case can be replayed from (seed, index). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).nextFloat;
 }
 
 type Mutation = (input: Uint8Array, rand: () => number) => { bytes: Uint8Array; what: string };

@@ -2,6 +2,7 @@
 // datasets × 3 probes) filled with the paper's published numbers, so sizes and layouts are honest.
 
 import { paperModels, paperScore } from '../paper/paper.ts';
+import { createRng } from '../rng.ts';
 import type { MetricName, RecordDataset, RecordModel, ResultRecord, Score } from './types.ts';
 
 /** The paper's many-shot datasets: display name, paper key, class count, metric, split sizes. */
@@ -23,14 +24,7 @@ export const PAPER_SCALE_PROBES = ['linear', 'fewshot-5way-5shot', 'fewshot-5way
 
 /** A small seeded generator (mulberry32): fixtures must be identical on every run. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).nextFloat;
 }
 
 function hexDigest(random: () => number): string {

@@ -2,19 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedResNetKeys, NAMED_RESNETS } from '../../convert/resnet-keys.ts';
 import type { StateDict } from '../../convert/types.ts';
+import { createRng } from '../../core/rng.ts';
 import { initBackend } from '../backend.ts';
 import { BN_EPS, foldConvBn, foldResNet, oihwToHwio } from './fold.ts';
 
 /** Deterministic pseudo-random values (mulberry32) so the tests need no fixture files. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).nextFloat;
 }
 
 function randomArray(n: number, rand: () => number, lo = -1, hi = 1): Float32Array {
