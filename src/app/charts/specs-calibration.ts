@@ -20,21 +20,26 @@ function binTrace(bins: ReliabilityBin[], name: string, ece: number): Record<str
 }
 
 /** Reliability diagram: accuracy against confidence per bin, before and after temperature scaling. */
+/** The diagonal every reliability diagram is read against. */
+function perfectCalibration(): Record<string, unknown> {
+  return {
+    type: 'scatter',
+    mode: 'lines',
+    name: 'perfect calibration',
+    x: [0, 100],
+    y: [0, 100],
+    line: { dash: 'dash', color: 'gray' },
+    hoverinfo: 'skip',
+  };
+}
+
 export function reliabilityChart(
   detail: CalibrationDetail,
   names: { model: string; dataset: string },
 ): PlotSpec {
   return {
     data: [
-      {
-        type: 'scatter',
-        mode: 'lines',
-        name: 'perfect calibration',
-        x: [0, 100],
-        y: [0, 100],
-        line: { dash: 'dash', color: 'gray' },
-        hoverinfo: 'skip',
-      },
+      perfectCalibration(),
       binTrace(detail.before, 'before scaling', detail.eceBefore),
       binTrace(detail.after, `after scaling (T = ${detail.temperature.toFixed(2)})`, detail.eceAfter),
     ],
@@ -155,18 +160,7 @@ export function reliabilityOverlayChart(
   });
   const stage = which === 'before' ? 'before' : 'after';
   return {
-    data: [
-      {
-        type: 'scatter',
-        mode: 'lines',
-        name: 'perfect calibration',
-        x: [0, 100],
-        y: [0, 100],
-        line: { dash: 'dash', color: 'gray' },
-        hoverinfo: 'skip',
-      },
-      ...traces,
-    ],
+    data: [perfectCalibration(), ...traces],
     layout: {
       title: {
         text: `Reliability on ${esc(dataset)}, ${stage} temperature scaling (marker size: images per bin)`,

@@ -93,6 +93,15 @@ function concat(a: FeatureSet, b: FeatureSet): FeatureSet {
   return { X, y, n: a.n + b.n, d: a.d };
 }
 
+/** The settings a record keeps of a sweep: the grid, the mode's stopping rules, where validation came from. */
+export function linearSettings(
+  mode: 'paper' | 'converged',
+  validation: LinearSettings['validation'],
+): LinearSettings {
+  const m = MODE_SETTINGS[mode];
+  return { mode, log10C: sweepLog10C(), maxIter: m.maxIter, tol: m.tol, warmStart: m.warmStart, validation };
+}
+
 /** The train/val pair the sweep uses, and how validation was obtained. */
 export function validationPair(
   train: FeatureSet,
@@ -230,14 +239,7 @@ export async function linearProbe(
   const predicted = argmaxRows(testLogits, test.n, opts.nClasses);
   reportSweep(hooks, log10C.length + 1, log10C.length + 1, started, 'final fit on train+val');
   return {
-    settings: {
-      mode: opts.mode,
-      log10C,
-      maxIter: mode.maxIter,
-      tol: mode.tol,
-      warmStart: mode.warmStart,
-      validation,
-    },
+    settings: linearSettings(opts.mode, validation),
     chosenLog10C: log10C[swept.bestIndex],
     valScores: swept.valScores,
     testScore: accuracyMetric(opts.metric, predicted, test.y, opts.nClasses),

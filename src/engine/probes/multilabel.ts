@@ -11,7 +11,7 @@
 import { map11 } from '../../core/metrics/voc.ts';
 import type { LinearSettings } from '../../core/record/types.ts';
 import { randomValidationSplit } from '../../core/splits.ts';
-import { MODE_SETTINGS, type ProbeHooks, sweepC, sweepLog10C } from './linear.ts';
+import { linearSettings, MODE_SETTINGS, type ProbeHooks, sweepC, sweepLog10C } from './linear.ts';
 import { LogRegProblem, predictLogits } from './logreg.ts';
 
 export interface MultiLabelSet {
@@ -149,14 +149,10 @@ export async function multiLabelLinearProbe(
   }
   const log10C = sweepLog10C();
   return {
-    settings: {
-      mode: opts.mode,
-      log10C,
-      maxIter: mode.maxIter,
-      tol: mode.tol,
-      warmStart: mode.warmStart,
-      validation: split ? { kind: 'random', fraction, seed: opts.seed } : { kind: 'split' },
-    },
+    settings: linearSettings(
+      opts.mode,
+      split ? { kind: 'random', fraction, seed: opts.seed } : { kind: 'split' },
+    ),
     chosenLog10C: log10C[best.index],
     valScores,
     testScore: map11(testScores, test.Y, test.n, k),
