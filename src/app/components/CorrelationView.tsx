@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
 import { correlationView } from '../../core/correlation/view.ts';
+import { probeName } from '../../core/record/table.ts';
 import type { RecordModel, ResultRecord } from '../../core/record/types.ts';
 import { correlationChart } from '../charts/specs-correlation.ts';
-import { probeLabel } from '../labels.ts';
 import { useLab } from '../store/react.ts';
 import { ChartHost } from './ChartHost.tsx';
 import { PaperBeside } from './PaperBeside.tsx';
@@ -96,7 +96,7 @@ export function CorrelationView({ records }: { records: ResultRecord[] }) {
             <tbody>
               {series.map((s) => (
                 <tr key={s.key}>
-                  <td>{probeLabel(s.setting)}</td>
+                  <td>{probeName(s.setting)}</td>
                   <td>{s.dataset ?? `mean of ${s.datasets.length}`}</td>
                   <td>{s.points.length}</td>
                   <td>{fixed2(s.pearson)}</td>

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
+import { probeName } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import { paperBesideRows } from '../colour/paper-beside.ts';
-import { probeLabel } from '../labels.ts';
 
 /** Our number beside the paper's, for paper models on datasets and settings the paper reports. */
 export function PaperBeside({ records }: { records: ResultRecord[] }) {
@@ -25,7 +25,7 @@ export function PaperBeside({ records }: { records: ResultRecord[] }) {
             <tr key={`${r.model}|${r.dataset}|${r.probe}`}>
               <td>{r.modelName}</td>
               <td>{r.dataset}</td>
-              <td>{probeLabel(r.probe)}</td>
+              <td>{probeName(r.probe)}</td>
               <td>{r.unit === '%' ? `${r.ours.toFixed(2)} %` : r.ours.toFixed(0)}</td>
               <td title={r.note}>
                 {r.unit === '%' ? `${r.paper.toFixed(2)} %` : r.paper.toFixed(0)}

@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
-import { metricLabel, resultTable } from '../../core/record/table.ts';
+import { resultTable } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
-import { probeLabel } from '../labels.ts';
 
 /** Models (per run when comparing) × (dataset, probe), the metric named, the 95% interval where there is one. */
 export function ResultsTable({ records, testId }: { records: ResultRecord[]; testId: string }) {
@@ -24,7 +23,7 @@ export function ResultsTable({ records, testId }: { records: ResultRecord[]; tes
             {columns.map((c) => (
               <th scope="col" key={c.key} data-probe={c.probe}>
                 {datasets.size > 1 ? `${c.dataset} · ` : ''}
-                {probeLabel(c.probe)} · {metricLabel(c.metric)}
+                {c.label}
               </th>
             ))}
           </tr>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paperScaleRecord, smallRecord } from './fixtures.ts';
 import { mergeRecords } from './merge.ts';
-import { formatScore, resultTable } from './table.ts';
+import { formatScore, probeName, resultTable } from './table.ts';
 
 describe('formatScore', () => {
   it('shows fractions in % with one decimal and raw metrics with three', () => {
@@ -96,5 +96,14 @@ describe('comparing runs', () => {
       "'pets' holds different images in different runs; its numbers are not comparable.",
       "'sup' has different weights in different runs; its numbers are not comparable.",
     ]);
+  });
+});
+
+describe('probeName', () => {
+  it('spells few-shot settings and the pipeline probes out, and leaves unknown probes alone', () => {
+    expect(probeName('fewshot-5way-20shot')).toBe('5-way 20-shot');
+    expect(probeName('linear')).toBe('linear');
+    expect(probeName('ece-scaled')).toBe('ECE after temperature scaling');
+    expect(probeName('fewshot-5way-xshot')).toBe('fewshot-5way-xshot');
   });
 });

@@ -72,6 +72,9 @@ const PROBE_NAMES: Record<string, string> = {
   linear: 'linear',
   ece: 'calibration (ECE)',
   'ece-scaled': 'ECE after temperature scaling',
+  'colour-readout': 'colour readout',
+  'linear-greyscale': 'linear on greyscale',
+  'inversion-mse': 'inversion MSE',
 };
 
 export function probeName(probe: string): string {
