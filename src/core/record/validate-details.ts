@@ -1,15 +1,8 @@
-// Validation of ResultRecord.details: the typed kinds (calibration) are checked field by field;
-// other kinds pass through untouched because no view reads them without its own checks.
+// Validation of ResultRecord.details: the typed kinds (calibration, colour inversion, confusion matrices) are
+// checked field by field; other kinds pass through untouched because no view reads them without its own checks.
 
 import { array, integer, number, object, RecordError, string } from './checks.ts';
-import type {
-  CalibrationDetail,
-  CalibrationDetails,
-  ColourInversionDetail,
-  ConfusionDetails,
-  RecordDetails,
-  ReliabilityBin,
-} from './types.ts';
+import type { CalibrationDetail, ColourInversionDetail, RecordDetails, ReliabilityBin } from './types.ts';
 
 const MAX_BINS = 1_000;
 
@@ -23,7 +16,13 @@ export function validateDetails(
   const o = object(x, field);
   const details: RecordDetails = { ...o };
   if (o.calibration !== undefined) {
-    details.calibration = validateCalibration(o.calibration, `${field}.calibration`, modelIds, datasets);
+    details.calibration = perModelAndDataset(
+      o.calibration,
+      `${field}.calibration`,
+      modelIds,
+      datasets,
+      validateCalibrationDetail,
+    );
   }
   if (o.colourInversion !== undefined) {
     details.colourInversion = perModelAndDataset(
@@ -35,32 +34,15 @@ export function validateDetails(
     );
   }
   if (o.confusion !== undefined) {
-    details.confusion = validateConfusion(o.confusion, `${field}.confusion`, modelIds, datasets, classCounts);
+    details.confusion = perModelAndDataset(
+      o.confusion,
+      `${field}.confusion`,
+      modelIds,
+      datasets,
+      (m, at, dataset) => validateConfusionMatrix(m, at, classCounts?.get(dataset)),
+    );
   }
   return details;
-}
-
-function validateCalibration(
-  x: unknown,
-  field: string,
-  modelIds: Set<string>,
-  datasets: Set<string>,
-): CalibrationDetails {
-  const byModel = object(x, field);
-  // Object.fromEntries defines own properties, so a key like "__proto__" cannot reach a prototype.
-  return Object.fromEntries(
-    Object.entries(byModel).map(([model, perDataset]) => {
-      if (!modelIds.has(model)) throw new RecordError(field, `'${model}' is not one of the record's models`);
-      const byDataset = object(perDataset, `${field}.${model}`);
-      const entries = Object.entries(byDataset).map(([dataset, detail]) => {
-        if (!datasets.has(dataset)) {
-          throw new RecordError(`${field}.${model}`, `'${dataset}' is not one of the record's datasets`);
-        }
-        return [dataset, validateCalibrationDetail(detail, `${field}.${model}.${dataset}`)] as const;
-      });
-      return [model, Object.fromEntries(entries)] as const;
-    }),
-  );
 }
 
 /** details.<kind>[modelId][datasetName], keys checked against the record's models and datasets. */
@@ -69,7 +51,7 @@ function perModelAndDataset<T>(
   field: string,
   modelIds: Set<string>,
   datasets: Set<string>,
-  validate: (x: unknown, field: string) => T,
+  validate: (x: unknown, field: string, dataset: string) => T,
 ): Record<string, Record<string, T>> {
   const byModel = object(x, field);
   return Object.fromEntries(
@@ -80,7 +62,7 @@ function perModelAndDataset<T>(
         if (!datasets.has(dataset)) {
           throw new RecordError(`${field}.${model}`, `'${dataset}' is not one of the record's datasets`);
         }
-        return [dataset, validate(detail, `${field}.${model}.${dataset}`)] as const;
+        return [dataset, validate(detail, `${field}.${model}.${dataset}`, dataset)] as const;
       });
       return [model, Object.fromEntries(entries)] as const;
     }),
@@ -136,30 +118,6 @@ function validateBins(x: unknown, field: string): ReliabilityBin[] {
 
 /** A confusion matrix as large as this is not a view anyone can read, and would bloat a record file. */
 export const MAX_CONFUSION_CLASSES = 1_000;
-
-function validateConfusion(
-  x: unknown,
-  field: string,
-  modelIds: Set<string>,
-  datasets: Set<string>,
-  classCounts: ReadonlyMap<string, number> | undefined,
-): ConfusionDetails {
-  const byModel = object(x, field);
-  return Object.fromEntries(
-    Object.entries(byModel).map(([model, perDataset]) => {
-      if (!modelIds.has(model)) throw new RecordError(field, `'${model}' is not one of the record's models`);
-      const byDataset = object(perDataset, `${field}.${model}`);
-      const entries = Object.entries(byDataset).map(([dataset, matrix]) => {
-        if (!datasets.has(dataset)) {
-          throw new RecordError(`${field}.${model}`, `'${dataset}' is not one of the record's datasets`);
-        }
-        const at = `${field}.${model}.${dataset}`;
-        return [dataset, validateConfusionMatrix(matrix, at, classCounts?.get(dataset))] as const;
-      });
-      return [model, Object.fromEntries(entries)] as const;
-    }),
-  );
-}
 
 /** Square, one row and column per class of the dataset, non-negative whole counts. */
 export function validateConfusionMatrix(x: unknown, field: string, classes: number | undefined): number[][] {
