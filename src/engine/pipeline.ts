@@ -3,9 +3,9 @@
 
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
 import type {
-  CalibrationDetail,
   FewShotSettings,
   LinearSettings,
+  RecordDetails,
   ResultRecord,
   Score,
 } from '../core/record/types.ts';
@@ -129,15 +129,15 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
     Object.assign(record.protocol, protocol);
     hooks.onRecord?.(structuredClone(record));
   };
+  // The linear probe and the colour probes read the same features: extract them once per model.
+  let linear: Promise<ItemFeatures> | undefined;
+  const linearFeatures = () =>
+    (linear ??= features(ctx, 'linear', [...ctx.plan.train, ...(ctx.plan.val ?? []), ...ctx.plan.test]));
   if (req.probes.includes('linear')) {
-    const feats = await features(ctx, 'linear', [
-      ...ctx.plan.train,
-      ...(ctx.plan.val ?? []),
-      ...ctx.plan.test,
-    ]);
-    const { scores, settings, calibration, confusion } = await runLinear(ctx, feats);
-    addCalibration(record, ctx.backbone.card.id, ctx.listing.name, calibration);
-    addConfusion(record, ctx.backbone.card.id, ctx.listing.name, confusion);
+    const { scores, settings, calibration, confusion } = await runLinear(ctx, await linearFeatures());
+    const cell = detailCell(record, ctx.backbone.card.id, ctx.listing.name);
+    cell('calibration', calibration);
+    cell('confusion', confusion);
     publish(scores, { linear: settings });
   }
   if (req.probes.includes('fewshot')) {
@@ -146,12 +146,7 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
     publish(scores, { fewshot: settings });
   }
   if (req.probes.includes('colour')) {
-    const feats = await features(ctx, 'linear', [
-      ...ctx.plan.train,
-      ...(ctx.plan.val ?? []),
-      ...ctx.plan.test,
-    ]);
-    publish(await runColour(ctx, feats, chosenLog10C(record, ctx)), {});
+    publish(await runColour(ctx, await linearFeatures(), chosenLog10C(record, ctx)), {});
     if ((req.settings.inversion?.steps ?? 0) > 0) await invertOne(ctx, publish);
   }
 }
@@ -195,28 +190,19 @@ async function invertOne(
         hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
     },
   );
-  const details = (record.details ??= {});
-  const inversions = (details.colourInversion ??= {});
-  (inversions[backbone.card.id] ??= {})[listing.name] = run.detail;
+  detailCell(record, backbone.card.id, listing.name)('colourInversion', run.detail);
   publish([run.score], {});
 }
 
-function addCalibration(
-  record: ResultRecord,
-  model: string,
-  dataset: string,
-  detail: CalibrationDetail,
-): void {
-  const details = (record.details ??= {});
-  const calibration = (details.calibration ??= {});
-  (calibration[model] ??= {})[dataset] = detail;
-}
+type PerCellDetails = Required<Pick<RecordDetails, 'calibration' | 'confusion' | 'colourInversion'>>;
 
-/** The per-class view reads it; like calibration, it lives in details so permalinks drop it. */
-function addConfusion(record: ResultRecord, model: string, dataset: string, confusion: number[][]): void {
-  const details = (record.details ??= {});
-  (details.confusion ??= {})[model] ??= {};
-  details.confusion[model][dataset] = confusion;
+/** A setter of record.details.<kind>[model][dataset], creating the nesting as needed. */
+function detailCell(record: ResultRecord, model: string, dataset: string) {
+  return <K extends keyof PerCellDetails>(kind: K, value: PerCellDetails[K][string][string]): void => {
+    const details = (record.details ??= {});
+    const byModel = (details[kind] ??= {} as PerCellDetails[K]) as PerCellDetails[K];
+    (byModel[model] ??= {})[dataset] = value;
+  };
 }
 
 export interface ItemFeatures {
