@@ -90,8 +90,9 @@ test('export JSON and CSV, then import a run from another machine to compare', a
   writeFileSync(other, JSON.stringify(record));
   await page.getByTestId('import-json').setInputFiles(other);
 
+  // Importing reads and validates the file asynchronously: wait for the compared rows to appear.
+  await expect.poll(async () => (await tableTexts(page)).length - 1).toBe(2 * (rows.length - 1));
   const compared = await tableTexts(page);
-  expect(compared.length - 1).toBe(2 * (rows.length - 1));
   expect(compared.slice(1).filter((r) => r[0].includes('webgpu'))).toHaveLength(rows.length - 1);
   expect(errors).toEqual([]);
 });
