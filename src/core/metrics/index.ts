@@ -3,4 +3,5 @@
 export * from './calibration.ts';
 export * from './classification.ts';
 export * from './correlation.ts';
+export * from './softmax-cross-entropy.ts';
 export * from './voc.ts';

@@ -9,6 +9,34 @@ import { MoreThuente } from './dcsrch.ts';
 /** Writes ∇f(x) into `grad` and resolves to f(x). Async because device work (tfjs) ends in a download. */
 export type ObjectiveFn = (x: Float64Array, grad: Float64Array) => Promise<number>;
 
+/**
+ * An objective that exploits the line search: every trial point is base + stp·d, so work that is linear in x
+ * can be done once per direction. For logistic regression that is the logits, z(stp) = X·base + stp·X·d: one
+ * device matMul per iteration instead of one per evaluation, and f along the line computed in float64 from
+ * the same two vectors, so differences of f are not buried under float32 rounding of X·x (which made the
+ * Moré–Thuente search fail near the optimum and spend 20 evaluations per failure).
+ */
+export interface LineObjective {
+  /** f(x) and ∇f(x) from scratch; x becomes the base point. */
+  evaluate(x: Float64Array, grad: Float64Array): Promise<number>;
+  /** The next evaluations are along base + stp·d. */
+  beginLine(d: Float64Array): Promise<void>;
+  /** f and ∇f at base + stp·d; `x` is that point as the solver forms it (for terms not linear in x). */
+  evaluateOnLine(stp: number, x: Float64Array, grad: Float64Array): Promise<number>;
+  /** The solver moved to base + stp·d, the last point evaluated on the line: it becomes the base. */
+  acceptLine(stp: number): void;
+}
+
+function asLineObjective(fg: ObjectiveFn | LineObjective): LineObjective {
+  if (typeof fg !== 'function') return fg;
+  return {
+    evaluate: fg,
+    beginLine: async () => {},
+    evaluateOnLine: (_stp, x, grad) => fg(x, grad),
+    acceptLine: () => {},
+  };
+}
+
 export interface LbfgsOptions {
   maxIter: number;
   /** Stop when max_i |g_i| ≤ pgtol (scipy's `gtol`). */
@@ -112,7 +140,12 @@ interface SearchOutcome {
   gd: number;
 }
 
-export async function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Promise<LbfgsResult> {
+export async function lbfgs(
+  objective: ObjectiveFn | LineObjective,
+  x0: Float64Array,
+  opts: LbfgsOptions,
+): Promise<LbfgsResult> {
+  const fg = asLineObjective(objective);
   const n = x0.length;
   const ftol = opts.ftol ?? SCIPY_DEFAULT_FTOL;
   const maxls = opts.maxls ?? 20;
@@ -120,7 +153,7 @@ export async function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOption
   const history = new History(opts.m ?? 10);
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
-  let f = await fg(x, g);
+  let f = await fg.evaluate(x, g);
   let evaluations = 1;
   let iterations = 0;
   const done = (stop: LbfgsStop): LbfgsResult => ({ x, f, grad: g, iterations, evaluations, stop });
@@ -140,13 +173,14 @@ export async function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOption
     let trialF = f;
     const search = await (async (): Promise<SearchOutcome> => {
       if (!(gdOld < 0)) return { ok: false, stp: 0, gd: gdOld }; // not a descent direction
+      await fg.beginLine(d);
       const ls = new MoreThuente({ ftol: 1e-3, gtol: 0.9, xtol: 0.1, stpmin: 0, stpmax: BIG_STEP });
       ls.start(fOld, gdOld, stp0);
       for (let ifun = 0; ; ifun++) {
         if (ifun >= maxls) return { ok: false, stp: ls.stp, gd: 0 };
         const stp = ls.stp;
         for (let i = 0; i < n; i++) trialX[i] = stp === 1 ? xOld[i] + d[i] : stp * d[i] + xOld[i];
-        trialF = await fg(trialX, trialG);
+        trialF = await fg.evaluateOnLine(stp, trialX, trialG);
         evaluations++;
         const gd = dot(trialG, d);
         const task = ls.step(trialF, gd);
@@ -162,6 +196,7 @@ export async function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOption
       continue;
     }
 
+    fg.acceptLine(search.stp);
     x = Float64Array.from(trialX);
     g = Float64Array.from(trialG);
     f = trialF;

@@ -1,15 +1,20 @@
-// Multinomial logistic regression fitted by L-BFGS, with the loss and gradient computed by tfjs on the active
-// backend. The objective is scikit-learn's (0.22, lbfgs solver): Σᵢ CE(xᵢ, yᵢ) + ‖W‖² / (2C), a SUM over
-// samples, intercept not penalised. (It is the protocol's ½‖W‖² + C·Σ CE divided by C: same minimiser, and
-// the scale the solver's tolerances refer to.) Features live on the device for the whole life of a problem;
-// the host keeps the L-BFGS state in float64 and sums per-sample losses in float64.
+// Multinomial logistic regression fitted by L-BFGS. The objective is scikit-learn's (0.22, lbfgs solver):
+// Σᵢ CE(xᵢ, yᵢ) + ‖W‖² / (2C), a SUM over samples, intercept not penalised. (It is the protocol's
+// ½‖W‖² + C·Σ CE divided by C: same minimiser, and the scale the solver's tolerances refer to.)
+//
+// Work split: the two n × (d+1) × K matMuls run on the active tfjs backend, with the features resident on
+// the device for the whole life of a problem; the n × K softmax/cross-entropy, the L-BFGS state and the
+// penalty run on the host in float64. The solver is given a LineObjective: the logits along a search
+// direction are z(stp) = X·w + stp·X·d, so each iteration costs one forward matMul (X·d) and each evaluation
+// one gradient matMul (Xᵀ·residual), and f along the line is exact to float64 given those two vectors.
 //
 // Parameter layout: a flat Float64Array of (d + 1) × K, row-major; row d is the intercept. Device matrices are
 // kept un-transposed in both directions because transposed matMul is ~20× slower on tfjs-wasm.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { softmaxCrossEntropy } from '../../core/metrics/softmax-cross-entropy.ts';
 import type { CancelToken } from '../../core/types.ts';
-import { type LbfgsResult, type LbfgsStop, lbfgs } from './lbfgs.ts';
+import { type LbfgsResult, type LbfgsStop, type LineObjective, lbfgs } from './lbfgs.ts';
 
 export interface LabelledFeatures {
   X: Float32Array;
@@ -69,79 +74,58 @@ export class LogRegProblem {
   readonly k: number;
   private readonly xa: tf.Tensor2D;
   private readonly xaT: tf.Tensor2D;
-  private onehot: tf.Tensor2D;
-  private notOnehot: tf.Tensor2D;
+  private labels: Int32Array;
 
   constructor(data: LabelledFeatures, nClasses: number) {
     this.n = data.n;
     this.d = data.d;
     this.k = nClasses;
+    this.labels = this.checkedLabels(data.y);
     const xa = withOnes(data.X, data.n, data.d);
     this.xa = tf.tensor2d(xa, [data.n, data.d + 1]);
     // Transposed on the host: tf.transpose is slow on wasm and this runs once per problem.
     this.xaT = tf.tensor2d(transposed(xa, data.n, data.d + 1), [data.d + 1, data.n]);
-    [this.onehot, this.notOnehot] = this.labelTensors(data.y);
   }
 
-  private labelTensors(y: Int32Array): [tf.Tensor2D, tf.Tensor2D] {
+  private checkedLabels(y: Int32Array): Int32Array {
     if (y.length !== this.n) throw new Error(`${y.length} labels for ${this.n} rows`);
     validateLabels(y, this.k);
-    return tf.tidy(() => {
-      const onehot = tf.cast(tf.oneHot(tf.tensor1d(y, 'int32'), this.k), 'float32') as tf.Tensor2D;
-      return [onehot, tf.sub(1, onehot) as tf.Tensor2D];
-    });
+    return Int32Array.from(y);
   }
 
   /** New labels for the same features (one-vs-rest fits reuse the uploaded features). */
   setLabels(y: Int32Array): void {
-    const [onehot, notOnehot] = this.labelTensors(y);
-    this.onehot.dispose();
-    this.notOnehot.dispose();
-    this.onehot = onehot;
-    this.notOnehot = notOnehot;
+    this.labels = this.checkedLabels(y);
   }
 
   get size(): number {
     return (this.d + 1) * this.k;
   }
 
-  /**
-   * Data term on the device: per-sample cross-entropies (n) and Σ CE's gradient ((d+1) × K), both downloaded.
-   * Written to stay accurate in float32 when the fit is confident (CE ≈ 1e-7, common on separable features):
-   * CE = log1p(Σ_{j≠y} e_j) when y is the arg-max (e_j = exp(z_j − max z)), and p_y − 1 = −Σ_{j≠y} e_j / S,
-   * instead of differences of nearly equal numbers (lse − z_y, p_y − 1) that float32 would round to 0.
-   */
-  private async dataTerm(w: Float64Array): Promise<{ ce: Float32Array; grad: Float32Array }> {
-    const [ceT, gradT] = tf.tidy(() => {
-      const W = tf.tensor2d(Float32Array.from(w), [this.d + 1, this.k]);
-      const z = tf.matMul(this.xa, W);
-      const m = tf.max(z, 1, true);
-      const e = tf.exp(tf.sub(z, m));
-      const s = tf.sum(e, 1, true);
-      const others = tf.sum(tf.mul(e, this.notOnehot), 1, true);
-      const zy = tf.sum(tf.mul(z, this.onehot), 1, true);
-      const ce = tf.where(tf.greaterEqual(zy, m), tf.log1p(others), tf.add(tf.sub(m, zy), tf.log(s)));
-      const pOthers = tf.mul(tf.div(e, s), this.notOnehot);
-      const diff = tf.sub(pOthers, tf.mul(this.onehot, tf.div(others, s)));
-      return [ce, tf.matMul(this.xaT, diff)];
-    });
+  /** [X | 1]·W on the device, as float64 (n × K). W may be a point or a search direction. */
+  async logits(w: Float64Array): Promise<Float64Array> {
+    const z = tf.tidy(() => tf.matMul(this.xa, tf.tensor2d(Float32Array.from(w), [this.d + 1, this.k])));
     try {
-      const [ce, grad] = await Promise.all([
-        ceT.data() as Promise<Float32Array>,
-        gradT.data() as Promise<Float32Array>,
-      ]);
-      return { ce, grad };
+      return Float64Array.from((await z.data()) as Float32Array);
     } finally {
-      ceT.dispose();
-      gradT.dispose();
+      z.dispose();
     }
   }
 
-  /** f(w) = Σ CE + ‖W‖²/(2C) and its gradient, in float64 on the host except the two matMuls. */
-  async evaluate(w: Float64Array, C: number, grad: Float64Array): Promise<number> {
-    const { ce, grad: g32 } = await this.dataTerm(w);
-    let f = 0;
-    for (let i = 0; i < ce.length; i++) f += ce[i];
+  /**
+   * f = Σ CE(z) + ‖W‖²/(2C) and its gradient [X | 1]ᵀ·(softmax(z) − Y) + W/C (intercept unpenalised), for
+   * logits z that are [X | 1]·w. Only the gradient matMul runs on the device.
+   */
+  async valueAt(z: Float64Array, w: Float64Array, C: number, grad: Float64Array): Promise<number> {
+    const residual = new Float32Array(this.n * this.k);
+    const ce = softmaxCrossEntropy(z, this.labels, this.k, residual);
+    const gradT = tf.tidy(() => tf.matMul(this.xaT, tf.tensor2d(residual, [this.n, this.k])));
+    let g32: Float32Array;
+    try {
+      g32 = (await gradT.data()) as Float32Array;
+    } finally {
+      gradT.dispose();
+    }
     const penalised = this.d * this.k; // rows 0..d-1; the intercept row is not penalised
     let sq = 0;
     for (let j = 0; j < penalised; j++) {
@@ -149,13 +133,42 @@ export class LogRegProblem {
       grad[j] = g32[j] + w[j] / C;
     }
     for (let j = penalised; j < this.size; j++) grad[j] = g32[j];
-    return f + sq / (2 * C);
+    return ce + sq / (2 * C);
+  }
+
+  /** f(w) and its gradient from scratch (two matMuls). */
+  async evaluate(w: Float64Array, C: number, grad: Float64Array): Promise<number> {
+    return this.valueAt(await this.logits(w), w, C, grad);
+  }
+
+  /** The objective at C as the solver sees it: logits kept along each search line. */
+  objective(C: number): LineObjective {
+    let base: Float64Array = new Float64Array(0);
+    let direction: Float64Array = new Float64Array(0);
+    const along = (stp: number): Float64Array => {
+      const z = new Float64Array(base.length);
+      for (let i = 0; i < z.length; i++) z[i] = base[i] + stp * direction[i];
+      return z;
+    };
+    return {
+      evaluate: async (w, grad) => {
+        base = await this.logits(w);
+        return this.valueAt(base, w, C, grad);
+      },
+      beginLine: async (d) => {
+        direction = await this.logits(d);
+      },
+      evaluateOnLine: (stp, w, grad) => this.valueAt(along(stp), w, C, grad),
+      acceptLine: (stp) => {
+        base = along(stp);
+      },
+    };
   }
 
   async fit(C: number, opts: FitOptions): Promise<LogRegFit> {
     const x0 = opts.init ? Float64Array.from(opts.init) : new Float64Array(this.size);
     if (x0.length !== this.size) throw new Error(`warm start has ${x0.length} values, expected ${this.size}`);
-    const result: LbfgsResult = await lbfgs((w, g) => this.evaluate(w, C, g), x0, {
+    const result: LbfgsResult = await lbfgs(this.objective(C), x0, {
       maxIter: opts.maxIter,
       pgtol: opts.tol,
       ftol: opts.ftol,
@@ -178,8 +191,6 @@ export class LogRegProblem {
   dispose(): void {
     this.xa.dispose();
     this.xaT.dispose();
-    this.onehot.dispose();
-    this.notOnehot.dispose();
   }
 }
 
