@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../rng.ts';
-import { softmaxCrossEntropy } from './softmax-cross-entropy.ts';
+import {
+  softmaxCrossEntropy,
+  softmaxCrossEntropyAlong,
+  toFloat32FlushingSubnormals,
+} from './softmax-cross-entropy.ts';
 
 /** The textbook formulas: CE = logsumexp(z) − z_y, residual = softmax(z) − onehot(y). */
 function naive(z: number[], y: number): { ce: number; residual: number[] } {
@@ -44,5 +48,38 @@ describe('softmaxCrossEntropy', () => {
     expect(() =>
       softmaxCrossEntropy(new Float64Array(5), Int32Array.from([0, 1]), 3, new Float32Array(6)),
     ).toThrow(RangeError);
+  });
+
+  it('along base + stp·dir: the same CE as at that point, and a slope that matches central differences', () => {
+    const rng = createRng(4);
+    const [n, k, stp] = [40, 5, 0.7];
+    const base = Float64Array.from({ length: n * k }, () => (rng.nextFloat() - 0.5) * 6);
+    const dir = Float64Array.from({ length: n * k }, () => rng.nextFloat() - 0.5);
+    const y = Int32Array.from({ length: n }, () => rng.nextInt(k));
+    const z = new Float64Array(n * k);
+    const r = new Float32Array(n * k);
+    const trial = softmaxCrossEntropyAlong(base, dir, stp, y, k, z, r);
+    const at = (s: number) => {
+      const zs = base.map((b, i) => b + s * dir[i]);
+      return softmaxCrossEntropy(zs, y, k, new Float32Array(n * k));
+    };
+    for (let i = 0; i < n * k; i++) expect(z[i]).toBe(base[i] + stp * dir[i]);
+    expect(trial.ce).toBe(at(stp));
+    const h = 1e-5;
+    const numeric = (at(stp + h) - at(stp - h)) / (2 * h);
+    expect(Math.abs(trial.slope - numeric) / Math.abs(numeric)).toBeLessThan(1e-7);
+  });
+
+  it('flushes float32 subnormals to 0 in residuals and uploads', () => {
+    // Row predicted at e^−100 for class 1: its residual (3.7e-44) is subnormal in float32.
+    const r = new Float32Array(2);
+    softmaxCrossEntropy(Float64Array.from([100, 0]), Int32Array.from([0]), 2, r);
+    expect(r[1]).toBe(0);
+    expect(Array.from(toFloat32FlushingSubnormals(Float64Array.from([1e-39, -1e-40, 1e-37, 2])))).toEqual([
+      0,
+      0,
+      Math.fround(1e-37),
+      2,
+    ]);
   });
 });

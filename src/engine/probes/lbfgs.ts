@@ -10,30 +10,42 @@ import { MoreThuente } from './dcsrch.ts';
 export type ObjectiveFn = (x: Float64Array, grad: Float64Array) => Promise<number>;
 
 /**
- * An objective that exploits the line search: every trial point is base + stp·d, so work that is linear in x
- * can be done once per direction. For logistic regression that is the logits, z(stp) = X·base + stp·X·d: one
- * device matMul per iteration instead of one per evaluation, and f along the line computed in float64 from
- * the same two vectors, so differences of f are not buried under float32 rounding of X·x (which made the
- * Moré–Thuente search fail near the optimum and spend 20 evaluations per failure).
+ * An objective that exploits the line search. Every trial point is base + stp·d, and the Moré–Thuente search
+ * needs only f and the slope g·d there; the full gradient is needed only where the search ends. For logistic
+ * regression that means one device matMul per iteration for the logits along d (z = X·base + stp·X·d), the
+ * trial values and slopes on the host in float64, and one gradient matMul at the accepted point: two matMuls
+ * per iteration however many trials the search takes, and f along the line exact to float64 given X·base and
+ * X·d (float32 rounding of X·x made the search fail near the optimum).
  */
 export interface LineObjective {
   /** f(x) and ∇f(x) from scratch; x becomes the base point. */
   evaluate(x: Float64Array, grad: Float64Array): Promise<number>;
-  /** The next evaluations are along base + stp·d. */
+  /** The next trials are along base + stp·d. */
   beginLine(d: Float64Array): Promise<void>;
-  /** f and ∇f at base + stp·d; `x` is that point as the solver forms it (for terms not linear in x). */
-  evaluateOnLine(stp: number, x: Float64Array, grad: Float64Array): Promise<number>;
-  /** The solver moved to base + stp·d, the last point evaluated on the line: it becomes the base. */
-  acceptLine(stp: number): void;
+  /** f and its slope ∇f·d at base + stp·d; `x` is that point as the solver forms it. */
+  lineValue(stp: number, x: Float64Array): Promise<{ f: number; slope: number }>;
+  /** The search ended at base + stp·d, the last trial: write ∇f there into `grad`; it becomes the base. */
+  acceptLine(stp: number, x: Float64Array, grad: Float64Array): Promise<void>;
 }
 
+/** A plain f/∇f function as a LineObjective: every trial computes the full gradient and keeps it. */
 function asLineObjective(fg: ObjectiveFn | LineObjective): LineObjective {
   if (typeof fg !== 'function') return fg;
+  let direction: Float64Array = new Float64Array(0);
+  let trialGrad: Float64Array = new Float64Array(0);
   return {
     evaluate: fg,
-    beginLine: async () => {},
-    evaluateOnLine: (_stp, x, grad) => fg(x, grad),
-    acceptLine: () => {},
+    beginLine: async (d) => {
+      direction = d;
+    },
+    lineValue: async (_stp, x) => {
+      trialGrad = new Float64Array(x.length);
+      const f = await fg(x, trialGrad);
+      return { f, slope: dot(trialGrad, direction) };
+    },
+    acceptLine: async (_stp, _x, grad) => {
+      grad.set(trialGrad);
+    },
   };
 }
 
@@ -114,7 +126,7 @@ class History {
 
   /** d = −H g by the two-loop recursion (with no pairs: d = −g/θ, L-BFGS-B's Cauchy step without bounds). */
   direction(g: Float64Array): Float64Array {
-    const q = Float64Array.from(g);
+    const q = g.slice();
     const k = this.s.length;
     const alpha = new Float64Array(k);
     for (let i = k - 1; i >= 0; i--) {
@@ -151,7 +163,7 @@ export async function lbfgs(
   const maxls = opts.maxls ?? 20;
   const maxfun = opts.maxfun ?? 15000;
   const history = new History(opts.m ?? 10);
-  let x = Float64Array.from(x0);
+  let x = x0.slice();
   let g = new Float64Array(n);
   let f = await fg.evaluate(x, g);
   let evaluations = 1;
@@ -169,7 +181,6 @@ export async function lbfgs(
     const fOld = f;
     const gdOld = dot(gOld, d);
     const trialX = new Float64Array(n);
-    const trialG = new Float64Array(n);
     let trialF = f;
     const search = await (async (): Promise<SearchOutcome> => {
       if (!(gdOld < 0)) return { ok: false, stp: 0, gd: gdOld }; // not a descent direction
@@ -180,12 +191,12 @@ export async function lbfgs(
         if (ifun >= maxls) return { ok: false, stp: ls.stp, gd: 0 };
         const stp = ls.stp;
         for (let i = 0; i < n; i++) trialX[i] = stp === 1 ? xOld[i] + d[i] : stp * d[i] + xOld[i];
-        trialF = await fg.evaluateOnLine(stp, trialX, trialG);
+        const trial = await fg.lineValue(stp, trialX);
+        trialF = trial.f;
         evaluations++;
-        const gd = dot(trialG, d);
-        const task = ls.step(trialF, gd);
-        if (task === 'CONVERGENCE' || task === 'WARNING') return { ok: true, stp, gd };
-        if (task === 'ERROR') return { ok: false, stp, gd };
+        const task = ls.step(trialF, trial.slope);
+        if (task === 'CONVERGENCE' || task === 'WARNING') return { ok: true, stp, gd: trial.slope };
+        if (task === 'ERROR') return { ok: false, stp, gd: trial.slope };
       }
     })();
 
@@ -196,9 +207,9 @@ export async function lbfgs(
       continue;
     }
 
-    fg.acceptLine(search.stp);
-    x = Float64Array.from(trialX);
-    g = Float64Array.from(trialG);
+    g = new Float64Array(n);
+    await fg.acceptLine(search.stp, trialX, g);
+    x = trialX;
     f = trialF;
     iterations++;
     opts.onIteration?.(iterations, f);
@@ -214,7 +225,7 @@ export async function lbfgs(
     const dr = stp === 1 ? search.gd - gdOld : (search.gd - gdOld) * stp;
     const ddum = stp === 1 ? -gdOld : -gdOld * stp;
     if (dr <= EPSMCH * ddum) continue; // curvature too small: skip the update, as L-BFGS-B does
-    const s = stp === 1 ? d : d.map((v) => v * stp);
-    history.push(s, y, dr, yy);
+    if (stp !== 1) for (let i = 0; i < n; i++) d[i] *= stp; // d becomes s = x − xOld
+    history.push(d, y, dr, yy);
   }
 }

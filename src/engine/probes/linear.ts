@@ -13,7 +13,7 @@ import type { LinearSettings } from '../../core/record/types.ts';
 import { randomValidationSplit } from '../../core/splits.ts';
 import type { CancelToken, ProgressFn } from '../../core/types.ts';
 import { SCIPY_DEFAULT_FTOL } from './lbfgs.ts';
-import { type LogRegFit, LogRegProblem, predictLogits } from './logreg.ts';
+import { FeatureMatrix, type LogRegFit, LogRegProblem, predictLogits } from './logreg.ts';
 
 export interface FeatureSet {
   X: Float32Array;
@@ -164,6 +164,7 @@ async function sweep(
   const mode = MODE_SETTINGS[opts.mode];
   const Cs = sweepC();
   const problem = new LogRegProblem(fitSet, opts.nClasses);
+  const valFeatures = new FeatureMatrix(valSet.X, valSet.n, valSet.d);
   const valScores: number[] = [];
   let best = { index: 0, score: Number.NEGATIVE_INFINITY };
   let weights: Float64Array | undefined;
@@ -178,7 +179,7 @@ async function sweep(
         cancel: hooks?.cancel,
       });
       weights = fit.weights;
-      const logits = await predictLogits(weights, valSet.X, valSet.n, valSet.d, opts.nClasses);
+      const logits = await valFeatures.logits(weights, opts.nClasses);
       const score = accuracyMetric(
         opts.metric,
         argmaxRows(logits, valSet.n, opts.nClasses),
@@ -201,6 +202,7 @@ async function sweep(
     }
   } finally {
     problem.dispose();
+    valFeatures.dispose();
   }
   return { valScores, bestIndex: best.index, lastWeights: weights, bestValLogits };
 }

@@ -12,9 +12,10 @@
 // kept un-transposed in both directions because transposed matMul is ~20× slower on tfjs-wasm.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { softmaxCrossEntropy } from '../../core/metrics/softmax-cross-entropy.ts';
+import { toFloat32FlushingSubnormals } from '../../core/metrics/softmax-cross-entropy.ts';
 import type { CancelToken } from '../../core/types.ts';
-import { type LbfgsResult, type LbfgsStop, type LineObjective, lbfgs } from './lbfgs.ts';
+import { type LbfgsResult, type LbfgsStop, lbfgs } from './lbfgs.ts';
+import { type BasePoint, type LogitsDevice, LogRegLine } from './logreg-line.ts';
 
 export interface LabelledFeatures {
   X: Float32Array;
@@ -68,19 +69,20 @@ function validateLabels(y: Int32Array, nClasses: number): void {
   }
 }
 
-export class LogRegProblem {
+export class LogRegProblem implements LogitsDevice {
   readonly n: number;
   readonly d: number;
   readonly k: number;
   private readonly xa: tf.Tensor2D;
   private readonly xaT: tf.Tensor2D;
-  private labels: Int32Array;
+  private currentLabels: Int32Array;
+  private lastPoint?: BasePoint;
 
   constructor(data: LabelledFeatures, nClasses: number) {
     this.n = data.n;
     this.d = data.d;
     this.k = nClasses;
-    this.labels = this.checkedLabels(data.y);
+    this.currentLabels = this.checkedLabels(data.y);
     const xa = withOnes(data.X, data.n, data.d);
     this.xa = tf.tensor2d(xa, [data.n, data.d + 1]);
     // Transposed on the host: tf.transpose is slow on wasm and this runs once per problem.
@@ -95,86 +97,69 @@ export class LogRegProblem {
 
   /** New labels for the same features (one-vs-rest fits reuse the uploaded features). */
   setLabels(y: Int32Array): void {
-    this.labels = this.checkedLabels(y);
+    this.currentLabels = this.checkedLabels(y);
+    this.lastPoint = undefined;
   }
 
   get size(): number {
     return (this.d + 1) * this.k;
   }
 
+  /** Weights rows 0..d−1 carry the L2 penalty; the intercept row d does not. */
+  get penalised(): number {
+    return this.d * this.k;
+  }
+
+  get labels(): Int32Array {
+    return this.currentLabels;
+  }
+
   /** [X | 1]·W on the device, as float64 (n × K). W may be a point or a search direction. */
   async logits(w: Float64Array): Promise<Float64Array> {
-    const z = tf.tidy(() => tf.matMul(this.xa, tf.tensor2d(Float32Array.from(w), [this.d + 1, this.k])));
+    const z = tf.tidy(() =>
+      tf.matMul(this.xa, tf.tensor2d(toFloat32FlushingSubnormals(w), [this.d + 1, this.k])),
+    );
     try {
-      return Float64Array.from((await z.data()) as Float32Array);
+      return new Float64Array((await z.data()) as Float32Array);
     } finally {
       z.dispose();
     }
   }
 
-  /**
-   * f = Σ CE(z) + ‖W‖²/(2C) and its gradient [X | 1]ᵀ·(softmax(z) − Y) + W/C (intercept unpenalised), for
-   * logits z that are [X | 1]·w. Only the gradient matMul runs on the device.
-   */
-  async valueAt(z: Float64Array, w: Float64Array, C: number, grad: Float64Array): Promise<number> {
-    const residual = new Float32Array(this.n * this.k);
-    const ce = softmaxCrossEntropy(z, this.labels, this.k, residual);
-    const gradT = tf.tidy(() => tf.matMul(this.xaT, tf.tensor2d(residual, [this.n, this.k])));
-    let g32: Float32Array;
+  /** [X | 1]ᵀ·residual on the device ((d + 1) × K): the gradient of Σ CE for residual = softmax − onehot. */
+  async dataGradient(residual: Float32Array): Promise<Float32Array> {
+    const g = tf.tidy(() => tf.matMul(this.xaT, tf.tensor2d(residual, [this.n, this.k])));
     try {
-      g32 = (await gradT.data()) as Float32Array;
+      return (await g.data()) as Float32Array;
     } finally {
-      gradT.dispose();
+      g.dispose();
     }
-    const penalised = this.d * this.k; // rows 0..d-1; the intercept row is not penalised
-    let sq = 0;
-    for (let j = 0; j < penalised; j++) {
-      sq += w[j] * w[j];
-      grad[j] = g32[j] + w[j] / C;
-    }
-    for (let j = penalised; j < this.size; j++) grad[j] = g32[j];
-    return ce + sq / (2 * C);
   }
 
-  /** f(w) and its gradient from scratch (two matMuls). */
+  /** f(w) = Σ CE + ‖W‖²/(2C) and its gradient from scratch (two matMuls). */
   async evaluate(w: Float64Array, C: number, grad: Float64Array): Promise<number> {
-    return this.valueAt(await this.logits(w), w, C, grad);
+    return new LogRegLine(this, C).evaluate(w, grad);
   }
 
-  /** The objective at C as the solver sees it: logits kept along each search line. */
-  objective(C: number): LineObjective {
-    let base: Float64Array = new Float64Array(0);
-    let direction: Float64Array = new Float64Array(0);
-    const along = (stp: number): Float64Array => {
-      const z = new Float64Array(base.length);
-      for (let i = 0; i < z.length; i++) z[i] = base[i] + stp * direction[i];
-      return z;
-    };
-    return {
-      evaluate: async (w, grad) => {
-        base = await this.logits(w);
-        return this.valueAt(base, w, C, grad);
-      },
-      beginLine: async (d) => {
-        direction = await this.logits(d);
-      },
-      evaluateOnLine: (stp, w, grad) => this.valueAt(along(stp), w, C, grad),
-      acceptLine: (stp) => {
-        base = along(stp);
-      },
-    };
+  /** The objective at C as the solver sees it (see logreg-line.ts). */
+  objective(C: number, warm?: BasePoint): LogRegLine {
+    return new LogRegLine(this, C, warm);
   }
 
   async fit(C: number, opts: FitOptions): Promise<LogRegFit> {
-    const x0 = opts.init ? Float64Array.from(opts.init) : new Float64Array(this.size);
+    const x0 = opts.init ? opts.init.slice() : new Float64Array(this.size);
     if (x0.length !== this.size) throw new Error(`warm start has ${x0.length} values, expected ${this.size}`);
-    const result: LbfgsResult = await lbfgs(this.objective(C), x0, {
+    // A warm start at the point the previous fit ended reuses its logits and data gradient (no matMul).
+    const line = this.objective(C, this.lastPoint);
+    this.lastPoint = undefined;
+    const result: LbfgsResult = await lbfgs(line, x0, {
       maxIter: opts.maxIter,
       pgtol: opts.tol,
       ftol: opts.ftol,
       cancel: opts.cancel,
       onIteration: opts.onIteration,
     });
+    this.lastPoint = line.basePoint(result.x);
     let gradMax = 0;
     for (let i = 0; i < result.grad.length; i++) gradMax = Math.max(gradMax, Math.abs(result.grad[i]));
     return {
@@ -194,7 +179,38 @@ export class LogRegProblem {
   }
 }
 
-/** Logits X·W + b on the device (n × K, float32). */
+/** Features kept on the device for repeated predictions (a sweep scores validation once per C). */
+export class FeatureMatrix {
+  private readonly xa: tf.Tensor2D | null;
+
+  constructor(
+    X: Float32Array,
+    readonly n: number,
+    readonly d: number,
+  ) {
+    this.xa = n === 0 ? null : tf.tensor2d(withOnes(X, n, d), [n, d + 1]);
+  }
+
+  /** Logits [X | 1]·W (n × K, float32) for weights in the (d + 1) × K layout. */
+  async logits(weights: Float64Array, k: number): Promise<Float32Array> {
+    const xa = this.xa;
+    if (!xa) return new Float32Array(0);
+    const out = tf.tidy(() =>
+      tf.matMul(xa, tf.tensor2d(toFloat32FlushingSubnormals(weights), [this.d + 1, k])),
+    );
+    try {
+      return (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.xa?.dispose();
+  }
+}
+
+/** Logits X·W + b on the device (n × K, float32), for a one-off prediction. */
 export async function predictLogits(
   weights: Float64Array,
   X: Float32Array,
@@ -202,16 +218,11 @@ export async function predictLogits(
   d: number,
   k: number,
 ): Promise<Float32Array> {
-  if (n === 0) return new Float32Array(0);
-  const out = tf.tidy(() => {
-    const W = tf.tensor2d(Float32Array.from(weights), [d + 1, k]);
-    const xa = tf.tensor2d(withOnes(X, n, d), [n, d + 1]);
-    return tf.matMul(xa, W);
-  });
+  const features = new FeatureMatrix(X, n, d);
   try {
-    return (await out.data()) as Float32Array;
+    return await features.logits(weights, k);
   } finally {
-    out.dispose();
+    features.dispose();
   }
 }
 
