@@ -4,9 +4,7 @@
 // Also round-trips the browser feature cache (OPFS and IndexedDB) inside the Worker.
 // Run: npx tsx bench/pixels/browser-parity.ts   (exit code 1 on any mismatch beyond 2/255 max, 0.2/255 mean)
 
-import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
+import { join } from 'node:path';
 import {
   channelDiff,
   loadCorpus,
@@ -14,6 +12,7 @@ import {
   readReference,
 } from '../../src/platform/node/pixel-corpus.ts';
 import type { WorkerReply } from './browser/main.ts';
+import { openBuiltPage } from './built-page.ts';
 
 const LINEAR = { mode: 'shorter-side', resize: 224, crop: 224, interpolation: 'bicubic' } as const;
 const FEWSHOT = { mode: 'squash', resize: 257, crop: 224, interpolation: 'bilinear' } as const;
@@ -23,28 +22,13 @@ async function main(): Promise<number> {
   const corpus = loadCorpus();
   // CACHE_ONLY=1 runs just the feature-cache round trips (quick).
   const images = process.env.CACHE_ONLY ? [] : corpus;
-  const root = join(import.meta.dirname, 'browser');
-  const outDir = resolve('.cache/pixels-browser-build');
-  await build({
-    root,
-    base: './',
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
-    worker: { format: 'es' },
+  const { page, close } = await openBuiltPage({
+    root: join(import.meta.dirname, 'browser'),
+    outDir: '.cache/pixels-browser-build',
+    port: 4199,
   });
-  const server = await preview({
-    root,
-    build: { outDir },
-    preview: { port: 4199, strictPort: false },
-    logLevel: 'warn',
-  });
-  const url = server.resolvedUrls?.local[0] ?? 'http://localhost:4199/';
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   let failures = 0;
   try {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => document.title === 'ready');
     for (const store of ['opfs', 'indexeddb'] as const) {
       const r = await page.evaluate(
         (s) => (globalThis as unknown as { cacheCheck: (s: string) => Promise<WorkerReply> }).cacheCheck(s),
@@ -97,8 +81,7 @@ async function main(): Promise<number> {
       );
     }
   } finally {
-    await browser.close();
-    await new Promise<void>((ok) => server.httpServer.close(() => ok()));
+    await close();
   }
   console.log(
     failures === 0

@@ -3,11 +3,10 @@
 // in-thread floats for the corpus photos, carry DecodeErrors across, and (with cores to spare) be faster.
 // Run: npx tsx bench/pixels/browser-pool.ts   (exit code 1 on any mismatch)
 
-import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
+import { join } from 'node:path';
 import { loadCorpus, readCorpusFile } from '../../src/platform/node/pixel-corpus.ts';
 import type { PoolReport } from './browser-pool/main.ts';
+import { openBuiltPage } from './built-page.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
@@ -16,28 +15,13 @@ async function main(): Promise<number> {
     .filter((e) => e.file.endsWith('.jpg') || e.file.endsWith('.png'))
     .filter((e) => e.width * e.height < 1_000_000)
     .map((e) => e.file);
-  const root = join(import.meta.dirname, 'browser-pool');
-  const outDir = resolve('.cache/pixels-pool-build');
-  await build({
-    root,
-    base: './',
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
-    worker: { format: 'es' },
+  const { page, close } = await openBuiltPage({
+    root: join(import.meta.dirname, 'browser-pool'),
+    outDir: '.cache/pixels-pool-build',
+    port: 4198,
+    logConsole: true,
   });
-  const server = await preview({
-    root,
-    build: { outDir },
-    preview: { port: 4198, strictPort: false },
-    logLevel: 'warn',
-  });
-  const url = server.resolvedUrls?.local[0] ?? 'http://localhost:4198/';
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
   try {
-    const page = await browser.newPage();
-    page.on('console', (m) => console.log(`[page] ${m.text()}`));
-    await page.goto(url);
-    await page.waitForFunction(() => document.title === 'ready');
     const b64 = files.map((f) => Buffer.from(readCorpusFile(f)).toString('base64'));
     const report = await page.evaluate(
       async ([data, rounds]) => {
@@ -56,8 +40,7 @@ async function main(): Promise<number> {
       ? 0
       : 1;
   } finally {
-    await browser.close();
-    await new Promise<void>((done) => server.httpServer.close(() => done()));
+    await close();
   }
 }
 
