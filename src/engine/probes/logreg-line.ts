@@ -57,11 +57,10 @@ export class LogRegLine implements LineObjective {
   }
 
   async evaluate(x: Float64Array, grad: Float64Array): Promise<number> {
-    const reuse = this.warm && sameValues(this.warm.w, x);
-    this.base = reuse && this.warm ? this.warm.z.slice() : await this.problem.logits(x);
+    const warm = this.warm && sameValues(this.warm.w, x) ? this.warm : undefined;
+    this.base = warm ? warm.z.slice() : await this.problem.logits(x);
     const ce = softmaxCrossEntropy(this.base, this.problem.labels, this.problem.k, this.residual);
-    this.baseDataGrad =
-      reuse && this.warm ? this.warm.dataGrad : await this.problem.dataGradient(this.residual);
+    this.baseDataGrad = warm ? warm.dataGrad : await this.problem.dataGradient(this.residual);
     return ce + this.penalty(x, this.baseDataGrad, grad);
   }
 
