@@ -38,5 +38,6 @@ export function reference(dir: string, fits: number, start: number): SideResult 
     valScores: j.fits.map((f) => f.val),
     testScore: j.testScore ?? null,
     iterations: j.fits.map((f) => f.iterations),
+    matMul: 'numpy float64 (OpenBLAS)',
   };
 }

@@ -6,6 +6,7 @@ import { argmaxRows, top1Accuracy } from '../../src/core/metrics/classification.
 import { readNpy, toFloat32Matrix, toLabels } from '../../src/core/npy.ts';
 import type { BackendName } from '../../src/core/types.ts';
 import type { BackendInfo } from '../../src/engine/backend.ts';
+import type { MatMulRoute } from '../../src/engine/probes/device-matrix.ts';
 import { type FeatureSet, linearProbe, MODE_SETTINGS, sweepC } from '../../src/engine/probes/linear.ts';
 import { LogRegProblem, predictLogits } from '../../src/engine/probes/logreg.ts';
 
@@ -17,6 +18,8 @@ export interface SideResult {
   valScores: number[];
   testScore: number | null;
   iterations: number[];
+  /** Where the products ran (LinearProbeResult.matMul). */
+  matMul: string;
 }
 
 /** What the Chromium page asks its worker to run (the page gets it from its URL query). */
@@ -27,6 +30,7 @@ export interface ChromiumRequest {
   fits: number;
   start: number;
   backend: BackendName;
+  matMul: MatMulRoute;
 }
 
 export type ChromiumResult =
@@ -61,6 +65,7 @@ export async function runOurs(splits: Splits, k: number, fits: number, start: nu
       valScores: r.valScores,
       testScore: r.testScore,
       iterations: [],
+      matMul: r.matMul,
     };
   }
   const problem = new LogRegProblem(splits.train, k);
@@ -79,8 +84,14 @@ export async function runOurs(splits: Splits, k: number, fits: number, start: nu
       const logits = await predictLogits(w, splits.val.X, splits.val.n, splits.val.d, k);
       valScores.push(top1Accuracy(argmaxRows(logits, splits.val.n, k), splits.val.y));
     }
+    return {
+      seconds: (performance.now() - t0) / 1000,
+      valScores,
+      testScore: null,
+      iterations,
+      matMul: await problem.route(),
+    };
   } finally {
     problem.dispose();
   }
-  return { seconds: (performance.now() - t0) / 1000, valScores, testScore: null, iterations };
 }

@@ -1,6 +1,7 @@
 // Page side of the Chromium linear-probe benchmark: runs the worker (as the lab does) and exposes its result.
 
 import type { BackendName } from '../../../src/core/types.ts';
+import type { MatMulRoute } from '../../../src/engine/probes/device-matrix.ts';
 import type { ChromiumRequest, ChromiumResult } from '../sweep.ts';
 
 const params = new URLSearchParams(location.search);
@@ -10,6 +11,7 @@ const request: ChromiumRequest = {
   fits: Number(params.get('fits') ?? 45),
   start: Number(params.get('start') ?? 0),
   backend: (params.get('backend') ?? 'wasm') as BackendName,
+  matMul: (params.get('matMul') ?? 'auto') as MatMulRoute,
 };
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const status = document.getElementById('status') as HTMLElement;

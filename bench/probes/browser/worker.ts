@@ -3,6 +3,7 @@
 // and the same probe code as the Node run (../sweep.ts), timed around the probe only.
 
 import { initBackend } from '../../../src/engine/backend.ts';
+import { setMatMulRoute } from '../../../src/engine/probes/device-matrix.ts';
 import { type ChromiumRequest, type ChromiumResult, loadSplits, runOurs } from '../sweep.ts';
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
@@ -14,8 +15,9 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
 self.onmessage = async (e: MessageEvent<ChromiumRequest>) => {
   let result: ChromiumResult;
   try {
-    const { dir, k, fits, start, backend } = e.data;
+    const { dir, k, fits, start, backend, matMul } = e.data;
     const info = await initBackend(backend);
+    setMatMulRoute(matMul);
     const t0 = performance.now();
     const splits = await loadSplits((file) => fetchBytes(`/${dir}/${file}`));
     const loadSeconds = (performance.now() - t0) / 1000;

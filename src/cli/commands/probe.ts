@@ -160,6 +160,7 @@ function linearSummary(r: LinearProbeResult, metric: string) {
     settings: r.settings,
     objective: r.objective,
     iterations: r.iterations,
+    matMul: r.matMul,
     confusion: r.confusion,
   };
 }
@@ -174,6 +175,7 @@ export const probeLinearCommand: CliCommand = {
     const inputs = await linearInputs(flags);
     const metric = choiceFlag(flags, 'metric', ['top1', 'mean-per-class'] as const, 'top1');
     const r = await runLinear(flags, inputs);
+    console.error(`products: ${r.matMul}`);
     console.log(
       `${metric} on test: ${(100 * r.testScore).toFixed(2)}%  (chosen log10 C = ${r.chosenLog10C.toFixed(2)}, best validation ${(100 * Math.max(...r.valScores)).toFixed(2)}%)`,
     );

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { argmaxRows, top1Accuracy } from '../../core/metrics/classification.ts';
 import { writeNpy } from '../../core/npy.ts';
 import { initBackend } from '../backend.ts';
+import { type MatMulRoute, setMatMulRoute } from './device-matrix.ts';
 import { type FeatureSet, linearProbe, MODE_SETTINGS } from './linear.ts';
 import { LogRegProblem, predictLogits } from './logreg.ts';
 import { type MultiLabelSet, multiLabelLinearProbe } from './multilabel.ts';
@@ -77,26 +78,47 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
     dirs = featureSetDirs();
   });
 
-  it('paper mode: same C in ≥ 80% of feature sets, test score within 0.5 points', async () => {
-    const rows: { set: string; oursC: number; refC: number; ours: number; ref: number }[] = [];
-    for (const dir of dirs) {
-      const ref = reference<SweepReference>(dir, 'paper', ['--mode', 'paper']);
-      const [train, val, test] = [loadSplit(dir, 'train'), loadSplit(dir, 'val'), loadSplit(dir, 'test')];
-      const nClasses = classCount(train, val, test);
-      const ours = await linearProbe(train, val, test, { mode: 'paper', metric: 'top1', nClasses, seed: 0 });
-      rows.push({
-        set: basename(dir),
-        oursC: ours.chosenLog10C,
-        refC: ref.chosenLog10C,
-        ours: ours.testScore,
-        ref: ref.testScore,
-      });
-      expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
+  // Both routes of the products: the lab's wasm GEMM (CPU backends) and tfjs (what GPU backends run; here on
+  // tfjs-wasm). Each must hold parity on its own.
+  const ROUTES: Exclude<MatMulRoute, 'auto'>[] = ['wasm-gemm', 'tfjs'];
+  const onRoute = (route: MatMulRoute, body: () => Promise<void>) => async () => {
+    setMatMulRoute(route);
+    try {
+      await body();
+    } finally {
+      setMatMulRoute('auto');
     }
-    console.table(rows);
-    const same = rows.filter((r) => Math.abs(r.oursC - r.refC) < 1e-6).length;
-    expect(same / rows.length).toBeGreaterThanOrEqual(0.8);
-  });
+  };
+
+  for (const route of ROUTES)
+    it(
+      `paper mode (${route}): same C in ≥ 80% of feature sets, test score within 0.5 points`,
+      onRoute(route, async () => {
+        const rows: { set: string; oursC: number; refC: number; ours: number; ref: number }[] = [];
+        for (const dir of dirs) {
+          const ref = reference<SweepReference>(dir, 'paper', ['--mode', 'paper']);
+          const [train, val, test] = [loadSplit(dir, 'train'), loadSplit(dir, 'val'), loadSplit(dir, 'test')];
+          const nClasses = classCount(train, val, test);
+          const ours = await linearProbe(train, val, test, {
+            mode: 'paper',
+            metric: 'top1',
+            nClasses,
+            seed: 0,
+          });
+          rows.push({
+            set: basename(dir),
+            oursC: ours.chosenLog10C,
+            refC: ref.chosenLog10C,
+            ours: ours.testScore,
+            ref: ref.testScore,
+          });
+          expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
+        }
+        console.table(rows);
+        const same = rows.filter((r) => Math.abs(r.oursC - r.refC) < 1e-6).length;
+        expect(same / rows.length).toBeGreaterThanOrEqual(0.8);
+      }),
+    );
 
   // The optimum is float64 L-BFGS-B run to 30,000 iterations. On ill-conditioned features (raw digit pixels)
   // scipy's own converged-mode fit (1000 iterations) stops short of it too; there we must be at least as close.
@@ -119,62 +141,71 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
     expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
   });
 
-  it('converged mode: objective within 1e-5 of the optimum (or of scipy converged mode), same test accuracy', async () => {
-    const rows: {
-      set: string;
-      C: number;
-      ours: number;
-      scipy: number;
-      optimum: number;
-      rel: number;
-      iters: number;
-    }[] = [];
-    for (const dir of dirs) {
-      const sweepRef = reference<SweepReference>(dir, 'paper', ['--mode', 'paper']);
-      const [train, val, test] = [loadSplit(dir, 'train'), loadSplit(dir, 'val'), loadSplit(dir, 'test')];
-      const nClasses = classCount(train, val, test);
-      const trainval = {
-        X: Float32Array.from([...train.X, ...val.X]),
-        y: Int32Array.from([...train.y, ...val.y]),
-        n: train.n + val.n,
-        d: train.d,
-      };
-      const problem = new LogRegProblem(trainval, nClasses);
-      try {
-        for (const C of objectiveCs(sweepRef.chosenC)) {
-          const opt = reference<SingleFitReference>(dir, `optimum-C${C.toPrecision(6)}`, [
-            '--mode',
-            'optimum',
-            '--fit-c',
-            String(C),
-          ]);
-          const scipy = reference<SingleFitReference>(dir, `converged-C${C.toPrecision(6)}`, [
-            '--mode',
-            'converged',
-            '--fit-c',
-            String(C),
-          ]);
-          const fit = await problem.fit(C, MODE_SETTINGS.converged);
-          const rel = (fit.objective - opt.objective) / opt.objective;
-          rows.push({
-            set: basename(dir),
-            C,
-            ours: fit.objective,
-            scipy: scipy.objective,
-            optimum: opt.objective,
-            rel,
-            iters: fit.iterations,
-          });
-          expect(rel).toBeGreaterThanOrEqual(-1e-5); // below the optimum would mean a wrong objective
-          expect(fit.objective).toBeLessThanOrEqual(Math.max(opt.objective, scipy.objective) * (1 + 1e-5));
-          const logits = await predictLogits(fit.weights, test.X, test.n, test.d, nClasses);
-          const acc = top1Accuracy(argmaxRows(logits, test.n, nClasses), test.y);
-          expect(Math.abs(acc - opt.testTop1) * 100).toBeLessThanOrEqual(0.1);
+  for (const route of ROUTES)
+    it(
+      `converged mode (${route}): objective within 1e-5 of the optimum (or of scipy converged mode), same test accuracy`,
+      onRoute(route, async () => {
+        const rows: {
+          set: string;
+          C: number;
+          ours: number;
+          scipy: number;
+          optimum: number;
+          rel: number;
+          iters: number;
+        }[] = [];
+        for (const dir of dirs) {
+          const sweepRef = reference<SweepReference>(dir, 'paper', ['--mode', 'paper']);
+          const [train, val, test] = [loadSplit(dir, 'train'), loadSplit(dir, 'val'), loadSplit(dir, 'test')];
+          const nClasses = classCount(train, val, test);
+          const trainval = {
+            X: Float32Array.from([...train.X, ...val.X]),
+            y: Int32Array.from([...train.y, ...val.y]),
+            n: train.n + val.n,
+            d: train.d,
+          };
+          const problem = new LogRegProblem(trainval, nClasses);
+          try {
+            expect(await problem.route()).toMatch(
+              route === 'tfjs' ? /^tfjs-wasm$/ : /^wasm-gemm \(FMA, \d+ threads?\)$/,
+            );
+            for (const C of objectiveCs(sweepRef.chosenC)) {
+              const opt = reference<SingleFitReference>(dir, `optimum-C${C.toPrecision(6)}`, [
+                '--mode',
+                'optimum',
+                '--fit-c',
+                String(C),
+              ]);
+              const scipy = reference<SingleFitReference>(dir, `converged-C${C.toPrecision(6)}`, [
+                '--mode',
+                'converged',
+                '--fit-c',
+                String(C),
+              ]);
+              const fit = await problem.fit(C, MODE_SETTINGS.converged);
+              const rel = (fit.objective - opt.objective) / opt.objective;
+              rows.push({
+                set: basename(dir),
+                C,
+                ours: fit.objective,
+                scipy: scipy.objective,
+                optimum: opt.objective,
+                rel,
+                iters: fit.iterations,
+              });
+              expect(rel).toBeGreaterThanOrEqual(-1e-5); // below the optimum would mean a wrong objective
+              expect(fit.objective).toBeLessThanOrEqual(
+                Math.max(opt.objective, scipy.objective) * (1 + 1e-5),
+              );
+              const logits = await predictLogits(fit.weights, test.X, test.n, test.d, nClasses);
+              const acc = top1Accuracy(argmaxRows(logits, test.n, nClasses), test.y);
+              expect(Math.abs(acc - opt.testTop1) * 100).toBeLessThanOrEqual(0.1);
+            }
+          } finally {
+            problem.dispose();
+          }
         }
-      } finally {
-        problem.dispose();
-      }
-    }
-    console.table(rows);
-  });
+        console.table(rows);
+      }),
+    );
 });

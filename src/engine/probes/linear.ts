@@ -46,6 +46,8 @@ export interface LinearProbeResult {
   /** Final fit's objective in scikit-learn's scaling, Σ CE + ‖W‖²/(2C) (×C gives ½‖W‖² + C·Σ CE). */
   objective: number;
   iterations: number;
+  /** Where the probe's matrix products ran: 'wasm-gemm (FMA, 2 threads)', 'tfjs-webgpu', ... */
+  matMul: string;
 }
 
 export interface ProbeHooks {
@@ -153,6 +155,7 @@ interface SweepOutcome {
   bestIndex: number;
   lastWeights: Float64Array | undefined;
   bestValLogits: Float32Array | undefined;
+  matMul: string;
 }
 
 async function sweep(
@@ -165,11 +168,12 @@ async function sweep(
   const mode = MODE_SETTINGS[opts.mode];
   const Cs = sweepC();
   const problem = new LogRegProblem(fitSet, opts.nClasses);
-  const valFeatures = new FeatureMatrix(valSet.X, valSet.n, valSet.d);
+  const valFeatures = new FeatureMatrix(valSet.X, valSet.n, valSet.d, opts.nClasses);
   const valScores: number[] = [];
   let best = { index: 0, score: Number.NEGATIVE_INFINITY };
   let weights: Float64Array | undefined;
   let bestValLogits: Float32Array | undefined;
+  let matMul = '';
   try {
     for (let i = 0; i < Cs.length; i++) {
       const fit = await problem.fit(Cs[i], {
@@ -179,8 +183,9 @@ async function sweep(
         init: mode.warmStart ? weights : undefined,
         cancel: hooks?.cancel,
       });
+      matMul ||= await problem.route();
       weights = fit.weights;
-      const logits = await valFeatures.logits(weights, opts.nClasses);
+      const logits = await valFeatures.logits(weights);
       const score = accuracyMetric(
         opts.metric,
         argmaxRows(logits, valSet.n, opts.nClasses),
@@ -205,7 +210,7 @@ async function sweep(
     problem.dispose();
     valFeatures.dispose();
   }
-  return { valScores, bestIndex: best.index, lastWeights: weights, bestValLogits };
+  return { valScores, bestIndex: best.index, lastWeights: weights, bestValLogits, matMul };
 }
 
 export async function linearProbe(
@@ -252,5 +257,6 @@ export async function linearProbe(
     valLabels: valSet.y,
     objective: fit.objective,
     iterations: fit.iterations,
+    matMul: swept.matMul,
   };
 }

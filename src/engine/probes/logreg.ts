@@ -2,19 +2,20 @@
 // Σᵢ CE(xᵢ, yᵢ) + ‖W‖² / (2C), a SUM over samples, intercept not penalised. (It is the protocol's
 // ½‖W‖² + C·Σ CE divided by C: same minimiser, and the scale the solver's tolerances refer to.)
 //
-// Work split: the two n × (d+1) × K matMuls run on the active tfjs backend, with the features resident on
-// the device for the whole life of a problem; the n × K softmax/cross-entropy, the L-BFGS state and the
-// penalty run on the host in float64. The solver is given a LineObjective (logreg-line.ts): the logits
+// Work split: the two n × (d+1) × K matMuls run on the device (device-matrix.ts: tfjs on GPU backends, the
+// lab's WebAssembly SIMD GEMM on CPU backends), with the features resident there for the whole life of a
+// problem; the n × K softmax/cross-entropy, the L-BFGS state and the penalty run on the host in float64. The solver is given a LineObjective (logreg-line.ts): the logits
 // along a search direction are z(stp) = X·w + stp·X·d, so each iteration costs one forward matMul (X·d) and
 // one gradient matMul (Xᵀ·residual, where the search ends), and f along the line is exact to float64 given
 // those two vectors. docs/probes.md has the measurements behind this split.
 //
 // Parameter layout: a flat Float64Array of (d + 1) × K, row-major; row d is the intercept. Device matrices are
-// kept un-transposed in both directions because transposed matMul is ~20× slower on tfjs-wasm.
+// kept un-transposed in both directions ([X | 1] and its transpose) because transposed matMul is ~20× slower
+// on tfjs-wasm. They are made on first use, when the solver first asks for a product.
 
-import * as tf from '@tensorflow/tfjs-core';
 import { toFloat32FlushingSubnormals } from '../../core/metrics/softmax-cross-entropy.ts';
 import type { CancelToken } from '../../core/types.ts';
+import { type DeviceMatrix, deviceMatrix } from './device-matrix.ts';
 import { type LbfgsResult, type LbfgsStop, lbfgs } from './lbfgs.ts';
 import { type BasePoint, type LogitsDevice, LogRegLine } from './logreg-line.ts';
 
@@ -57,12 +58,6 @@ function withOnes(X: Float32Array, n: number, d: number): Float32Array {
   return out;
 }
 
-function transposed(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
-}
-
 function validateLabels(y: Int32Array, nClasses: number): void {
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0 || y[i] >= nClasses)
@@ -74,8 +69,8 @@ export class LogRegProblem implements LogitsDevice {
   readonly n: number;
   readonly d: number;
   readonly k: number;
-  private readonly xa: tf.Tensor2D;
-  private readonly xaT: tf.Tensor2D;
+  private features: Float32Array | null;
+  private matrices: Promise<{ xa: DeviceMatrix; xaT: DeviceMatrix }> | null = null;
   private currentLabels: Int32Array;
   private lastPoint?: BasePoint;
 
@@ -84,10 +79,30 @@ export class LogRegProblem implements LogitsDevice {
     this.d = data.d;
     this.k = nClasses;
     this.currentLabels = this.checkedLabels(data.y);
-    const xa = withOnes(data.X, data.n, data.d);
-    this.xa = tf.tensor2d(xa, [data.n, data.d + 1]);
-    // Transposed on the host: tf.transpose is slow on wasm and this runs once per problem.
-    this.xaT = tf.tensor2d(transposed(xa, data.n, data.d + 1), [data.d + 1, data.n]);
+    if (data.X.length !== data.n * data.d)
+      throw new Error(`${data.X.length} features for ${data.n} × ${data.d}`);
+    this.features = data.X;
+  }
+
+  /** [X | 1] and its transpose on the device, made once. */
+  private device(): Promise<{ xa: DeviceMatrix; xaT: DeviceMatrix }> {
+    if (!this.matrices) {
+      const X = this.features;
+      if (!X) throw new Error('LogRegProblem used after dispose()');
+      this.features = null;
+      const { n, d, k } = this;
+      const xa = withOnes(X, n, d);
+      this.matrices = (async () => ({
+        xa: await deviceMatrix(xa, n, d + 1, k),
+        xaT: await deviceMatrix(xa, d + 1, n, k, true),
+      }))();
+    }
+    return this.matrices;
+  }
+
+  /** Where the products run ('wasm-gemm', 'tfjs-webgpu', ...). */
+  async route(): Promise<string> {
+    return (await this.device()).xa.route;
   }
 
   private checkedLabels(y: Int32Array): Int32Array {
@@ -117,24 +132,14 @@ export class LogRegProblem implements LogitsDevice {
 
   /** [X | 1]·W on the device, as float64 (n × K). W may be a point or a search direction. */
   async logits(w: Float64Array): Promise<Float64Array> {
-    const z = tf.tidy(() =>
-      tf.matMul(this.xa, tf.tensor2d(toFloat32FlushingSubnormals(w), [this.d + 1, this.k])),
-    );
-    try {
-      return new Float64Array((await z.data()) as Float32Array);
-    } finally {
-      z.dispose();
-    }
+    const { xa } = await this.device();
+    return new Float64Array(await xa.multiply(toFloat32FlushingSubnormals(w), this.k));
   }
 
   /** [X | 1]ᵀ·residual on the device ((d + 1) × K): the gradient of Σ CE for residual = softmax − onehot. */
   async dataGradient(residual: Float32Array): Promise<Float32Array> {
-    const g = tf.tidy(() => tf.matMul(this.xaT, tf.tensor2d(residual, [this.n, this.k])));
-    try {
-      return (await g.data()) as Float32Array;
-    } finally {
-      g.dispose();
-    }
+    const { xaT } = await this.device();
+    return xaT.multiply(residual, this.k);
   }
 
   /** f(w) = Σ CE + ‖W‖²/(2C) and its gradient from scratch (two matMuls). */
@@ -175,39 +180,45 @@ export class LogRegProblem implements LogitsDevice {
   }
 
   dispose(): void {
-    this.xa.dispose();
-    this.xaT.dispose();
+    this.features = null;
+    void this.matrices?.then(({ xa, xaT }) => {
+      xa.dispose();
+      xaT.dispose();
+    });
   }
 }
 
 /** Features kept on the device for repeated predictions (a sweep scores validation once per C). */
 export class FeatureMatrix {
-  private readonly xa: tf.Tensor2D | null;
+  private features: Float32Array | null;
+  private matrix: Promise<DeviceMatrix> | null = null;
 
   constructor(
     X: Float32Array,
     readonly n: number,
     readonly d: number,
+    /** Number of classes (columns of the weights). */
+    readonly k: number,
   ) {
-    this.xa = n === 0 ? null : tf.tensor2d(withOnes(X, n, d), [n, d + 1]);
+    if (X.length !== n * d) throw new Error(`${X.length} features for ${n} × ${d}`);
+    this.features = X;
   }
 
   /** Logits [X | 1]·W (n × K, float32) for weights in the (d + 1) × K layout. */
-  async logits(weights: Float64Array, k: number): Promise<Float32Array> {
-    const xa = this.xa;
-    if (!xa) return new Float32Array(0);
-    const out = tf.tidy(() =>
-      tf.matMul(xa, tf.tensor2d(toFloat32FlushingSubnormals(weights), [this.d + 1, k])),
-    );
-    try {
-      return (await out.data()) as Float32Array;
-    } finally {
-      out.dispose();
+  async logits(weights: Float64Array): Promise<Float32Array> {
+    if (this.n === 0) return new Float32Array(0);
+    if (!this.matrix) {
+      if (!this.features) throw new Error('FeatureMatrix used after dispose()');
+      this.matrix = deviceMatrix(withOnes(this.features, this.n, this.d), this.n, this.d + 1, this.k);
+      this.features = null;
     }
+    const xa = await this.matrix;
+    return xa.multiply(toFloat32FlushingSubnormals(weights), this.k);
   }
 
   dispose(): void {
-    this.xa?.dispose();
+    this.features = null;
+    void this.matrix?.then((m) => m.dispose());
   }
 }
 
@@ -219,9 +230,9 @@ export async function predictLogits(
   d: number,
   k: number,
 ): Promise<Float32Array> {
-  const features = new FeatureMatrix(X, n, d);
+  const features = new FeatureMatrix(X, n, d, k);
   try {
-    return await features.logits(weights, k);
+    return await features.logits(weights);
   } finally {
     features.dispose();
   }

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../../core/rng.ts';
+import { GemmEngine } from './gemm.ts';
+import { kernelSupport } from './kernel.ts';
+import { columnPanels } from './pack.ts';
+
+function randomMatrix(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => rng.nextFloat() * 2 - 1);
+}
+
+/** A·B in float64 with the bound Σ|a||b| that float32 rounding error scales with. */
+function reference(a: Float32Array, b: Float32Array, rows: number, cols: number, k: number) {
+  const value = new Float64Array(rows * k);
+  const scale = new Float64Array(rows * k);
+  for (let i = 0; i < rows; i++)
+    for (let l = 0; l < cols; l++)
+      for (let j = 0; j < k; j++) {
+        value[i * k + j] += a[i * cols + l] * b[l * k + j];
+        scale[i * k + j] += Math.abs(a[i * cols + l] * b[l * k + j]);
+      }
+  return { value, scale };
+}
+
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
+}
+
+// Rows not a multiple of the 6-row panel, k covering no / a narrow (≤ 4) / a padded wide last panel.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [7, 5, 3],
+  [13, 9, 12],
+  [25, 17, 13],
+  [50, 33, 100],
+  [6, 64, 8],
+];
+
+describe('columnPanels', () => {
+  it('cuts k into panels of 8 and at most one panel of 4', () => {
+    expect(columnPanels(1)).toEqual({ wide: 0, narrow: true, width: 4 });
+    expect(columnPanels(8)).toEqual({ wide: 1, narrow: false, width: 8 });
+    expect(columnPanels(10)).toEqual({ wide: 1, narrow: true, width: 12 });
+    expect(columnPanels(15)).toEqual({ wide: 2, narrow: false, width: 16 });
+    expect(columnPanels(100)).toEqual({ wide: 12, narrow: true, width: 100 });
+  });
+});
+
+describe('GEMM engine', () => {
+  let single: GemmEngine;
+  let threaded: GemmEngine;
+
+  beforeAll(async () => {
+    // One engine with FMA (relaxed SIMD, as Chromium runs it), one with plain SIMD multiply and add.
+    const one = await GemmEngine.create({ threads: 1 });
+    const two = await GemmEngine.create({ threads: 3, fma: false });
+    if (!one || !two) throw new Error('WebAssembly SIMD is missing from this Node; the lab needs Node ≥ 20');
+    single = one;
+    threaded = two;
+  });
+  afterAll(() => {
+    single.dispose();
+    threaded.dispose();
+  });
+
+  it('uses helper threads in Node (shared memory is always allowed there)', () => {
+    expect(single.threads).toBe(1);
+    expect(threaded.threads).toBe(3);
+    expect(threaded.shared).toBe(true);
+  });
+
+  for (const [rows, cols, k] of SHAPES) {
+    it(`multiplies ${rows} × ${cols} by ${cols} × ${k} to float32 accuracy, A given plain or transposed`, async () => {
+      const a = randomMatrix(rows * cols, rows * 1000 + cols);
+      const b = randomMatrix(cols * k, k);
+      const { value, scale } = reference(a, b, rows, cols, k);
+      for (const [engine, src, transposed] of [
+        [single, a, false],
+        [threaded, a, false],
+        [threaded, transpose(a, rows, cols), true],
+      ] as const) {
+        const m = engine.matrix(src, rows, cols, k, transposed);
+        const c = await m.multiply(b, k);
+        m.dispose();
+        expect(c.length).toBe(rows * k);
+        for (let i = 0; i < c.length; i++)
+          expect(Math.abs(c[i] - value[i])).toBeLessThanOrEqual(1e-6 * scale[i] + 1e-30);
+      }
+    });
+  }
+
+  it('gives bit-identical results on one thread and on three', async () => {
+    const [rows, cols, k] = [97, 41, 10];
+    const a = randomMatrix(rows * cols, 5);
+    const b = randomMatrix(cols * k, 6);
+    const plain = await GemmEngine.create({ threads: 1, fma: false });
+    const m1 = plain?.matrix(a, rows, cols, k);
+    const m3 = threaded.matrix(a, rows, cols, k);
+    expect(await m3.multiply(b, k)).toEqual(await m1?.multiply(b, k));
+    plain?.dispose();
+    m3.dispose();
+  });
+
+  it('multiplies the same packed A by many B of any width up to maxK', async () => {
+    const [rows, cols] = [20, 11];
+    const a = randomMatrix(rows * cols, 8);
+    const m = threaded.matrix(a, rows, cols, 9);
+    for (const k of [9, 1, 4, 5]) {
+      const b = randomMatrix(cols * k, k + 10);
+      const { value, scale } = reference(a, b, rows, cols, k);
+      const c = await m.multiply(b, k);
+      for (let i = 0; i < c.length; i++)
+        expect(Math.abs(c[i] - value[i])).toBeLessThanOrEqual(1e-6 * scale[i] + 1e-30);
+    }
+    await expect(m.multiply(randomMatrix(cols * 10, 1), 10)).rejects.toThrow(/outside 1\.\.9/);
+    m.dispose();
+    await expect(m.multiply(randomMatrix(cols, 1), 1)).rejects.toThrow(/after dispose/);
+  });
+
+  it('runs the FMA kernel where the engine has relaxed SIMD (vitest.config.ts enables it on Node 20)', () => {
+    expect(kernelSupport()).toEqual({ simd: true, fma: true });
+    expect(single.fma).toBe(true);
+    expect(threaded.fma).toBe(false);
+  });
+});

@@ -1,0 +1,174 @@
+// The CPU GEMM engine: a tall matrix A packed once into WebAssembly memory, multiplied by thin matrices B as
+// often as a solver asks, with the row panels of C split over the calling thread and helper threads.
+// kernel.ts has the kernel and its measurements; docs/probes.md says why the probe uses it on CPU backends.
+
+import { GemmHelper, type KernelCall } from './helpers.ts';
+import { gemmModuleBytes, kernelSupport, MR, NR } from './kernel.ts';
+import { columnPanels, packA, packB, rowPanels, unpackC } from './pack.ts';
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // wasm32: 4 GiB
+
+export interface GemmOptions {
+  /** Threads including the caller; default: all cores (capped at 8) where memory can be shared, else 1. */
+  threads?: number;
+  /** Use FMA (relaxed SIMD) when the engine has it; default true. */
+  fma?: boolean;
+}
+
+function sharedMemoryAllowed(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  // Browsers hand out shared memory only to cross-origin isolated pages; Node always can.
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated !== false;
+}
+
+async function coreCount(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  try {
+    const os = await import('node:os');
+    return os.availableParallelism();
+  } catch {
+    return 1;
+  }
+}
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+export class GemmEngine {
+  private nextId = 0;
+
+  private constructor(
+    readonly module: WebAssembly.Module,
+    readonly fma: boolean,
+    readonly shared: boolean,
+    private readonly helpers: GemmHelper[],
+  ) {}
+
+  /** The engine, or null where WebAssembly SIMD is unavailable (the caller then stays on tfjs). */
+  static async create(opts: GemmOptions = {}): Promise<GemmEngine | null> {
+    const support = kernelSupport();
+    if (!support.simd) return null;
+    const fma = support.fma && opts.fma !== false;
+    const shared = sharedMemoryAllowed();
+    const threads = shared ? Math.max(1, opts.threads ?? Math.min(8, await coreCount())) : 1;
+    const module = await WebAssembly.compile(gemmModuleBytes({ fma, shared }) as BufferSource);
+    const helpers = await Promise.all(Array.from({ length: threads - 1 }, () => GemmHelper.start()));
+    return new GemmEngine(module, fma, shared, helpers);
+  }
+
+  get threads(): number {
+    return this.helpers.length + 1;
+  }
+
+  /** For reports: 'wasm-gemm (FMA, 2 threads)'. */
+  describe(): string {
+    const t = this.threads;
+    return `wasm-gemm (${this.fma ? 'FMA' : 'mul+add'}, ${t} thread${t === 1 ? '' : 's'})`;
+  }
+
+  /**
+   * Packs A (rows × cols) for products with B of up to `maxK` columns. `src` is A row-major, or Aᵀ row-major
+   * when `transposed`. Throws RangeError when A does not fit in 4 GiB of WebAssembly memory.
+   */
+  matrix(src: Float32Array, rows: number, cols: number, maxK: number, transposed = false): GemmMatrix {
+    return new GemmMatrix(this, this.nextId++, src, rows, cols, maxK, transposed);
+  }
+
+  /** @internal */
+  attach(id: number, memory: WebAssembly.Memory): void {
+    for (const h of this.helpers) h.attach(id, this.module, memory);
+  }
+
+  /** @internal */
+  detach(id: number): void {
+    for (const h of this.helpers) h.detach(id);
+  }
+
+  /** @internal Runs `callsFor(first, count)` over the row panels: the first share here, the rest on helpers. */
+  async run(
+    id: number,
+    instance: Record<string, (...args: number[]) => void>,
+    panels: number,
+    callsFor: (first: number, count: number) => KernelCall[],
+  ): Promise<void> {
+    const share = Math.ceil(panels / this.threads);
+    const jobs = this.helpers.flatMap((h, t) => {
+      const first = (t + 1) * share;
+      const count = Math.min(share, panels - first);
+      return count > 0 ? [h.run(id, callsFor(first, count))] : [];
+    });
+    for (const call of callsFor(0, Math.min(share, panels))) instance[call.fn](...call.args);
+    await Promise.all(jobs);
+  }
+
+  dispose(): void {
+    for (const h of this.helpers) h.terminate();
+    this.helpers.length = 0;
+  }
+}
+
+export class GemmMatrix {
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: Record<string, (...args: number[]) => void>;
+  private readonly panels: number;
+  private readonly bOffset: number;
+  private readonly cOffset: number;
+  private disposed = false;
+
+  constructor(
+    private readonly engine: GemmEngine,
+    private readonly id: number,
+    src: Float32Array,
+    readonly rows: number,
+    readonly cols: number,
+    readonly maxK: number,
+    transposed: boolean,
+  ) {
+    if (src.length !== rows * cols) throw new Error(`A has ${src.length} values, expected ${rows} × ${cols}`);
+    if (rows < 1 || cols < 1 || maxK < 1)
+      throw new RangeError(`empty GEMM shape ${rows} × ${cols} × ${maxK}`);
+    this.panels = rowPanels(rows);
+    const width = columnPanels(maxK).width;
+    this.bOffset = align16(this.panels * MR * cols * 4);
+    this.cOffset = this.bOffset + align16(cols * width * 4);
+    const pages = Math.ceil((this.cOffset + this.panels * MR * width * 4) / PAGE);
+    if (pages > MAX_PAGES) throw new RangeError(`${rows} × ${cols} does not fit in WebAssembly memory`);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: engine.shared });
+    packA(new Float32Array(this.memory.buffer, 0, this.panels * MR * cols), src, rows, cols, transposed);
+    const instance = new WebAssembly.Instance(engine.module, { env: { memory: this.memory } });
+    this.kernel = instance.exports as Record<string, (...args: number[]) => void>;
+    engine.attach(id, this.memory);
+  }
+
+  /** A·B for B (cols × k, row-major, k ≤ maxK); returns rows × k, row-major. */
+  async multiply(b: Float32Array, k: number): Promise<Float32Array> {
+    if (this.disposed) throw new Error('GEMM matrix used after dispose()');
+    if (k < 1 || k > this.maxK) throw new RangeError(`k = ${k} outside 1..${this.maxK}`);
+    if (b.length !== this.cols * k) throw new Error(`B has ${b.length} values, expected ${this.cols} × ${k}`);
+    const cp = columnPanels(k);
+    packB(new Float32Array(this.memory.buffer, this.bOffset, this.cols * cp.width), b, this.cols, k);
+    const stride = cp.width * 4;
+    const L = this.cols;
+    const narrowB = this.bOffset + cp.wide * L * NR * 4;
+    const callsFor = (first: number, count: number): KernelCall[] => {
+      const a = first * MR * L * 4;
+      const c = this.cOffset + first * MR * stride;
+      const calls: KernelCall[] = [];
+      if (cp.wide > 0) calls.push({ fn: 'gemm', args: [a, this.bOffset, c, count, L, cp.wide, stride] });
+      if (cp.narrow)
+        calls.push({ fn: 'gemm4', args: [a, narrowB, c + cp.wide * NR * 4, count, L, 1, stride] });
+      return calls;
+    };
+    await this.engine.run(this.id, this.kernel, this.panels, callsFor);
+    const c = new Float32Array(this.memory.buffer, this.cOffset, this.rows * cp.width);
+    return unpackC(c, this.rows, k, cp.width);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.engine.detach(this.id);
+  }
+}

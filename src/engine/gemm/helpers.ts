@@ -1,0 +1,125 @@
+// Helper threads for the GEMM kernel. Each helper instantiates the compiled kernel on the same shared
+// memory as the caller and computes its share of C's row panels when asked. The helper's source is a plain
+// string so that the same code starts as a Blob worker in the browser and as an eval'd worker_thread in
+// Node, with no bundler or loader involved.
+
+import { isNode } from '../backend.ts';
+
+export interface KernelCall {
+  fn: 'gemm' | 'gemm4';
+  args: number[];
+}
+
+type Message =
+  | { type: 'attach'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory }
+  | { type: 'detach'; id: number }
+  | { type: 'run'; id: number; seq: number; calls: KernelCall[] };
+
+const HELPER_SOURCE = `
+const kernels = new Map();
+function handle(m, reply) {
+  if (m.type === 'attach') {
+    kernels.set(m.id, new WebAssembly.Instance(m.module, { env: { memory: m.memory } }).exports);
+  } else if (m.type === 'detach') {
+    kernels.delete(m.id);
+  } else {
+    try {
+      const kernel = kernels.get(m.id);
+      for (const call of m.calls) kernel[call.fn](...call.args);
+      reply({ seq: m.seq });
+    } catch (e) {
+      reply({ seq: m.seq, error: String(e) });
+    }
+  }
+}
+if (typeof require === 'function') {
+  const { parentPort } = require('node:worker_threads');
+  parentPort.on('message', (m) => handle(m, (r) => parentPort.postMessage(r)));
+} else {
+  self.onmessage = (e) => handle(e.data, (r) => self.postMessage(r));
+}
+`;
+
+interface Port {
+  post(message: Message): void;
+  /** Node only: whether the worker keeps the process alive. */
+  hold(on: boolean): void;
+  terminate(): void;
+}
+
+type Reply = { seq: number; error?: string };
+
+async function spawnPort(onReply: (r: Reply) => void, onError: (e: Error) => void): Promise<Port> {
+  if (isNode()) {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(HELPER_SOURCE, { eval: true });
+    worker.on('message', onReply);
+    worker.on('error', onError);
+    worker.unref();
+    return {
+      post: (m) => worker.postMessage(m),
+      hold: (on) => (on ? worker.ref() : worker.unref()),
+      terminate: () => void worker.terminate(),
+    };
+  }
+  const url = URL.createObjectURL(new Blob([HELPER_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  worker.onmessage = (e: MessageEvent<Reply>) => onReply(e.data);
+  worker.onerror = (e) => onError(new Error(`GEMM helper thread failed: ${e.message}`));
+  return { post: (m) => worker.postMessage(m), hold: () => {}, terminate: () => worker.terminate() };
+}
+
+/** One helper thread; `run` resolves when the helper has finished its calls. */
+export class GemmHelper {
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private failure: Error | null = null;
+
+  private constructor(private port: Port | null) {}
+
+  static async start(): Promise<GemmHelper> {
+    const helper = new GemmHelper(null);
+    helper.port = await spawnPort(
+      (r) => helper.settle(r),
+      (e) => helper.fail(e),
+    );
+    return helper;
+  }
+
+  private settle(reply: Reply): void {
+    const job = this.pending.get(reply.seq);
+    this.pending.delete(reply.seq);
+    if (this.pending.size === 0) this.port?.hold(false);
+    if (reply.error) job?.reject(new Error(`GEMM helper thread: ${reply.error}`));
+    else job?.resolve();
+  }
+
+  private fail(error: Error): void {
+    this.failure = error;
+    for (const job of this.pending.values()) job.reject(error);
+    this.pending.clear();
+  }
+
+  attach(id: number, module: WebAssembly.Module, memory: WebAssembly.Memory): void {
+    this.port?.post({ type: 'attach', id, module, memory });
+  }
+
+  detach(id: number): void {
+    this.port?.post({ type: 'detach', id });
+  }
+
+  run(id: number, calls: KernelCall[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.port?.hold(true);
+      this.port?.post({ type: 'run', id, seq, calls });
+    });
+  }
+
+  terminate(): void {
+    this.port?.terminate();
+  }
+}

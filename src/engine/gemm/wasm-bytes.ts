@@ -1,0 +1,98 @@
+// Just enough of the WebAssembly binary format to write the GEMM kernel module (kernel.ts): one imported
+// memory, functions of i32 parameters with i32 and v128 locals, and their exports. Writing the bytes here
+// keeps the kernel's source readable TypeScript and needs no assembler at build time or run time.
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+function utf8(s: string): number[] {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function vector(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** Opcodes the kernel uses. SIMD ones are written as [0xfd, ...uleb(code)]. */
+export const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  get: (local: number) => [0x20, ...uleb(local)],
+  set: (local: number) => [0x21, ...uleb(local)],
+  i32: (value: number) => [0x41, ...sleb(value)],
+  i32Add: [0x6a],
+  i32Mul: [0x6c],
+  i32LtU: [0x49],
+  i32GeU: [0x4f],
+  v128Load: (offset: number) => [0xfd, ...uleb(0), 4, ...uleb(offset)],
+  v128Load32Splat: (offset: number) => [0xfd, ...uleb(9), 2, ...uleb(offset)],
+  v128Store: (offset: number) => [0xfd, ...uleb(11), 4, ...uleb(offset)],
+  v128Zero: [0xfd, ...uleb(12), ...new Array<number>(16).fill(0)],
+  f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Mul: [0xfd, ...uleb(0xe6)],
+  /** relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA (relaxed SIMD proposal). */
+  f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
+};
+
+export interface WasmFunction {
+  name: string;
+  params: number;
+  /** Local groups after the parameters, in declaration order. */
+  locals: { count: number; type: number }[];
+  body: number[];
+}
+
+/** A module importing env.memory (shared or not, with fixed bounds given at instantiation) and exporting functions. */
+export function wasmModule(functions: WasmFunction[], sharedMemory: boolean): Uint8Array {
+  const type = (f: WasmFunction) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0];
+  // Limits flag 3 = shared with a maximum; 1 = maximum only. The import's bounds are the widest allowed.
+  const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x01, ...uleb(1), ...uleb(65536)];
+  const bytes = [
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vector(functions.map(type))),
+    ...section(2, vector([[...utf8('env'), ...utf8('memory'), 0x02, ...limits]])),
+    ...section(3, vector(functions.map((_, i) => uleb(i)))),
+    ...section(7, vector(functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)]))),
+    ...section(
+      10,
+      vector(
+        functions.map((f) => {
+          const locals = vector(f.locals.map((g) => [...uleb(g.count), g.type]));
+          const code = [...locals, ...f.body, ...op.end];
+          return [...uleb(code.length), ...code];
+        }),
+      ),
+    ),
+  ];
+  return Uint8Array.from(bytes);
+}
