@@ -119,7 +119,7 @@ describe('GEMM engine', () => {
     await expect(m.multiply(randomMatrix(cols, 1), 1)).rejects.toThrow(/after dispose/);
   });
 
-  it('runs the FMA kernel where the engine has relaxed SIMD (vitest.config.ts enables it on Node 20)', () => {
+  it('runs the FMA kernel where the engine has relaxed SIMD (Node 20: turned on by GemmEngine.create)', () => {
     expect(kernelSupport()).toEqual({ simd: true, fma: true });
     expect(single.fma).toBe(true);
     expect(threaded.fma).toBe(false);

@@ -4,6 +4,7 @@
 // Node, with no bundler or loader involved.
 
 import { isNode } from '../backend.ts';
+import { importNodeBuiltin } from '../node-builtin.ts';
 
 export interface KernelCall {
   fn: 'gemm' | 'gemm4';
@@ -51,7 +52,7 @@ type Reply = { seq: number; error?: string };
 
 async function spawnPort(onReply: (r: Reply) => void, onError: (e: Error) => void): Promise<Port> {
   if (isNode()) {
-    const { Worker } = await import('node:worker_threads');
+    const { Worker } = await importNodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
     const worker = new Worker(HELPER_SOURCE, { eval: true });
     worker.on('message', onReply);
     worker.on('error', onError);
