@@ -30,6 +30,12 @@ export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
+/**
+ * The browser's core count as read when this module loaded: before initBackend raises
+ * navigator.hardwareConcurrency to lift tfjs-wasm's thread cap (backend-browser.ts). Undefined in Node 20.
+ */
+export const BROWSER_CORES: number | undefined = globalThis.navigator?.hardwareConcurrency;
+
 const NODE_PROBE: PlatformProbe = { available: ['wasm', 'cpu'], hardwareWebGpu: false, softwareWebGl: false };
 
 async function probePlatform(): Promise<PlatformProbe> {

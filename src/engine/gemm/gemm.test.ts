@@ -53,9 +53,10 @@ describe('GEMM engine', () => {
   let threaded: GemmEngine;
 
   beforeAll(async () => {
-    // One engine with FMA (relaxed SIMD, as Chromium runs it), one with plain SIMD multiply and add.
-    const one = await GemmEngine.create({ threads: 1 });
-    const two = await GemmEngine.create({ threads: 3, fma: false });
+    // One engine with FMA (relaxed SIMD, as Chromium runs it) and 6-row tiles, one with plain SIMD multiply
+    // and add and 4-row tiles.
+    const one = await GemmEngine.create({ threads: 1, tileRows: 6 });
+    const two = await GemmEngine.create({ threads: 3, fma: false, tileRows: 4 });
     if (!one || !two) throw new Error('WebAssembly SIMD is missing from this Node; the lab needs Node ≥ 20');
     single = one;
     threaded = two;
@@ -91,16 +92,35 @@ describe('GEMM engine', () => {
     });
   }
 
-  it('gives bit-identical results on one thread and on three', async () => {
+  it('gives bit-identical results on one thread and on three, with 4- and with 6-row tiles', async () => {
     const [rows, cols, k] = [97, 41, 10];
     const a = randomMatrix(rows * cols, 5);
     const b = randomMatrix(cols * k, 6);
-    const plain = await GemmEngine.create({ threads: 1, fma: false });
-    const m1 = plain?.matrix(a, rows, cols, k);
-    const m3 = threaded.matrix(a, rows, cols, k);
-    expect(await m3.multiply(b, k)).toEqual(await m1?.multiply(b, k));
-    plain?.dispose();
-    m3.dispose();
+    const results: Float32Array[] = [];
+    for (const fma of [false, true]) {
+      for (const [threads, tileRows] of [
+        [1, 6],
+        [3, 4],
+        [2, 6],
+      ] as const) {
+        const engine = await GemmEngine.create({ threads, fma, tileRows });
+        const m = engine?.matrix(a, rows, cols, k);
+        results.push((await m?.multiply(b, k)) ?? new Float32Array(0));
+        engine?.dispose();
+      }
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    expect(results[4]).toEqual(results[3]);
+    expect(results[5]).toEqual(results[3]);
+    expect(results[3]).not.toEqual(results[0]); // FMA rounds once per step, mul + add twice
+  });
+
+  it('picks a tile height by timing and says what it runs', async () => {
+    const engine = await GemmEngine.create({ threads: 2 });
+    expect([4, 6]).toContain(engine?.tileRows);
+    expect(engine?.describe()).toMatch(/^wasm-gemm \((4|6)×8 tiles, FMA, 2 threads\)$/);
+    engine?.dispose();
   });
 
   it('multiplies the same packed A by many B of any width up to maxK', async () => {

@@ -2,11 +2,12 @@
 // often as a solver asks, with the row panels of C split over the calling thread and helper threads.
 // kernel.ts has the kernel and its measurements; docs/probes.md says why the probe uses it on CPU backends.
 
-import { isNode } from '../backend.ts';
+import { BROWSER_CORES, isNode } from '../backend.ts';
 import { importNodeBuiltin } from '../node-builtin.ts';
 import { GemmHelper, type KernelCall } from './helpers.ts';
-import { gemmModuleBytes, kernelSupport, MR, NR } from './kernel.ts';
+import { gemmModuleBytes, kernelSupport, NR, type TileRows } from './kernel.ts';
 import { columnPanels, packA, packB, rowPanels, unpackC } from './pack.ts';
+import { fastestTileRows } from './tune.ts';
 
 const PAGE = 65536;
 const MAX_PAGES = 65536; // wasm32: 4 GiB
@@ -16,6 +17,8 @@ export interface GemmOptions {
   threads?: number;
   /** Use FMA (relaxed SIMD) when the engine has it; default true. */
   fma?: boolean;
+  /** Tile height; default: whichever of 4 and 6 is faster on this engine (tune.ts). */
+  tileRows?: TileRows;
 }
 
 function sharedMemoryAllowed(): boolean {
@@ -26,8 +29,7 @@ function sharedMemoryAllowed(): boolean {
 }
 
 async function coreCount(): Promise<number> {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  if (BROWSER_CORES) return BROWSER_CORES;
   try {
     const os = await importNodeBuiltin<typeof import('node:os')>('node:os');
     return os.availableParallelism();
@@ -56,6 +58,7 @@ export class GemmEngine {
 
   private constructor(
     readonly module: WebAssembly.Module,
+    readonly tileRows: TileRows,
     readonly fma: boolean,
     readonly shared: boolean,
     private readonly helpers: GemmHelper[],
@@ -68,19 +71,21 @@ export class GemmEngine {
     const fma = support.fma && opts.fma !== false;
     const shared = sharedMemoryAllowed();
     const threads = shared ? Math.max(1, opts.threads ?? Math.min(8, await coreCount())) : 1;
-    const module = await WebAssembly.compile(gemmModuleBytes({ fma, shared }) as BufferSource);
+    const mr = opts.tileRows ?? fastestTileRows(fma, shared);
+    const module = await WebAssembly.compile(gemmModuleBytes({ mr, fma, shared }) as BufferSource);
     const helpers = await Promise.all(Array.from({ length: threads - 1 }, () => GemmHelper.start()));
-    return new GemmEngine(module, fma, shared, helpers);
+    return new GemmEngine(module, mr, fma, shared, helpers);
   }
 
   get threads(): number {
     return this.helpers.length + 1;
   }
 
-  /** For reports: 'wasm-gemm (FMA, 2 threads)'. */
+  /** For reports: 'wasm-gemm (6×8 tiles, FMA, 2 threads)'. */
   describe(): string {
     const t = this.threads;
-    return `wasm-gemm (${this.fma ? 'FMA' : 'mul+add'}, ${t} thread${t === 1 ? '' : 's'})`;
+    const kind = this.fma ? 'FMA' : 'mul+add';
+    return `wasm-gemm (${this.tileRows}×${NR} tiles, ${kind}, ${t} thread${t === 1 ? '' : 's'})`;
   }
 
   /**
@@ -114,7 +119,12 @@ export class GemmEngine {
       const count = Math.min(share, panels - first);
       return count > 0 ? [h.run(id, callsFor(first, count))] : [];
     });
-    for (const call of callsFor(0, Math.min(share, panels))) instance[call.fn](...call.args);
+    try {
+      for (const call of callsFor(0, Math.min(share, panels))) instance[call.fn](...call.args);
+    } catch (e) {
+      await Promise.allSettled(jobs); // the helpers still write into this memory: let them finish first
+      throw e;
+    }
     await Promise.all(jobs);
   }
 
@@ -127,6 +137,7 @@ export class GemmEngine {
 export class GemmMatrix {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: Record<string, (...args: number[]) => void>;
+  private readonly mr: number;
   private readonly panels: number;
   private readonly bOffset: number;
   private readonly cOffset: number;
@@ -144,14 +155,16 @@ export class GemmMatrix {
     if (src.length !== rows * cols) throw new Error(`A has ${src.length} values, expected ${rows} × ${cols}`);
     if (rows < 1 || cols < 1 || maxK < 1)
       throw new RangeError(`empty GEMM shape ${rows} × ${cols} × ${maxK}`);
-    this.panels = rowPanels(rows);
+    this.mr = engine.tileRows;
+    this.panels = rowPanels(rows, this.mr);
     const width = columnPanels(maxK).width;
-    this.bOffset = align16(this.panels * MR * cols * 4);
+    this.bOffset = align16(this.panels * this.mr * cols * 4);
     this.cOffset = this.bOffset + align16(cols * width * 4);
-    const pages = Math.ceil((this.cOffset + this.panels * MR * width * 4) / PAGE);
+    const pages = Math.ceil((this.cOffset + this.panels * this.mr * width * 4) / PAGE);
     if (pages > MAX_PAGES) throw new RangeError(`${rows} × ${cols} does not fit in WebAssembly memory`);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: engine.shared });
-    packA(new Float32Array(this.memory.buffer, 0, this.panels * MR * cols), src, rows, cols, transposed);
+    const packed = new Float32Array(this.memory.buffer, 0, this.panels * this.mr * cols);
+    packA(packed, src, rows, cols, this.mr, transposed);
     const instance = new WebAssembly.Instance(engine.module, { env: { memory: this.memory } });
     this.kernel = instance.exports as Record<string, (...args: number[]) => void>;
     engine.attach(id, this.memory);
@@ -168,8 +181,8 @@ export class GemmMatrix {
     const L = this.cols;
     const narrowB = this.bOffset + cp.wide * L * NR * 4;
     const callsFor = (first: number, count: number): KernelCall[] => {
-      const a = first * MR * L * 4;
-      const c = this.cOffset + first * MR * stride;
+      const a = first * this.mr * L * 4;
+      const c = this.cOffset + first * this.mr * stride;
       const calls: KernelCall[] = [];
       if (cp.wide > 0) calls.push({ fn: 'gemm', args: [a, this.bOffset, c, count, L, cp.wide, stride] });
       if (cp.narrow)

@@ -5,9 +5,11 @@
 // NR columns stored row by row ([panel][l][c]). For each MR × NR tile of C the inner loop walks l, broadcasting
 // MR values of A against NR/4 vectors of B into MR·NR/4 accumulators that stay in registers for the whole
 // reduction, then stores the tile once. With MR = 6, NR = 8 that is 12 accumulators + 2 B vectors + 1
-// broadcast, within the 15 vector registers V8 allocates on x64. Measured on the 2-core EPYC (Chromium 156,
-// one thread, 10,000 × 2,049 × 100): 90 ms with FMA, 121 ms without; tfjs-wasm's matMul takes 115 ms on
-// TWO threads for the same product (docs/probes.md).
+// broadcast, within the 15 vector registers V8 allocates on x64. Measured on the 2-core EPYC (one thread,
+// 10,000 × 2,049 × 100): Chromium 156 runs MR = 6 in 90 ms with FMA (121 ms without; tfjs-wasm's matMul takes
+// 115 ms on TWO threads for the same product), but Node 20's older V8 spills registers there (148 ms) and
+// runs MR = 4 faster (112 ms). The engine times both and keeps the faster (gemm.ts); MR does not change any
+// result, since every element of C is the same sequential sum over l whatever the tile.
 //
 // Exports `gemm` (NR = 8) and `gemm4` (NR = 4, for the last ≤ 4 columns), both
 //   (a, b, c, rowPanels, L, colPanels, cStride)  — byte addresses; cStride = bytes per row of C.
@@ -15,10 +17,14 @@
 
 import { I32, op, V128, type WasmFunction, wasmModule } from './wasm-bytes.ts';
 
-export const MR = 6;
 export const NR = 8;
+/** Tile heights the engine chooses between. */
+export const TILE_ROWS = [4, 6] as const;
+export type TileRows = (typeof TILE_ROWS)[number];
 
 export interface KernelOptions {
+  /** Tile height MR: rows of A per panel. */
+  mr: TileRows;
   /** Use relaxed SIMD's fused multiply-add (relaxed_madd); else separate mul and add (plain SIMD). */
   fma: boolean;
   /** Import a shared memory (for helper threads) or a plain one. */
@@ -43,7 +49,7 @@ const A_STRIDE = 13;
 const B_STRIDE = 14;
 const FIRST_V128 = 15;
 
-function gemmFunction(name: string, nr: number, fma: boolean): WasmFunction {
+function gemmFunction(name: string, MR: number, nr: number, fma: boolean): WasmFunction {
   const nv = nr / 4;
   const acc = (r: number, v: number) => FIRST_V128 + r * nv + v;
   const bVec = (v: number) => FIRST_V128 + MR * nv + v;
@@ -103,14 +109,15 @@ function gemmFunction(name: string, nr: number, fma: boolean): WasmFunction {
 }
 
 export function gemmModuleBytes(opts: KernelOptions): Uint8Array {
-  return wasmModule([gemmFunction('gemm', NR, opts.fma), gemmFunction('gemm4', 4, opts.fma)], opts.shared);
+  const { mr, fma } = opts;
+  return wasmModule([gemmFunction('gemm', mr, NR, fma), gemmFunction('gemm4', mr, 4, fma)], opts.shared);
 }
 
 /** What this engine can run: plain SIMD at all, and relaxed SIMD's FMA. */
 export function kernelSupport(): { simd: boolean; fma: boolean } {
   const valid = (fma: boolean) => {
     try {
-      return WebAssembly.validate(gemmModuleBytes({ fma, shared: false }) as BufferSource);
+      return WebAssembly.validate(gemmModuleBytes({ mr: 4, fma, shared: false }) as BufferSource);
     } catch {
       return false;
     }

@@ -1,7 +1,7 @@
-// Host-side layouts for the GEMM kernel (kernel.ts): A in panels of MR rows, B in panels of NR (and one
+// Host-side layouts for the GEMM kernel (kernel.ts): A in panels of mr rows, B in panels of NR (and one
 // final panel of 4) columns, C row-major with its columns padded to whole panels.
 
-import { MR, NR } from './kernel.ts';
+import { NR } from './kernel.ts';
 
 /** How the K columns of B and C are cut into panels: `wide` panels of NR, then maybe one narrow panel of 4. */
 export interface ColumnPanels {
@@ -18,12 +18,12 @@ export function columnPanels(k: number): ColumnPanels {
   return { wide, narrow, width: wide * NR + (narrow ? 4 : 0) };
 }
 
-export function rowPanels(rows: number): number {
-  return Math.ceil(rows / MR);
+export function rowPanels(rows: number, mr: number): number {
+  return Math.ceil(rows / mr);
 }
 
 /**
- * Writes the rows × cols matrix A into `dst` as panels of MR rows, each stored column by column
+ * Writes the rows × cols matrix A into `dst` as panels of `mr` rows, each stored column by column
  * ([panel][l][r]); rows past the end are zero. `src` holds A row-major, or Aᵀ row-major when `transposed`.
  */
 export function packA(
@@ -31,24 +31,25 @@ export function packA(
   src: Float32Array,
   rows: number,
   cols: number,
+  mr: number,
   transposed: boolean,
 ): void {
-  dst.fill(0, 0, rowPanels(rows) * MR * cols);
+  dst.fill(0, 0, rowPanels(rows, mr) * mr * cols);
   if (transposed) {
     for (let l = 0; l < cols; l++) {
       const from = l * rows;
       for (let i = 0; i < rows; i++) {
-        const p = (i / MR) | 0;
-        dst[(p * cols + l) * MR + (i - p * MR)] = src[from + i];
+        const p = (i / mr) | 0;
+        dst[(p * cols + l) * mr + (i - p * mr)] = src[from + i];
       }
     }
     return;
   }
   for (let i = 0; i < rows; i++) {
-    const p = (i / MR) | 0;
-    const base = p * cols * MR + (i - p * MR);
+    const p = (i / mr) | 0;
+    const base = p * cols * mr + (i - p * mr);
     const from = i * cols;
-    for (let l = 0; l < cols; l++) dst[base + l * MR] = src[from + l];
+    for (let l = 0; l < cols; l++) dst[base + l * mr] = src[from + l];
   }
 }
 
