@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 echo "== embed: ResNet-50 224, tfjs wasm vs PyTorch CPU"; npx tsx bench/embed/embed-bench.ts
 echo "== pixels: decode + resize"; npx tsx bench/pixels/bench.ts
 echo "== pixels: extraction with and without the decode pool"; npx tsx bench/pixels/extract-bench.ts
-echo "== probes: full paper sweep, N=10000, D=2048, 10 classes, vs the scikit-learn 0.22 reference (Node, 1 thread)"
+echo "== gemm: the probe's two products, tfjs-wasm vs the lab's wasm GEMM (Node)"; npx tsx bench/gemm/bench.ts
+echo "== probes: full paper sweep, N=10000, D=2048, 10 classes, vs the scikit-learn 0.22 reference (Node)"
 npx tsx bench/probes/bench.ts --n 10000 --d 2048 --classes 10
 echo "== probes: the same in a Chromium worker, as the lab runs it (wasm, all cores; needs /usr/bin/chromium)"
 npx tsx bench/probes/bench.ts --n 10000 --d 2048 --classes 10 --runtime chromium

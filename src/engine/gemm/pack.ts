@@ -53,25 +53,41 @@ export function packA(
   }
 }
 
-/** Writes B (L × k, row-major) into `dst` as column panels ([panel][l][c]), padding columns with zeros. */
+/**
+ * Writes B (L × k, row-major) into `dst` as column panels ([panel][l][c]), padding columns with zeros.
+ * Row by row: B is read once, in order (panel by panel it was read 13 times with a 400-byte stride at
+ * k = 100, and packing took 9 ms instead of 2).
+ */
 export function packB(dst: Float32Array, b: Float32Array, L: number, k: number): void {
   const { wide, narrow } = columnPanels(k);
-  const panel = (start: number, nr: number, at: number) => {
-    const cols = Math.min(nr, k - start);
-    for (let l = 0; l < L; l++) {
-      const row = at + l * nr;
-      const from = l * k + start;
-      for (let c = 0; c < cols; c++) dst[row + c] = b[from + c];
-      for (let c = cols; c < nr; c++) dst[row + c] = 0;
+  const widePanel = L * NR;
+  for (let l = 0; l < L; l++) {
+    const from = l * k;
+    for (let q = 0; q < wide; q++) {
+      const at = q * widePanel + l * NR;
+      const start = q * NR;
+      const cols = Math.min(NR, k - start);
+      for (let c = 0; c < cols; c++) dst[at + c] = b[from + start + c];
+      for (let c = cols; c < NR; c++) dst[at + c] = 0;
     }
-  };
-  for (let q = 0; q < wide; q++) panel(q * NR, NR, q * L * NR);
-  if (narrow) panel(wide * NR, 4, wide * L * NR);
+    if (narrow) {
+      const at = wide * widePanel + l * 4;
+      const start = wide * NR;
+      const cols = k - start;
+      for (let c = 0; c < cols; c++) dst[at + c] = b[from + start + c];
+      for (let c = cols; c < 4; c++) dst[at + c] = 0;
+    }
+  }
 }
 
 /** Copies the first `k` columns of the padded C (rows × width) into a dense rows × k matrix. */
 export function unpackC(c: Float32Array, rows: number, k: number, width: number): Float32Array {
+  if (width === k) return c.slice(0, rows * k);
   const out = new Float32Array(rows * k);
-  for (let i = 0; i < rows; i++) out.set(c.subarray(i * width, i * width + k), i * k);
+  for (let i = 0; i < rows; i++) {
+    const from = i * width;
+    const to = i * k;
+    for (let j = 0; j < k; j++) out[to + j] = c[from + j];
+  }
   return out;
 }

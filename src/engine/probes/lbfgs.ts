@@ -124,22 +124,29 @@ class History {
     this.theta = 1;
   }
 
-  /** d = −H g by the two-loop recursion (with no pairs: d = −g/θ, L-BFGS-B's Cauchy step without bounds). */
+  /**
+   * d = −H g by the two-loop recursion (with no pairs: d = −g/θ, L-BFGS-B's Cauchy step without bounds).
+   * Coefficients are read into locals before each pass: re-reading alpha[i] per element kept the inner loops
+   * from being tight (at 204,900 parameters × 10 pairs the recursion is 40 passes over 1.6 MB).
+   */
   direction(g: Float64Array): Float64Array {
     const q = g.slice();
+    const n = q.length;
     const k = this.s.length;
     const alpha = new Float64Array(k);
     for (let i = k - 1; i >= 0; i--) {
-      alpha[i] = this.rho[i] * dot(this.s[i], q);
+      const a = this.rho[i] * dot(this.s[i], q);
+      alpha[i] = a;
       const yi = this.y[i];
-      for (let j = 0; j < q.length; j++) q[j] -= alpha[i] * yi[j];
+      for (let j = 0; j < n; j++) q[j] -= a * yi[j];
     }
     const gamma = 1 / this.theta;
-    for (let j = 0; j < q.length; j++) q[j] *= gamma;
+    for (let j = 0; j < n; j++) q[j] *= gamma;
     for (let i = 0; i < k; i++) {
       const beta = this.rho[i] * dot(this.y[i], q);
       const si = this.s[i];
-      for (let j = 0; j < q.length; j++) q[j] += si[j] * (alpha[i] - beta);
+      const c = alpha[i] - beta;
+      for (let j = 0; j < n; j++) q[j] += si[j] * c;
     }
     for (let j = 0; j < q.length; j++) q[j] = -q[j];
     return q;
