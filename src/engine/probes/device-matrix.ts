@@ -31,9 +31,15 @@ export function matMulRoute(): MatMulRoute {
   return route;
 }
 
-/** The shared GEMM engine (helper threads start once per process), or null without WebAssembly SIMD. */
+/**
+ * The shared GEMM engine (helper threads start once per process), or null without WebAssembly SIMD or when it
+ * cannot start here (then the products stay on tfjs, and the console says why).
+ */
 export function gemmEngine(): Promise<GemmEngine | null> {
-  engine ??= GemmEngine.create();
+  engine ??= GemmEngine.create().catch((e: unknown) => {
+    console.warn(`wasm GEMM unavailable, probe products stay on tfjs: ${e instanceof Error ? e.message : e}`);
+    return null;
+  });
   return engine;
 }
 
@@ -79,7 +85,7 @@ export async function deviceMatrix(
 ): Promise<DeviceMatrix> {
   if (wantsGemm()) {
     const gemm = await gemmEngine();
-    if (!gemm && route === 'wasm-gemm') throw new Error('the wasm GEMM route needs WebAssembly SIMD');
+    if (!gemm && route === 'wasm-gemm') throw new Error('the wasm GEMM is unavailable here (see the console)');
     try {
       if (gemm) {
         const m = gemm.matrix(src, rows, cols, maxK, isTransposed);
