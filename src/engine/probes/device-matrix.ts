@@ -85,7 +85,8 @@ export async function deviceMatrix(
 ): Promise<DeviceMatrix> {
   if (wantsGemm()) {
     const gemm = await gemmEngine();
-    if (!gemm && route === 'wasm-gemm') throw new Error('the wasm GEMM is unavailable here (see the console)');
+    if (!gemm && route === 'wasm-gemm')
+      throw new Error('the wasm GEMM is unavailable here (see the console)');
     try {
       if (gemm) {
         const m = gemm.matrix(src, rows, cols, maxK, isTransposed);
