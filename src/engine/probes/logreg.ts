@@ -4,10 +4,11 @@
 //
 // Work split: the two n × (d+1) × K matMuls run on the device (device-matrix.ts: tfjs on GPU backends, the
 // lab's WebAssembly SIMD GEMM on CPU backends), with the features resident there for the whole life of a
-// problem; the n × K softmax/cross-entropy, the L-BFGS state and the penalty run on the host in float64. The solver is given a LineObjective (logreg-line.ts): the logits
-// along a search direction are z(stp) = X·w + stp·X·d, so each iteration costs one forward matMul (X·d) and
-// one gradient matMul (Xᵀ·residual, where the search ends), and f along the line is exact to float64 given
-// those two vectors. docs/probes.md has the measurements behind this split.
+// problem; the n × K softmax/cross-entropy, the L-BFGS state and the penalty run on the host in float64.
+// The solver is given a LineObjective (logreg-line.ts): the logits along a search direction are
+// z(stp) = X·w + stp·X·d, so each iteration costs one forward matMul (X·d) and one gradient matMul
+// (Xᵀ·residual, where the search ends), and f along the line is exact to float64 given those two vectors.
+// docs/probes.md has the measurements behind this split.
 //
 // Parameter layout: a flat Float64Array of (d + 1) × K, row-major; row d is the intercept. Device matrices are
 // kept un-transposed in both directions ([X | 1] and its transpose) because transposed matMul is ~20× slower
