@@ -170,6 +170,11 @@ export class GemmMatrix {
     engine.attach(id, this.memory);
   }
 
+  /** For reports: the engine's description. */
+  get route(): string {
+    return this.engine.describe();
+  }
+
   /** A·B for B (cols × k, row-major, k ≤ maxK); returns rows × k, row-major. */
   async multiply(b: Float32Array, k: number): Promise<Float32Array> {
     if (this.disposed) throw new Error('GEMM matrix used after dispose()');

@@ -84,16 +84,7 @@ export async function deviceMatrix(
     if (!gemm && route === 'wasm-gemm')
       throw new Error('the wasm GEMM is unavailable here (see the console)');
     try {
-      if (gemm) {
-        const m = gemm.matrix(src, rows, cols, maxK, isTransposed);
-        return {
-          rows,
-          cols,
-          route: gemm.describe(),
-          multiply: (b, k) => m.multiply(b, k),
-          dispose: () => m.dispose(),
-        };
-      }
+      if (gemm) return gemm.matrix(src, rows, cols, maxK, isTransposed);
     } catch (e) {
       if (!(e instanceof RangeError) || route === 'wasm-gemm') throw e;
     }
