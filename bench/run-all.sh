@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: the Node benchmarks and the probe sweep in Chromium, one after another (about 30 minutes
+# `npm run bench`: the Node benchmarks and the probe sweep in Chromium, one after another (about 40 minutes
 # on 2 cores).
 # The other browser benchmarks need a production build first: see BENCHMARKS.md.
 set -euo pipefail
@@ -10,5 +10,5 @@ echo "== pixels: extraction with and without the decode pool"; npx tsx bench/pix
 echo "== gemm: the probe's two products, tfjs-wasm vs the lab's wasm GEMM (Node)"; npx tsx bench/gemm/bench.ts
 echo "== probes: full paper sweep, N=10000, D=2048, 10 classes, vs the scikit-learn 0.22 reference (Node)"
 npx tsx bench/probes/bench.ts --n 10000 --d 2048 --classes 10
-echo "== probes: the same in a Chromium worker, as the lab runs it (wasm, all cores; needs /usr/bin/chromium)"
-npx tsx bench/probes/bench.ts --n 10000 --d 2048 --classes 10 --runtime chromium
+echo "== probes: 10 and 100 classes in a Chromium worker, as the lab runs it (wasm, all cores; needs /usr/bin/chromium)"
+npx tsx bench/probes/bench.ts --n 10000 --d 2048 --classes 10,100 --runtime chromium
