@@ -5,9 +5,8 @@
 import { BROWSER_CORES, isNode } from '../backend.ts';
 import { importNodeBuiltin } from '../node-builtin.ts';
 import { GemmHelper, type KernelCall } from './helpers.ts';
-import { gemmModuleBytes, kernelSupport, NR, type TileRows } from './kernel.ts';
+import { gemmModuleBytes, kernelSupport, NR, TILE_ROWS, type TileRows } from './kernel.ts';
 import { columnPanels, packA, packB, rowPanels, unpackC } from './pack.ts';
-import { fastestTileRows } from './tune.ts';
 
 const PAGE = 65536;
 const MAX_PAGES = 65536; // wasm32: 4 GiB
@@ -17,7 +16,7 @@ export interface GemmOptions {
   threads?: number;
   /** Use FMA (relaxed SIMD) when the engine has it; default true. */
   fma?: boolean;
-  /** Tile height; default: whichever of 4 and 6 is faster on this engine (tune.ts). */
+  /** Tile height; default: whichever of 4 and 6 is faster on this engine (GemmEngine.fastestTile). */
   tileRows?: TileRows;
 }
 
@@ -39,6 +38,14 @@ async function coreCount(): Promise<number> {
 }
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+// The product the tile heights are timed on: probe-shaped, about a millisecond once compiled.
+const TUNE_SHAPE = { rows: 1200, cols: 512, k: 32 };
+const TUNE_ROUNDS = 12;
+
+function tuneValues(n: number, step: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => ((i * step) % 1000) / 1000 - 0.5);
+}
 
 /**
  * Kernel support, turning on relaxed SIMD where this Node has it behind a flag (Node 20; later versions ship
@@ -71,10 +78,46 @@ export class GemmEngine {
     const fma = support.fma && opts.fma !== false;
     const shared = sharedMemoryAllowed();
     const threads = shared ? Math.max(1, opts.threads ?? Math.min(8, await coreCount())) : 1;
-    const mr = opts.tileRows ?? fastestTileRows(fma, shared);
-    const module = await WebAssembly.compile(gemmModuleBytes({ mr, fma, shared }) as BufferSource);
+    const { mr, module } = opts.tileRows
+      ? { mr: opts.tileRows, module: await GemmEngine.compile(opts.tileRows, fma, shared) }
+      : await GemmEngine.fastestTile(fma, shared);
     const helpers = await Promise.all(Array.from({ length: threads - 1 }, () => GemmHelper.start()));
     return new GemmEngine(module, mr, fma, shared, helpers);
+  }
+
+  private static compile(mr: TileRows, fma: boolean, shared: boolean): Promise<WebAssembly.Module> {
+    return WebAssembly.compile(gemmModuleBytes({ mr, fma, shared }) as BufferSource);
+  }
+
+  /**
+   * The faster tile height here, with its compiled module. The best tile depends on how well the JavaScript
+   * engine allocates registers, not on the CPU alone: on the same EPYC, Chromium 156 runs 6-row tiles 20%
+   * faster than 4-row ones, while Node 20's older V8 spills registers at 6 rows and is 30% slower (kernel.ts).
+   * Both run the same product on one thread in alternating rounds (the first calls also let the engine tier
+   * the kernel up to its optimising compiler); the best time of each decides. About 50 ms.
+   */
+  private static async fastestTile(
+    fma: boolean,
+    shared: boolean,
+  ): Promise<{ mr: TileRows; module: WebAssembly.Module }> {
+    const { rows, cols, k } = TUNE_SHAPE;
+    const a = tuneValues(rows * cols, 7919);
+    const b = tuneValues(cols * k, 104729);
+    const runs = await Promise.all(
+      TILE_ROWS.map(async (mr) => {
+        const module = await GemmEngine.compile(mr, fma, shared);
+        const matrix = new GemmEngine(module, mr, fma, shared, []).matrix(a, rows, cols, k);
+        return { mr, module, matrix, best: Number.POSITIVE_INFINITY };
+      }),
+    );
+    for (let round = 0; round < TUNE_ROUNDS; round++) {
+      for (const run of runs) {
+        const t0 = performance.now();
+        await run.matrix.multiply(b, k);
+        run.best = Math.min(run.best, performance.now() - t0);
+      }
+    }
+    return runs.reduce((x, y) => (y.best < x.best ? y : x));
   }
 
   get threads(): number {
