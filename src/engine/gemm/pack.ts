@@ -60,22 +60,16 @@ export function packA(
  */
 export function packB(dst: Float32Array, b: Float32Array, L: number, k: number): void {
   const { wide, narrow } = columnPanels(k);
-  const widePanel = L * NR;
+  const panels = wide + (narrow ? 1 : 0);
   for (let l = 0; l < L; l++) {
     const from = l * k;
-    for (let q = 0; q < wide; q++) {
-      const at = q * widePanel + l * NR;
+    for (let q = 0; q < panels; q++) {
+      const nr = q < wide ? NR : 4; // every panel before the narrow one is wide, so it starts at q·L·NR
+      const at = q * L * NR + l * nr;
       const start = q * NR;
-      const cols = Math.min(NR, k - start);
+      const cols = Math.min(nr, k - start);
       for (let c = 0; c < cols; c++) dst[at + c] = b[from + start + c];
-      for (let c = cols; c < NR; c++) dst[at + c] = 0;
-    }
-    if (narrow) {
-      const at = wide * widePanel + l * 4;
-      const start = wide * NR;
-      const cols = k - start;
-      for (let c = 0; c < cols; c++) dst[at + c] = b[from + start + c];
-      for (let c = cols; c < 4; c++) dst[at + c] = 0;
+      for (let c = cols; c < nr; c++) dst[at + c] = 0;
     }
   }
 }
