@@ -9,18 +9,14 @@
 
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { createRng } from '../../src/core/rng.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { GemmEngine } from '../../src/engine/gemm/gemm.ts';
 import { type DeviceMatrix, deviceMatrix, setMatMulRoute } from '../../src/engine/probes/device-matrix.ts';
 
 function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 16807) % 2147483647;
-    out[i] = s / 2147483647 - 0.5;
-  }
-  return out;
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => rng.nextFloat() - 0.5);
 }
 
 async function msPerProduct(
