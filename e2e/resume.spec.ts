@@ -1,5 +1,8 @@
 // Reload the page in the middle of feature extraction, run again: the features stored before the reload come
 // from the browser's feature cache (OPFS) and only the rest are computed; the run then finishes normally.
+// A reload can also cut a cache write short and leave an empty file under its final name (OPFS creates the
+// file before the writable is closed); the test plants one such file so that case is met on every run, not
+// only when the reload happens to land mid-write (it once did, on CI, and failed the run).
 
 import { expect, type Page, test } from '@playwright/test';
 import { makeSyntheticDataset, syntheticUnavailableReason } from '../scripts/datasets/make-synthetic.ts';
@@ -48,6 +51,36 @@ async function recordFeatureProgress(page: Page): Promise<void> {
   });
 }
 
+/** An empty key list in the model's cache folder, as a write interrupted by the reload leaves it. */
+async function plantInterruptedWrite(page: Page): Promise<void> {
+  const planted = await page.evaluate(async () => {
+    const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('tlab-features');
+    const folders: FileSystemDirectoryHandle[] = [];
+    for await (const handle of (root as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
+      if (handle.kind === 'directory') folders.push(handle as FileSystemDirectoryHandle);
+    }
+    for (const folder of folders)
+      await folder.getFileHandle('zzzzzzzzz-interrupted.keys.json', { create: true });
+    return folders.length;
+  });
+  expect(planted).toBeGreaterThan(0);
+}
+
+/** Wait for the run to end; a failed run fails the test with the message the lab showed. */
+async function expectRunDone(page: Page, timeout: number): Promise<void> {
+  const progress = page.getByTestId('progress');
+  await expect(progress).toHaveAttribute('data-status', /^(done|failed|cancelled)$/, { timeout });
+  const status = await progress.getAttribute('data-status');
+  const shown =
+    status === 'done'
+      ? ''
+      : await page
+          .getByTestId('errors')
+          .textContent()
+          .catch(() => '');
+  expect(status, `the run ended "${status}": ${shown}`).toBe('done');
+}
+
 async function featureProgress(page: Page): Promise<FeatureProgress[]> {
   return page.evaluate(
     () => (window as unknown as { __featureProgress: FeatureProgress[] }).__featureProgress,
@@ -74,10 +107,11 @@ test('reload mid-extraction, run again: cached features are reused, the rest com
   expect(before.done).toBeLessThan(IMAGES); // reloading after the end would prove nothing
   await page.reload();
 
+  await plantInterruptedWrite(page);
   await prepareRun(page, folder);
   await recordFeatureProgress(page);
   await page.getByTestId('run').click();
-  await expect(page.getByTestId('progress')).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
+  await expectRunDone(page, 200_000);
   const after = await featureProgress(page);
   const first = after[0];
   const fromCache = Number(/^(\d+) from cache$/.exec(first.detail ?? '')?.[1]);
