@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type LineObjective, lbfgs } from './lbfgs.ts';
+import { createRng } from '../../core/rng.ts';
+import { History, type LineObjective, lbfgs } from './lbfgs.ts';
 
 /** The n-dimensional Rosenbrock function (scipy.optimize.rosen) and its gradient (rosen_der). */
 async function rosen(x: Float64Array, g: Float64Array): Promise<number> {
@@ -100,5 +101,45 @@ describe('lbfgs (scipy L-BFGS-B semantics)', () => {
     expect(r.evaluations).toBe(44);
     expect(accepted).toBe(36);
     for (const [i, v] of base.entries()) expect(Math.abs(v - r.x[i])).toBeLessThan(1e-12);
+  });
+});
+
+describe('the two-loop recursion', () => {
+  /** The textbook recursion, one pass per dot and per update (what History.direction fuses). */
+  function unfused(s: Float64Array[], y: Float64Array[], rho: number[], theta: number, g: Float64Array) {
+    const dot = (a: Float64Array, b: Float64Array) => a.reduce((sum, v, i) => sum + v * b[i], 0);
+    const q = g.slice();
+    const alpha: number[] = [];
+    for (let i = s.length - 1; i >= 0; i--) {
+      alpha[i] = rho[i] * dot(s[i], q);
+      for (let j = 0; j < q.length; j++) q[j] -= alpha[i] * y[i][j];
+    }
+    for (let j = 0; j < q.length; j++) q[j] *= 1 / theta;
+    for (let i = 0; i < s.length; i++) {
+      const beta = rho[i] * dot(y[i], q);
+      for (let j = 0; j < q.length; j++) q[j] += s[i][j] * (alpha[i] - beta);
+    }
+    return q.map((v) => -v);
+  }
+
+  it('gives bit for bit the unfused recursion, with 0 to 10 pairs and after the oldest pairs are dropped', () => {
+    const rng = createRng(7);
+    const n = 1001;
+    const vector = () => Float64Array.from({ length: n }, () => rng.nextFloat() * 2 - 1);
+    const history = new History(10);
+    const s: Float64Array[] = [];
+    const y: Float64Array[] = [];
+    const rho: number[] = [];
+    for (let pairs = 0; pairs <= 13; pairs++) {
+      const g = vector();
+      const expected = unfused(s.slice(-10), y.slice(-10), rho.slice(-10), history.theta, g);
+      expect(Array.from(history.direction(g))).toEqual(Array.from(expected));
+      const [si, yi] = [vector(), vector()];
+      const sy = 1 + rng.nextFloat();
+      history.push(si, yi, sy, 2 + rng.nextFloat());
+      s.push(si);
+      y.push(yi);
+      rho.push(1 / sy);
+    }
   });
 });
