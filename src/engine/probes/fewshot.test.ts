@@ -8,7 +8,7 @@ import { createRng } from '../../core/rng.ts';
 import { initBackend } from '../backend.ts';
 import { type FewShotOptions, fewShotProbe } from './fewshot.ts';
 import type { FeatureSet } from './linear.ts';
-import { FEATURES_DIR, featureSetDirs, loadSplit, sklearnMissingReason } from './test-fixtures.ts';
+import { FEATURES_DIR, loadSplit, pixelFeatureSetDirs, sklearnMissingReason } from './test-fixtures.ts';
 
 function syntheticClusters(nPerClass: number, classes: number, d: number, seed: number): FeatureSet {
   const rng = createRng(seed);
@@ -25,7 +25,7 @@ function syntheticClusters(nPerClass: number, classes: number, d: number, seed: 
 
 function pooledFeatures(): FeatureSet {
   if (sklearnMissingReason()) return syntheticClusters(60, 8, 32, 3);
-  featureSetDirs();
+  pixelFeatureSetDirs();
   const parts = (['train', 'val', 'test'] as const).map((s) => loadSplit(`${FEATURES_DIR}/digits-pca`, s));
   const n = parts.reduce((a, p) => a + p.n, 0);
   return {

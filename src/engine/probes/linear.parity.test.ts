@@ -1,5 +1,6 @@
 // Parity of the linear probe with scikit-learn 0.22 semantics (scipy L-BFGS-B on the SUM objective), on real
-// feature sets: digits pixels, PCA'd digits, PCA'd Fashion-MNIST (+ any in TLAB_PROBE_FEATURE_SETS).
+// feature sets: digits pixels, PCA'd digits, PCA'd Fashion-MNIST, and the features of two embedded zoo models on
+// two demo datasets (supervised on Fashion-MNIST, SimCLR on MNIST), plus any in TLAB_PROBE_FEATURE_SETS.
 
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -112,9 +113,10 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
             ours: ours.testScore,
             ref: ref.testScore,
           });
-          expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
         }
-        console.table(rows);
+        console.table(rows); // before the checks, so a failure shows every set
+        // Exactly 0.5 points is within (2 images of 400, which as a difference of two fractions is 0.50000…04).
+        for (const r of rows) expect(Math.abs(r.ours - r.ref) * 100, r.set).toBeLessThanOrEqual(0.5 + 1e-9);
         const same = rows.filter((r) => Math.abs(r.oursC - r.refC) < 1e-6).length;
         expect(same / rows.length).toBeGreaterThanOrEqual(0.8);
       }),
@@ -153,6 +155,9 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
           optimum: number;
           rel: number;
           iters: number;
+          acc: number;
+          optAcc: number;
+          scipyAcc: number;
         }[] = [];
         for (const dir of dirs) {
           const sweepRef = reference<SweepReference>(dir, 'paper', ['--mode', 'paper']);
@@ -183,29 +188,36 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
                 String(C),
               ]);
               const fit = await problem.fit(C, MODE_SETTINGS.converged);
-              const rel = (fit.objective - opt.objective) / opt.objective;
+              const logits = await predictLogits(fit.weights, test.X, test.n, test.d, nClasses);
               rows.push({
                 set: basename(dir),
                 C,
                 ours: fit.objective,
                 scipy: scipy.objective,
                 optimum: opt.objective,
-                rel,
+                rel: (fit.objective - opt.objective) / opt.objective,
                 iters: fit.iterations,
+                acc: top1Accuracy(argmaxRows(logits, test.n, nClasses), test.y),
+                optAcc: opt.testTop1,
+                scipyAcc: scipy.testTop1,
               });
-              expect(rel).toBeGreaterThanOrEqual(-1e-5); // below the optimum would mean a wrong objective
-              expect(fit.objective).toBeLessThanOrEqual(
-                Math.max(opt.objective, scipy.objective) * (1 + 1e-5),
-              );
-              const logits = await predictLogits(fit.weights, test.X, test.n, test.d, nClasses);
-              const acc = top1Accuracy(argmaxRows(logits, test.n, nClasses), test.y);
-              expect(Math.abs(acc - opt.testTop1) * 100).toBeLessThanOrEqual(0.1);
             }
           } finally {
             problem.dispose();
           }
         }
-        console.table(rows);
+        console.table(rows); // before the checks, so a failure shows every set
+        for (const r of rows) {
+          expect(r.rel, r.set).toBeGreaterThanOrEqual(-1e-5); // below the optimum would mean a wrong objective
+          expect(r.ours, r.set).toBeLessThanOrEqual(Math.max(r.optimum, r.scipy) * (1 + 1e-5));
+          // The optimum's test accuracy; where the reference's own converged mode (the same 1000 iterations)
+          // stops short of the optimum, a fit that stops short too may instead match that fit's accuracy
+          // (SimCLR features on MNIST at the chosen C: the optimum takes scipy 3,605 iterations).
+          const scipyShort = (r.scipy - r.optimum) / r.optimum > 1e-5;
+          const offOptimum = Math.abs(r.acc - r.optAcc) * 100;
+          const offScipy = Math.abs(r.acc - r.scipyAcc) * 100;
+          expect(scipyShort ? Math.min(offOptimum, offScipy) : offOptimum, r.set).toBeLessThanOrEqual(0.1);
+        }
       }),
     );
 });
