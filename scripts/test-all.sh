@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium python3-torch python3-torchvision python3-sklearn python3-scipy python3-pil python3-numpy dataset-fashion-mnist)
+APT_PACKAGES=(chromium libvulkan1 python3-torch python3-torchvision python3-sklearn python3-scipy python3-pil python3-numpy dataset-fashion-mnist)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -38,8 +38,29 @@ export const BROWSER_CORES: number | undefined = globalThis.navigator?.hardwareC
 
 const NODE_PROBE: PlatformProbe = { available: ['wasm', 'cpu'], hardwareWebGpu: false, softwareWebGl: false };
 
-async function probePlatform(): Promise<PlatformProbe> {
-  if (isNode()) return NODE_PROBE;
+/**
+ * Node offers webgpu only when asked for by name (never in 'auto': a CLI run stays on wasm unless the user
+ * chooses the GPU), through Dawn. A software adapter (SwiftShader) is used only with TLAB_WEBGPU_SOFTWARE=1:
+ * it is for correctness tests, 20-100x slower than wasm.
+ */
+async function probeNode(pref: BackendName | 'auto'): Promise<PlatformProbe> {
+  if (pref !== 'webgpu') return NODE_PROBE;
+  const { installNodeWebGpu } = await import('./backend-node-webgpu.ts');
+  const gpu = await installNodeWebGpu({ allowSoftware: process.env.TLAB_WEBGPU_SOFTWARE === '1' });
+  if (gpu.software && process.env.TLAB_WEBGPU_SOFTWARE !== '1')
+    throw new Error(
+      `only a software WebGPU adapter is available (${gpu.adapter}); set TLAB_WEBGPU_SOFTWARE=1 to use it anyway`,
+    );
+  return {
+    ...NODE_PROBE,
+    available: ['webgpu', ...NODE_PROBE.available],
+    hardwareWebGpu: !gpu.software,
+    webgpuAdapter: gpu.adapter,
+  };
+}
+
+async function probePlatform(pref: BackendName | 'auto'): Promise<PlatformProbe> {
+  if (isNode()) return probeNode(pref);
   // Browser-only code (Vite ?url imports, webgl/webgpu packages) stays out of Node's module graph.
   const browser = await import('./backend-browser.ts');
   return browser.prepareBrowserBackends();
@@ -88,7 +109,7 @@ export function autoCandidates(probe: PlatformProbe): [BackendName, string][] {
 
 /** Initialises `pref` (throws if it cannot) or the best backend for this machine when 'auto'. */
 export async function initBackend(pref: BackendName | 'auto' = 'auto'): Promise<BackendInfo> {
-  const probe = await probePlatform();
+  const probe = await probePlatform(pref);
   // PROD only silences tfjs's console advice; in Node that advice is to install tfjs-node, which the lab avoids.
   if (isNode()) tf.env().set('PROD', true);
   if (pref !== 'auto') {

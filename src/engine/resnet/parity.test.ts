@@ -23,6 +23,21 @@ import {
 const skipReason = torchMissingReason();
 if (skipReason) console.warn(`\n!!! ${skipReason}\n`);
 
+/** WebGPU in Node (Dawn) on whatever adapter there is; on a CPU machine, Chromium's SwiftShader. */
+const webgpuSkipReason = await nodeWebGpuMissingReason();
+if (webgpuSkipReason) console.warn(`\n!!! WebGPU parity in Node skipped: ${webgpuSkipReason}\n`);
+
+async function nodeWebGpuMissingReason(): Promise<string | null> {
+  process.env.TLAB_WEBGPU_SOFTWARE = '1';
+  try {
+    const { installNodeWebGpu } = await import('../backend-node-webgpu.ts');
+    await installNodeWebGpu({ allowSoftware: true });
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 interface Converted {
   card: ModelCard;
   files: Map<string, Uint8Array>;
@@ -139,6 +154,17 @@ describe.skipIf(skipReason !== null).sequential('tfjs ResNet matches PyTorch eva
       'resnet18',
       { n: 2, size: 64, norm: 'imagenet' },
       { float16: true, tolerance: 1e-2 },
+    );
+  });
+
+  // The Node WebGPU route (Dawn) runs the browser's WebGPU kernels: the GPU benchmark's correctness check.
+  // A software adapter is slow, so the input is tiny; WGSL float32 arithmetic gives the same 1e-4 bound.
+  it.skipIf(webgpuSkipReason !== null)('resnet18, webgpu in Node (Dawn), 1 image at 32 px', async () => {
+    await checkParity(
+      'webgpu',
+      'resnet18',
+      { n: 1, size: 32, norm: 'imagenet' },
+      { tolerance: 1e-4, checkMap: true },
     );
   });
 
