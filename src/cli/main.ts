@@ -5,6 +5,7 @@ import { UsageError } from './command.ts';
 import { convertCommand } from './commands/convert.ts';
 import { embedCommand } from './commands/embed.ts';
 import { evalCommand } from './commands/eval.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { modelsFetchCommand, modelsListCommand } from './commands/models.ts';
 import { pixelsCommand } from './commands/pixels.ts';
 import { probeCommands } from './commands/probe.ts';
@@ -12,6 +13,7 @@ import { probeCommands } from './commands/probe.ts';
 // Each command lives in its own module under ./commands/ and is registered here.
 const COMMANDS: CliCommand[] = [
   evalCommand,
+  mergeCommand,
   embedCommand,
   convertCommand,
   modelsListCommand,

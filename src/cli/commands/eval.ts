@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatDuration } from '../../core/progress.ts';
 import { recordToCsv } from '../../core/record/csv.ts';
+import { parseShard, type ShardInfo, type ShardSpec, shardModels } from '../../core/record/shard.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import type { InputIssue, Progress } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
@@ -40,7 +41,9 @@ const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
   --batch <n>          images per inference batch (default 16)
   --cache <dir>        feature cache folder (default .cache/features); --no-cache to disable
   --out <file>         write the ResultRecord JSON here
-  --csv <file>         also write the scores as CSV`;
+  --csv <file>         also write the scores as CSV
+  --shard <i/n>        run only shard i of n (every n-th model from the i-th) on this machine; join the
+                       n records with 'tlab merge' (README: spreading a run over machines)`;
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -70,6 +73,7 @@ export const evalCommand: CliCommand = {
         'invert-steps': { type: 'string', default: '0' },
         'invert-lr': { type: 'string', default: '1e-3' },
         'invert-image': { type: 'string' },
+        shard: { type: 'string' },
       },
     });
     if (!values.data) throw new UsageError('--data is required');
@@ -79,7 +83,8 @@ export const evalCommand: CliCommand = {
     const ids = values.models ? values.models.split(',').filter(Boolean) : await embeddedModelIds();
     if (ids.length === 0)
       throw new UsageError('no models: pass --models or add models to models/catalog.json');
-    const models = await Promise.all(ids.map((id) => loadModelRef(id)));
+    const shard = values.shard ? shardOf(values.shard, ids) : undefined;
+    const models = await Promise.all((shard ? shardModels(ids, shard) : ids).map((id) => loadModelRef(id)));
     const source = nodeDatasetSource(values.data);
     const issues: InputIssue[] = [];
     console.error(`backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
@@ -103,11 +108,26 @@ export const evalCommand: CliCommand = {
     ).finally(() => pixels?.close());
     process.stderr.write('\n');
     report(record, issues);
-    if (values.out) await writeFile(values.out, `${JSON.stringify(record, null, 2)}\n`);
+    const written = shard ? { ...record, shard } : record;
+    if (values.out) await writeFile(values.out, `${JSON.stringify(written, null, 2)}\n`);
     if (values.csv) await writeFile(values.csv, recordToCsv([record]));
     return 0;
   },
 };
+
+function shardOf(text: string, ids: string[]): ShardInfo {
+  let spec: ShardSpec;
+  try {
+    spec = parseShard(text);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (spec.count > ids.length)
+    throw new UsageError(
+      `--shard ${text}: ${ids.length} model(s) cannot fill ${spec.count} shards (a shard runs whole models)`,
+    );
+  return { ...spec, models: ids };
+}
 
 const PROBES: readonly ProbeKind[] = ['linear', 'fewshot', 'colour'];
 

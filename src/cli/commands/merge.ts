@@ -1,0 +1,74 @@
+// `tlab merge`: joins the records of the n shards of one `tlab eval --shard i/n` run into the record one
+// unsharded run writes (src/core/record/shard.ts says why that is exact).
+
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { mergeShards, readShardInfo, type ShardPart } from '../../core/record/shard.ts';
+import { validateRecord } from '../../core/record/validate.ts';
+import { type CliCommand, UsageError } from '../command.ts';
+import { scoresTable } from '../scores-table.ts';
+
+const USAGE = `Usage: npx tlab merge <shard.json...> --out merged.json [--force]
+
+  <shard.json...>   the records written by 'tlab eval --shard i/n --out ...', one per shard, any order
+  --out <file>      where the joined record goes (refused if it exists, unless --force)
+  --force           overwrite --out
+
+Every shard of the run must be there exactly once, all from the same data, seed, settings, backend and lab
+version; the joined record equals what one unsharded 'tlab eval' writes, but for createdAt (the earliest).`;
+
+/** A record is a few MB at most (RECORD_LIMITS); a larger file is not one. */
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+
+export const mergeCommand: CliCommand = {
+  name: 'merge',
+  summary: "join the records of 'eval --shard i/n' runs into one record",
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, force: { type: 'boolean', default: false } },
+    });
+    if (positionals.length === 0) throw new UsageError('give the shard records to merge');
+    if (!values.out) throw new UsageError('--out is required');
+    await checkOut(values.out, values.force!);
+    const parts = await Promise.all(positionals.map(readPart));
+    const merged = validateRecord(mergeShards(parts));
+    await writeAtomically(values.out, `${JSON.stringify(merged, null, 2)}\n`);
+    console.log(scoresTable(merged));
+    console.error(`merged ${parts.length} shard(s) into ${values.out}`);
+    return 0;
+  },
+};
+
+async function readPart(path: string): Promise<ShardPart> {
+  const size = (await stat(path)).size;
+  if (size > MAX_RECORD_BYTES) throw new Error(`${path}: ${size} bytes is too large for a result record`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: not JSON (${(e as Error).message.slice(0, 200)})`);
+  }
+  const shard = readShardInfo(raw, path);
+  return { record: validateRecord(raw), shard, source: path };
+}
+
+async function checkOut(out: string, force: boolean): Promise<void> {
+  const existing = await stat(out).catch(() => null);
+  if (existing?.isDirectory()) throw new UsageError(`--out ${out} is a directory`);
+  if (existing && !force) throw new UsageError(`--out ${out} exists (use --force to overwrite)`);
+}
+
+/** Written beside the target and renamed, so a failure never leaves half a file under the final name. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+}
