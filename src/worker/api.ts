@@ -329,13 +329,13 @@ export function createLabApi() {
       file: File,
       opts: ConvertOptions,
       onProgress: (p: Progress) => void,
-    ): Promise<{ model: ModelEntry; report: ConvertReport }> {
+    ): Promise<{ model: ModelEntry; report: ConvertReport; familyFrom: string }> {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const converted = await convertDroppedCheckpoint(file.name, bytes, opts, onProgress);
       droppedFiles.set(converted.card.id, converted.files);
       const model: ModelEntry = { card: converted.card, origin: 'dropped' };
       cards.set(converted.card.id, model);
-      return { model, report: converted.report };
+      return { model, report: converted.report, familyFrom: converted.familyFrom };
     },
 
     /** Debug entry for e2e parity tests: features of one model for given NHWC [0,1] pixels. */

@@ -24,6 +24,8 @@ export interface ConvertedModel {
   card: ModelCard;
   files: Map<string, Uint8Array>;
   report: ConvertReport;
+  /** Where the card's family came from: 'given', 'file name' or 'layout (…)'. */
+  familyFrom: string;
 }
 
 export async function convertDroppedCheckpoint(
@@ -44,19 +46,23 @@ export async function convertDroppedCheckpoint(
   step(0, 'hashing the checkpoint');
   const checkpointSha256 = await sha256Hex(bytes);
   step(1, 'reading it and folding BatchNorm into the convolutions');
-  const { card, files, report } = await convertCheckpoint(bytes, {
+  const { card, files, report, family } = await convertCheckpoint(bytes, {
     id: `dropped-${checkpointSha256.slice(0, 12)}`,
     name: opts.name || fileName,
-    family: opts.family || 'unknown',
+    // Typed by the user, else inferred from the file name and the layout found (never a blank 'unknown').
+    ...(opts.family ? { family: opts.family } : {}),
+    fileName,
     profile: opts.profile ?? 'auto',
     normalisation: opts.normalisation,
     inputSize: opts.inputSize,
     float16: opts.float16,
     checkpointSha256,
-    source: (report) => `dropped file ${fileName} (converted in this browser; profile ${report.profile})`,
+    source: (report) =>
+      `dropped file ${fileName} (converted in this browser; ${report.architecture} found in ${report.container}, ` +
+      `prefix '${report.prefix}')`,
     licence: 'unknown (dropped by the user)',
     description: `Converted in this browser from ${fileName}`,
   });
   step(2, 'done');
-  return { card, files, report };
+  return { card, files, report, familyFrom: family.from };
 }

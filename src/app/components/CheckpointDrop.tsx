@@ -9,6 +9,7 @@ const ACCEPT = '.pth,.pt,.tar,.safetensors,.ckpt';
 export function CheckpointDrop() {
   const convert = useLab((s) => s.convertCheckpoint);
   const converting = useLab((s) => s.converting);
+  const lastConversion = useLab((s) => s.lastConversion);
   const [normalisation, setNormalisation] = useState<ConvertOptions['normalisation']>('imagenet');
   const [family, setFamily] = useState('');
   const start = (file: File | undefined) => {
@@ -27,8 +28,9 @@ export function CheckpointDrop() {
       onDrop={onDrop}
     >
       <p className="small">
-        Or drop a ResNet checkpoint here (<code>.pth</code>, <code>.safetensors</code>): it is converted in
-        this tab and kept in memory for the session.
+        Or drop a ResNet checkpoint here (<code>.pth</code>, <code>.safetensors</code>): the backbone is found
+        in whatever container and key prefix it sits under, converted in this tab and kept in memory for the
+        session.
       </p>
       <label>
         Normalisation{' '}
@@ -42,7 +44,12 @@ export function CheckpointDrop() {
       </label>{' '}
       <label>
         Family{' '}
-        <input value={family} onChange={(e) => setFamily(e.target.value)} placeholder="e.g. moco" size={12} />
+        <input
+          value={family}
+          onChange={(e) => setFamily(e.target.value)}
+          placeholder="inferred if empty"
+          size={14}
+        />
       </label>{' '}
       <label className="file-button">
         Choose a checkpoint…
@@ -61,6 +68,11 @@ export function CheckpointDrop() {
         <p aria-live="polite">
           {converting.stage}: {converting.detail ?? ''} ({converting.done}/{converting.total})
           {converting.etaSeconds !== null ? ` · ETA ${formatDuration(converting.etaSeconds)}` : ''}
+        </p>
+      ) : null}
+      {lastConversion && !converting ? (
+        <p className="small" data-testid="conversion-report">
+          {lastConversion}
         </p>
       ) : null}
     </section>

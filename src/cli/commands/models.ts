@@ -114,6 +114,9 @@ async function fetchOne(
     id: entry.id,
     arch: entry.arch,
     profile: entry.profile,
+    // The catalog knows where the backbone sits; the search confirms it (and refuses if it is not there).
+    ...(entry.container !== null ? { container: entry.container } : {}),
+    ...(entry.prefix !== null ? { prefix: entry.prefix } : {}),
     float16,
     name: entry.name,
     family: entry.family,
@@ -123,7 +126,7 @@ async function fetchOne(
     imagenetTop1: entry.imagenetTop1,
     ...(entry.note ? { description: entry.note } : {}),
   });
-  console.log(`${entry.id}:\n${formatReport(result.report).replace(/^/gm, '  ')}`);
+  console.log(`${entry.id}:\n${formatReport(result.report, result.family).replace(/^/gm, '  ')}`);
   const out = join(outRoot, entry.id);
   await writeModelFolder(out, result);
   console.log(`${entry.id}: wrote ${out} (weights ${result.card.weightsHash.slice(0, 12)}…)`);
