@@ -199,7 +199,7 @@ export function createLabApi() {
     /** The catalog (embedded zoo ids + upstream models of the paper) and the embedded models' cards. */
     async listModels(): Promise<{ catalog: Catalog; models: ModelEntry[] }> {
       const catalog = parseCatalog(await fetchJson(url('models/catalog.json')));
-      for (const id of catalog.embedded) {
+      for (const id of [...catalog.embedded, ...(catalog.imported ?? [])]) {
         if (cards.has(id)) continue;
         const card = (await fetchJson(url(`models/${encodeURIComponent(id)}/card.json`))) as ModelCard;
         cards.set(id, { card, origin: 'embedded' });

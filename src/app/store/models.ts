@@ -51,7 +51,8 @@ export const createModelsSlice: SliceCreator<ModelsSlice> = (set, get, client) =
       set({
         models,
         upstream: catalog.upstream,
-        selectedModels: models.filter((m) => m.origin === 'embedded').map((m) => m.card.id),
+        // The zoo starts selected; the imported photo-trained CNNs (224–299 px, slower) are offered unticked.
+        selectedModels: models.filter((m) => catalog.embedded.includes(m.card.id)).map((m) => m.card.id),
         modelsStatus: 'ready',
       });
     } catch (error) {

@@ -151,6 +151,8 @@ export const modelsListCommand: CliCommand = {
     const catalog = await loadCatalog(values.catalog!);
     const here = (id: string) => (existsSync(join(values.out!, id, 'card.json')) ? 'converted' : '');
     console.log(`embedded zoo: ${catalog.embedded.length ? catalog.embedded.join(', ') : '(none yet)'}`);
+    if (catalog.imported.length)
+      console.log(`imported (photo-trained, tfjs): ${catalog.imported.join(', ')}`);
     console.log(['id', 'name', 'family', 'top-1', 'licence', 'download', 'local'].join('\t'));
     for (const m of catalog.models) {
       const top1 = m.imagenetTop1 === null ? '-' : m.imagenetTop1.toFixed(1);

@@ -25,6 +25,8 @@ export interface CatalogEntry {
 export interface Catalog {
   formatVersion: 1;
   embedded: string[];
+  /** Shipped tfjs models imported from npm packages (scripts/zoo/import-nsfwjs.ts); not selected by default. */
+  imported: string[];
   models: CatalogEntry[];
 }
 
@@ -61,6 +63,11 @@ export function parseCatalog(x: unknown): Catalog {
   if (c.formatVersion !== 1) fail(`unsupported formatVersion ${String(c.formatVersion)}`);
   if (!Array.isArray(c.embedded) || !c.embedded.every((id) => typeof id === 'string'))
     fail('embedded must be a list of ids');
+  if (
+    c.imported !== undefined &&
+    !(Array.isArray(c.imported) && c.imported.every((id) => typeof id === 'string'))
+  )
+    fail('imported must be a list of ids');
   if (!Array.isArray(c.models)) fail('models must be a list');
   const models = c.models.map(checkEntry);
   const seen = new Set<string>();
@@ -68,7 +75,7 @@ export function parseCatalog(x: unknown): Catalog {
     if (seen.has(m.id)) fail(`duplicate id '${m.id}'`);
     seen.add(m.id);
   }
-  return { formatVersion: 1, embedded: c.embedded, models };
+  return { formatVersion: 1, embedded: c.embedded, imported: c.imported ?? [], models };
 }
 
 /** Whether `sha` (hex) satisfies the entry's sha256 or sha256Prefix; true when the catalog has neither. */
