@@ -1,0 +1,31 @@
+// A dropped checkpoint whose backbone sits deep in a VISSL-style container is found by the layout search;
+// the page says where it was found and which family was inferred (never a blank 'unknown').
+
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ensureCheckpointFixtures, pythonTorchUnavailable } from '../src/convert/test-fixtures.ts';
+import { collectErrors, waitForLab } from './helpers.ts';
+
+const noTorch = pythonTorchUnavailable();
+
+test('a VISSL-layout checkpoint is found, reported and its family inferred', async ({ page }) => {
+  test.skip(noTorch !== null, `checkpoint fixtures need PyTorch: ${noTorch}`);
+  const errors = collectErrors(page);
+  await page.goto('./');
+  await waitForLab(page);
+  await page
+    .getByTestId('checkpoint-input')
+    .setInputFiles(join(ensureCheckpointFixtures(), 'tiny-layout-vissl.pth'));
+  const picker = page.getByTestId('model-picker');
+  await expect(picker.getByRole('checkbox', { name: /tiny-layout-vissl\.pth/ })).toBeChecked({
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('conversion-report')).toContainText(
+    'tiny-layout-vissl.pth: resnet-basic-1111-w2 (torchvision names) found in classy_state_dict/base_model/model/trunk › _feature_blocks.',
+  );
+  await expect(page.getByTestId('conversion-report')).toContainText(
+    'family vissl (layout (classy_state_dict/base_model/model/trunk › _feature_blocks.))',
+  );
+  await expect(picker).toContainText('(vissl, resnet-basic-1111-w2, 8-d)');
+  expect(errors).toEqual([]);
+});
