@@ -164,6 +164,23 @@ describe('refusal when no known architecture is present', () => {
   });
 });
 
+describe('hostile key sets end in a typed answer', () => {
+  it('megabyte-long keys full of dots are skipped, not split at every dot', () => {
+    const long = `${'a.'.repeat(300_000)}conv1.weight`;
+    const shapes = new Map<string, number[]>([
+      [long, [4, 3, 7, 7]],
+      [`x/${long}`, [4, 3, 7, 7]],
+    ]);
+    expect(() => findLayout(shapes)).toThrow(LayoutNotFoundError);
+  });
+
+  it('more tensors than any checkpoint holds is refused before the search', () => {
+    const shapes = new Map<string, number[]>();
+    for (let i = 0; i <= 200_000; i++) shapes.set(`t${i}`, [1]);
+    expect(() => findLayout(shapes)).toThrow(/200001 tensors: more than the 200000/);
+  });
+});
+
 describe('containers and key groups', () => {
   it('every dict on the path is a container, with keys relative to it', () => {
     const c = containersOf(

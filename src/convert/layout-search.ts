@@ -4,7 +4,7 @@
 // decoded until the winner is known. A refusal lists where the tensors are and what would work.
 
 import type { ArchitectureMatcher, KeyShapes, LayoutMatch, MatchConstraint } from './architectures.ts';
-import { CheckpointError } from './errors.ts';
+import { CheckpointError, CheckpointTooLargeError } from './errors.ts';
 import { formatKeyGroup, keyGroups } from './key-groups.ts';
 import { ARCHITECTURE_MATCHERS } from './matchers.ts';
 import { findProfile, type KeyProfile, profileNames } from './profiles.ts';
@@ -56,8 +56,16 @@ function isBookkeeping(key: string): boolean {
   return key.endsWith('num_batches_tracked');
 }
 
+/** More tensors than any real checkpoint holds (a ViT-g training checkpoint has a few thousand). */
+export const MAX_SEARCH_TENSORS = 200_000;
+
 /** Every container path ('' = top) with its keys relative to it; deeper dicts keep '/' in the key. */
 export function containersOf(shapes: KeyShapes): Map<string, Map<string, readonly number[]>> {
+  if (shapes.size > MAX_SEARCH_TENSORS) {
+    throw new CheckpointTooLargeError(
+      `${shapes.size} tensors: more than the ${MAX_SEARCH_TENSORS} the layout search reads`,
+    );
+  }
   const out = new Map<string, Map<string, readonly number[]>>([['', new Map()]]);
   for (const [key, shape] of shapes) {
     if (isBookkeeping(key)) continue;

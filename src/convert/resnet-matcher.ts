@@ -39,6 +39,12 @@ const PREFIXES_PER_CONTAINER = 8;
 /** Fewer mapped names than a stem (conv1 + bn1) cannot be a ResNet; skip such prefixes outright. */
 const MIN_NAMES = 5;
 
+/** Real backbone keys are short (a prefix plus ~30 characters); longer ones are skipped, so a hostile file
+ * of megabyte-long keys costs one length check each, not a split at every dot. */
+export const MAX_KEY_LENGTH = 512;
+/** Prefixes deeper than this many dots are not tried (releases nest at most a handful). */
+const MAX_SPLITS = 16;
+
 /** target → source key, grouped by the prefix that was stripped. */
 type ByPrefix = Map<string, Map<string, string>>;
 
@@ -52,6 +58,7 @@ function add(groups: ByPrefix, prefix: string, target: string, key: string): voi
 function readings(keys: KeyShapes, naming: Naming): ByPrefix {
   const groups: ByPrefix = new Map();
   for (const key of keys.keys()) {
+    if (key.length > MAX_KEY_LENGTH) continue;
     if (!naming.prefixed) {
       const target = naming.mapKey(key);
       if (target) add(groups, '', target, key);
@@ -59,7 +66,7 @@ function readings(keys: KeyShapes, naming: Naming): ByPrefix {
     }
     if (key.includes('/')) continue; // a deeper dict: the search visits it as its own container
     // Every split after a dot: 'module.encoder_q.layer1.0.conv1.weight' is tried at 0, 7, 17, 24, …
-    for (let at = 0; at !== -1; ) {
+    for (let at = 0, splits = 0; at !== -1 && splits <= MAX_SPLITS; splits++) {
       const target = naming.mapKey(key.slice(at));
       if (target) add(groups, key.slice(0, at), target, key);
       const dot = key.indexOf('.', at);

@@ -59,7 +59,7 @@ export async function convertDroppedCheckpoint(
     checkpointSha256,
     source: (report) =>
       `dropped file ${fileName} (converted in this browser; ${report.architecture} found in ${report.container}, ` +
-      `prefix '${report.prefix}')`,
+      `prefix '${report.prefix}', profile ${report.profile})`,
     licence: 'unknown (dropped by the user)',
     description: `Converted in this browser from ${fileName}`,
   });
