@@ -29,3 +29,40 @@ test('a VISSL-layout checkpoint is found, reported and its family inferred', asy
   await expect(picker).toContainText('(vissl, resnet-basic-1111-w2, 8-d)');
   expect(errors).toEqual([]);
 });
+
+test('the container and prefix can be given; a wrong one is refused with the key groups', async ({
+  page,
+}) => {
+  test.skip(noTorch !== null, `checkpoint fixtures need PyTorch: ${noTorch}`);
+  await page.goto('./');
+  await waitForLab(page);
+  const drop = page.getByTestId('checkpoint-drop');
+  await drop.getByText('Where the backbone is').click();
+  await drop.getByLabel('Container').fill('student');
+  const dino = join(ensureCheckpointFixtures(), 'tiny-layout-dino.pth');
+  await page.getByTestId('checkpoint-input').setInputFiles(dino);
+  await expect(page.getByTestId('conversion-report')).toContainText('found in student › module.backbone.', {
+    timeout: 60_000,
+  });
+  // Auto would pick the teacher: the report of a forced choice names it, so the user sees what they overrode.
+  await expect(page.getByTestId('conversion-report')).toContainText(
+    'also found resnet-basic-1111-w2 in teacher › backbone.',
+  );
+
+  await drop.getByLabel('Container').fill('');
+  await drop.getByLabel('Key prefix').fill('model.backbone.');
+  await page
+    .getByTestId('checkpoint-input')
+    .setInputFiles(join(ensureCheckpointFixtures(), 'tiny-layout-solo-learn.pth'));
+  const errors = page.getByTestId('errors');
+  await expect(errors).toContainText(
+    "no known backbone found in this checkpoint (searched with prefix 'model.backbone.'",
+    {
+      timeout: 60_000,
+    },
+  );
+  await expect(errors).toContainText('state_dict › backbone.*');
+  await expect(errors).toContainText(
+    'npx tlab convert tiny-layout-solo-learn.pth --container state_dict --prefix backbone.',
+  );
+});

@@ -99,6 +99,9 @@ describe.skipIf(skip !== null)('auto finds the backbone in every container and p
     expect(conv[0]).toBe(Math.fround(refConv[0] + 1)); // the student's copy: + 1 in the fixture
     const solo = readCheckpoint(readFixture('tiny-layout-solo-learn.pth'), { prefix: 'momentum_backbone.' });
     expect(solo.report).toMatchObject({ container: 'state_dict', prefix: 'momentum_backbone.' });
+    // What the override replaced is named among the alternatives.
+    expect(report.alternatives[0]).toMatchObject({ container: 'teacher', prefix: 'backbone.' });
+    expect(solo.report.alternatives[0]).toMatchObject({ container: 'state_dict', prefix: 'backbone.' });
   });
 
   it('named profiles stay aliases: moco-v2 on a MoCo file, swav on a SwAV file', () => {

@@ -217,20 +217,23 @@ export function findLayout(
   const only = normaliseContainer(req.container);
   const found = candidates(containers, constraintOf(req, profile), only, matchers);
   const best = found[0];
+  const constrained = profile !== null || only !== undefined || req.prefix !== undefined;
   if (!best) {
-    const constrained = profile !== null || only !== undefined || req.prefix !== undefined;
     const free = constrained ? (candidates(containers, {}, undefined, matchers)[0] ?? null) : null;
     throw refusal(shapes, req, profile, free, matchers);
   }
   const keys = containers.get(best.container) as Map<string, readonly number[]>;
   const inContainer = new Set([...keys.keys()]);
+  // Under an override, the alternatives are what the free search finds: the user sees what they overrode.
+  const others = constrained
+    ? candidates(containers, req.arch ? { arch: req.arch } : {}, undefined, matchers)
+    : found.slice(1);
   return {
     container: best.container,
     match: best.match,
     dropped: dropped(keys, best.match),
     outside: [...shapes.keys()].filter((k) => !isBookkeeping(k)).length - inContainer.size,
-    alternatives: found
-      .slice(1)
+    alternatives: others
       .filter((c) => c.match.parameters >= ALTERNATIVE_SHARE * best.match.parameters && !sameTensors(c, best))
       .slice(0, 4)
       .map((c) => ({

@@ -3,6 +3,7 @@
 // itself is the one `tlab convert` uses; this adds the browser's naming, provenance and progress.
 
 import type { ConvertReport } from '../convert/checkpoint.ts';
+import { LayoutNotFoundError } from '../convert/layout-search.ts';
 import { sha256Hex } from '../core/hash.ts';
 import type { ModelCard, Progress } from '../core/types.ts';
 import { convertCheckpoint } from '../engine/model-format/convert-checkpoint.ts';
@@ -14,6 +15,9 @@ export interface ConvertOptions {
   family?: string;
   /** Key-layout profile of the converter, or 'auto' to detect it. */
   profile?: string;
+  /** Overrides of the layout search: only this container path / key prefix (empty: search them all). */
+  container?: string;
+  prefix?: string;
   /** ImageNet mean/std normalisation, or none (SimCLR's checkpoints take [0,1] RGB). */
   normalisation: 'imagenet' | 'none';
   inputSize?: number;
@@ -46,13 +50,15 @@ export async function convertDroppedCheckpoint(
   step(0, 'hashing the checkpoint');
   const checkpointSha256 = await sha256Hex(bytes);
   step(1, 'reading it and folding BatchNorm into the convolutions');
-  const { card, files, report, family } = await convertCheckpoint(bytes, {
+  const converted = await convertCheckpoint(bytes, {
     id: `dropped-${checkpointSha256.slice(0, 12)}`,
     name: opts.name || fileName,
     // Typed by the user, else inferred from the file name and the layout found (never a blank 'unknown').
     ...(opts.family ? { family: opts.family } : {}),
     fileName,
     profile: opts.profile ?? 'auto',
+    ...(opts.container ? { container: opts.container } : {}),
+    ...(opts.prefix !== undefined && opts.prefix !== '' ? { prefix: opts.prefix } : {}),
     normalisation: opts.normalisation,
     inputSize: opts.inputSize,
     float16: opts.float16,
@@ -62,7 +68,13 @@ export async function convertDroppedCheckpoint(
       `prefix '${report.prefix}', profile ${report.profile})`,
     licence: 'unknown (dropped by the user)',
     description: `Converted in this browser from ${fileName}`,
+  }).catch((err: unknown) => {
+    // The refusal's suggested command names the file the user dropped.
+    if (err instanceof LayoutNotFoundError)
+      throw new LayoutNotFoundError(err.message.replaceAll('<checkpoint>', fileName));
+    throw err;
   });
+  const { card, files, report, family } = converted;
   step(2, 'done');
   return { card, files, report, familyFrom: family.from };
 }

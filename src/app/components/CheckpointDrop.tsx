@@ -12,8 +12,17 @@ export function CheckpointDrop() {
   const lastConversion = useLab((s) => s.lastConversion);
   const [normalisation, setNormalisation] = useState<ConvertOptions['normalisation']>('imagenet');
   const [family, setFamily] = useState('');
+  const [container, setContainer] = useState('');
+  const [prefix, setPrefix] = useState('');
   const start = (file: File | undefined) => {
-    if (file) void convert(file, { normalisation, family: family.trim() || undefined, profile: 'auto' });
+    if (!file) return;
+    void convert(file, {
+      normalisation,
+      family: family.trim() || undefined,
+      profile: 'auto',
+      container: container.trim() || undefined,
+      prefix: prefix.trim() || undefined,
+    });
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -51,6 +60,27 @@ export function CheckpointDrop() {
           size={14}
         />
       </label>{' '}
+      <details className="small">
+        <summary>Where the backbone is (optional: found automatically)</summary>
+        <label>
+          Container{' '}
+          <input
+            value={container}
+            onChange={(e) => setContainer(e.target.value)}
+            placeholder="e.g. teacher"
+            size={14}
+          />
+        </label>{' '}
+        <label>
+          Key prefix{' '}
+          <input
+            value={prefix}
+            onChange={(e) => setPrefix(e.target.value)}
+            placeholder="e.g. module.backbone."
+            size={16}
+          />
+        </label>
+      </details>{' '}
       <label className="file-button">
         Choose a checkpoint…
         <input
