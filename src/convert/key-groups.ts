@@ -62,8 +62,13 @@ export function keyGroups(keys: Iterable<string>, limit = 8): KeyGroup[] {
   return all.sort((a, b) => b.count - a.count).slice(0, limit);
 }
 
+/** Names in messages stay readable even when a hostile file's are megabytes long. */
+function shorten(text: string, max = 120): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 export function formatKeyGroup(g: KeyGroup): string {
-  const where = g.container === '' ? '(top)' : g.container;
-  const name = g.prefix.endsWith('.') ? `${g.prefix}*` : g.prefix;
+  const where = shorten(g.container === '' ? '(top)' : g.container);
+  const name = shorten(g.prefix.endsWith('.') ? `${g.prefix}*` : g.prefix);
   return `${where} › ${name}: ${g.count} tensor${g.count === 1 ? '' : 's'}`;
 }

@@ -175,6 +175,15 @@ describe('hostile key sets end in a typed answer', () => {
       [`x/${long}`, [4, 3, 7, 7]],
     ]);
     expect(() => findLayout(shapes)).toThrow(LayoutNotFoundError);
+    // The refusal stays readable: names in it are shortened.
+    expect(() => findLayout(new Map([[`${'d/'.repeat(50_000)}x`, [1]]]))).toThrow(/^[\s\S]{0,2000}$/);
+  });
+
+  it('a key of a hundred thousand slashes stays one key, not a hundred thousand containers', () => {
+    const slashes = `${'d/'.repeat(100_000)}conv1.weight`;
+    expect(containersOf(new Map([[slashes, [1]]])).size).toBe(1);
+    const deep = `${'d/'.repeat(30)}w`;
+    expect(containersOf(new Map([[deep, [1]]])).size).toBe(25); // top + 24 levels
   });
 
   it('more tensors than any checkpoint holds is refused before the search', () => {

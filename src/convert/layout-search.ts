@@ -58,6 +58,9 @@ function isBookkeeping(key: string): boolean {
 
 /** More tensors than any real checkpoint holds (a ViT-g training checkpoint has a few thousand). */
 export const MAX_SEARCH_TENSORS = 200_000;
+/** Longest tensor path split into containers, and the deepest container (the readers nest at most 24). */
+const MAX_PATH_CHARS = 2048;
+const MAX_CONTAINER_DEPTH = 24;
 
 /** Every container path ('' = top) with its keys relative to it; deeper dicts keep '/' in the key. */
 export function containersOf(shapes: KeyShapes): Map<string, Map<string, readonly number[]>> {
@@ -69,12 +72,15 @@ export function containersOf(shapes: KeyShapes): Map<string, Map<string, readonl
   const out = new Map<string, Map<string, readonly number[]>>([['', new Map()]]);
   for (const [key, shape] of shapes) {
     if (isBookkeeping(key)) continue;
-    for (let slash = -1; ; ) {
+    // Real paths are short and a few dicts deep; a hostile key of a million '/' must not become a million
+    // containers (each a copy of the key), so long keys stay in the top container and depth is capped.
+    const splittable = key.length <= MAX_PATH_CHARS;
+    for (let slash = -1, depth = 0; ; depth++) {
       const container = slash === -1 ? '' : key.slice(0, slash);
       let keys = out.get(container);
       if (!keys) out.set(container, (keys = new Map()));
       keys.set(key.slice(slash + 1), shape);
-      slash = key.indexOf('/', slash + 1);
+      slash = splittable && depth < MAX_CONTAINER_DEPTH ? key.indexOf('/', slash + 1) : -1;
       if (slash === -1) break;
     }
   }
