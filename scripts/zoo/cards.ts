@@ -124,6 +124,19 @@ export function orderedIds(log: TrainLog): string[] {
  * models/catalog.json with only its `embedded` array replaced. The rest of the file belongs to another
  * owner, so it is edited as text: its formatting and key order stay byte-for-byte as they were.
  */
+/** Sets the catalog's "imported" list (tfjs models built from npm packages), adding the key if absent. */
+export function withImported(catalogText: string, ids: string[]): string {
+  const list = `[${ids.map((id) => JSON.stringify(id)).join(', ')}]`;
+  const pattern = /("imported"\s*:\s*)\[[^\]]*\]/;
+  if (pattern.test(catalogText)) return catalogText.replace(pattern, (_m, key: string) => `${key}${list}`);
+  const embedded = /("embedded"\s*:\s*\[[^\]]*\],?)/;
+  if (!embedded.test(catalogText)) throw new Error('models/catalog.json has no "embedded" array to follow');
+  return catalogText.replace(
+    embedded,
+    (m: string) => `${m.endsWith(',') ? m : `${m},`}\n  "imported": ${list},`,
+  );
+}
+
 export function withEmbedded(catalogText: string, ids: string[]): string {
   const pattern = /("embedded"\s*:\s*)\[[^\]]*\]/;
   if (!pattern.test(catalogText)) throw new Error('models/catalog.json has no "embedded" array to update');

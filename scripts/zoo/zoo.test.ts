@@ -12,7 +12,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/core/hash.ts';
 import type { ModelCard } from '../../src/core/types.ts';
 import { loadBackbone } from '../../src/engine/load-backbone.ts';
-import { cardExtras, convertArgs, orderedIds, type TrainLogEntry, withEmbedded } from './cards.ts';
+import {
+  cardExtras,
+  convertArgs,
+  orderedIds,
+  type TrainLogEntry,
+  withEmbedded,
+  withImported,
+} from './cards.ts';
 import { convertOne, readTrainLog } from './convert-zoo.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -178,5 +185,13 @@ describe('zoo card helpers', () => {
     expect(out).toBe(text.replace('"embedded": []', '"embedded": ["zoo-a", "zoo-b"]'));
     expect(withEmbedded(out, ['zoo-c'])).toBe(text.replace('"embedded": []', '"embedded": ["zoo-c"]'));
     expect(() => withEmbedded('{"models": []}', ['a'])).toThrow(/no "embedded"/);
+  });
+
+  it('adds or replaces the imported array after embedded, leaving embedded alone', () => {
+    const text = '{\n  "embedded": ["zoo-a"],\n  "models": []\n}\n';
+    const added = withImported(text, ['photo-b']);
+    expect(JSON.parse(added)).toEqual({ embedded: ['zoo-a'], imported: ['photo-b'], models: [] });
+    expect(JSON.parse(withImported(added, ['photo-c', 'photo-d'])).imported).toEqual(['photo-c', 'photo-d']);
+    expect(JSON.parse(withEmbedded(added, ['zoo-z'])).imported).toEqual(['photo-b']);
   });
 });

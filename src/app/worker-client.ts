@@ -43,7 +43,7 @@ export interface LabClient {
     file: File,
     opts: ConvertOptions,
     onProgress: (p: Progress) => void,
-  ): Promise<{ model: ModelEntry; report: ConvertReport }>;
+  ): Promise<{ model: ModelEntry; report: ConvertReport; familyFrom: string }>;
   /** Feature inversion of one image (null: the first test image); optional so scripted test clients may omit it. */
   invert?(
     modelId: string,

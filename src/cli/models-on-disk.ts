@@ -11,11 +11,29 @@ export const MODELS_DIR = resolve(import.meta.dirname, '../../models');
 
 interface Catalog {
   embedded?: string[];
+  imported?: string[];
 }
 
+async function readCatalog(modelsDir: string): Promise<Catalog> {
+  return JSON.parse(await readFile(join(modelsDir, 'catalog.json'), 'utf8')) as Catalog;
+}
+
+/** The zoo: what `tlab eval` runs by default. */
 export async function embeddedModelIds(modelsDir = MODELS_DIR): Promise<string[]> {
-  const catalog = JSON.parse(await readFile(join(modelsDir, 'catalog.json'), 'utf8')) as Catalog;
-  return catalog.embedded ?? [];
+  return (await readCatalog(modelsDir)).embedded ?? [];
+}
+
+/** Every model shipped in models/: the zoo, then the imported photo-trained CNNs. */
+export async function allShippedModelIds(modelsDir = MODELS_DIR): Promise<string[]> {
+  const catalog = await readCatalog(modelsDir);
+  return [...(catalog.embedded ?? []), ...(catalog.imported ?? [])];
+}
+
+/** The ids a --models argument names: 'all' = every shipped model; absent = the zoo; else a comma list. */
+export async function modelIdsFromArg(arg: string | undefined, modelsDir = MODELS_DIR): Promise<string[]> {
+  if (arg === undefined) return embeddedModelIds(modelsDir);
+  if (arg.trim() === 'all') return allShippedModelIds(modelsDir);
+  return arg.split(',').filter(Boolean);
 }
 
 /** A model argument is either a folder holding card.json (+ weights) or an id under models/. */

@@ -1,19 +1,13 @@
-// The converter's entry point: any supported checkpoint file → a torchvision-named ResNet state dict.
-// Detect the format, unwrap the container, pick a key-layout profile, decode only the kept tensors.
+// The converter's entry point: any supported checkpoint file → a backbone state dict in its builder's names.
+// Detect the format, find the backbone's container, prefix and architecture, decode only the kept tensors.
 
 import { CheckpointError, CorruptCheckpointError, UnsupportedCheckpointError } from './errors.ts';
+import { containerLabel, type FoundLayout, findLayout } from './layout-search.ts';
 import { isLegacyTorch, readTorchLegacy } from './legacy.ts';
 import { unpickle } from './pickle.ts';
 import { recordFields } from './pickle-globals.ts';
-import { findProfile, type KeyProfile, PROFILES, profileNames } from './profiles.ts';
+import { profileOf } from './profiles.ts';
 import { NdArray, PyDict, PyObject, type PyValue, TorchTensor } from './py-values.ts';
-import {
-  expectedResNetKeys,
-  inferResNetConfig,
-  type ResNetConfig,
-  resnetConfigForArch,
-  shapeMismatches,
-} from './resnet-keys.ts';
 import { isSafetensors, readSafetensors } from './safetensors.ts';
 import { ndarrayToEntry, tensorToEntry } from './tensors.ts';
 import { readTorchZip } from './torch-zip.ts';
@@ -24,20 +18,37 @@ export type CheckpointFormat = 'zip' | 'legacy' | 'safetensors' | 'pickle';
 
 export interface ConvertReport {
   format: CheckpointFormat;
-  /** Where the state dict sat: 'state_dict', 'model', 'resnet', 'experiment_state' or '(top)'. */
+  /** Where the backbone sat: '(top)', 'state_dict', 'teacher', 'classy_state_dict/base_model/model/trunk'… */
   container: string;
+  /** The key prefix stripped from the backbone's keys ('' for none). */
+  prefix: string;
+  /** Which builder takes the state dict: 'resnet' (or another registered architecture's kind). */
+  kind: string;
+  /** What the shapes describe: 'resnet50', or e.g. 'resnet-basic-1111-w2' for a custom width. */
+  architecture: string;
+  /** Naming scheme after the prefix: 'torchvision', 'simclr-v2', 'haiku'. */
+  naming: string;
+  /** The named profile this layout is (moco, swav, …), or 'auto' when no named profile describes it. */
   profile: string;
-  /** Source keys not kept (heads, projections, momentum encoders…); num_batches_tracked is not listed. */
+  /** Keys of the container not kept (heads, projections, momentum encoders…); num_batches_tracked not listed. */
   dropped: string[];
-  /** Expected torchvision keys the checkpoint lacks. */
+  /** Expected keys the checkpoint lacks. */
   missing: string[];
   renamed: number;
   tensors: number;
+  /** Tensors outside the chosen container (optimizer state, other dicts), ignored. */
+  outside: number;
+  /** Other backbones found at least half as large (a student or momentum copy, …): what --container/--prefix would pick. */
+  alternatives: Array<{ container: string; prefix: string; architecture: string; parameters: number }>;
 }
 
 export interface ReadCheckpointOptions {
-  /** A profile or alias name (see profileNames()), or 'auto' (default): the one that maps the most keys. */
+  /** A profile or alias name (see profileNames()), or 'auto' (default): search every container and prefix. */
   profile?: string | 'auto';
+  /** Only this container path ('(top)' for the top level); default: every container. */
+  container?: string;
+  /** Only this key prefix ('' for none); default: every prefix. */
+  prefix?: string;
   /** A named architecture (resnet50, …) to check against; by default it is inferred from the tensors. */
   arch?: string;
 }
@@ -141,116 +152,83 @@ function readSources(bytes: Uint8Array, format: CheckpointFormat): { container: 
   }
 }
 
-function isBookkeeping(key: string): boolean {
-  return key.endsWith('num_batches_tracked');
-}
-
-/** How many distinct backbone keys a profile reaches. */
-function score(profile: KeyProfile, keys: string[]): number {
-  const hit = new Set<string>();
-  for (const key of keys) {
-    const mapped = profile.mapKey(key);
-    if (mapped) hit.add(mapped);
-  }
-  return hit.size;
-}
-
-function chooseProfile(requested: string, keys: string[]): KeyProfile {
-  if (requested !== 'auto') {
-    const profile = findProfile(requested);
-    if (!profile) {
-      throw new CheckpointError(`unknown profile '${requested}' (known: auto, ${profileNames().join(', ')})`);
+/** The whole file as '/'-joined tensor paths: the layout search looks at every container at once. */
+function readAllSources(bytes: Uint8Array, format: CheckpointFormat): Sources {
+  const sources: Sources = new Map();
+  const top =
+    format === 'zip'
+      ? readTorchZip(bytes)
+      : format === 'legacy'
+        ? readTorchLegacy(bytes)
+        : format === 'pickle'
+          ? unpickle(bytes, { what: 'pickle' }).value
+          : null;
+  if (top === null) {
+    for (const [name, entry] of readSafetensors(bytes).tensors) {
+      sources.set(name, { shape: entry.shape, load: () => entry });
     }
-    return profile;
-  }
-  let best = PROFILES[0];
-  let bestScore = -1;
-  for (const profile of PROFILES) {
-    const s = score(profile, keys);
-    if (s > bestScore) [best, bestScore] = [profile, s];
-  }
-  return best;
+  } else flatten(top, '', sources, 0, new Set());
+  if (sources.size === 0) throw new CheckpointError('the checkpoint holds no tensors');
+  return sources;
 }
 
-interface Mapped {
-  stateDict: StateDict;
-  dropped: string[];
-  renamed: number;
-}
-
-function applyProfile(profile: KeyProfile, sources: Sources): Mapped {
+function loadMapped(sources: Sources, found: FoundLayout): StateDict {
   const stateDict: StateDict = new Map();
-  const dropped: string[] = [];
+  const base = found.container === '' ? '' : `${found.container}/`;
+  for (const [target, key] of found.match.mapping) {
+    const entry = (sources.get(base + key) as SourceTensor).load();
+    stateDict.set(target, found.match.convert ? found.match.convert(target, entry) : entry);
+  }
+  return stateDict;
+}
+
+function reportOf(format: CheckpointFormat, found: FoundLayout, tensors: number): ConvertReport {
+  const { match } = found;
   let renamed = 0;
-  for (const [key, src] of sources) {
-    if (isBookkeeping(key)) continue;
-    const target = profile.mapKey(key);
-    if (!target || stateDict.has(target)) {
-      dropped.push(key);
-      continue;
-    }
-    const entry = src.load();
-    stateDict.set(target, profile.convert ? profile.convert(target, entry) : entry);
-    if (target !== key) renamed++;
-  }
-  return { stateDict, dropped, renamed };
-}
-
-function configFor(stateDict: StateDict, arch: string | undefined): ResNetConfig {
-  return arch ? resnetConfigForArch(arch) : inferResNetConfig(stateDict);
-}
-
-/** Keeps only expected keys (in torchvision order), checks shapes, lists what is missing. */
-function fitToArchitecture(
-  mapped: Mapped,
-  arch: string | undefined,
-): { stateDict: StateDict; missing: string[] } {
-  const expected = expectedResNetKeys(configFor(mapped.stateDict, arch));
-  const problems = shapeMismatches(mapped.stateDict, expected);
-  if (problems.length > 0) {
-    throw new CorruptCheckpointError(
-      `tensor shapes do not fit the architecture: ${problems.slice(0, 5).join('; ')}`,
-    );
-  }
-  const ordered: StateDict = new Map();
-  const missing: string[] = [];
-  for (const key of expected.keys()) {
-    const entry = mapped.stateDict.get(key);
-    if (entry) ordered.set(key, entry);
-    else missing.push(key);
-  }
-  for (const key of mapped.stateDict.keys()) if (!expected.has(key)) mapped.dropped.push(key);
-  return { stateDict: ordered, missing };
+  for (const [target, key] of match.mapping) if (target !== key) renamed++;
+  return {
+    format,
+    container: containerLabel(found.container),
+    prefix: match.prefix,
+    kind: match.kind,
+    architecture: match.architecture,
+    naming: match.naming,
+    profile: profileOf(match.naming, match.prefix)?.name ?? 'auto',
+    dropped: found.dropped,
+    missing: match.missing,
+    renamed,
+    tensors,
+    outside: found.outside,
+    alternatives: found.alternatives.map((a) => ({ ...a, container: containerLabel(a.container) })),
+  };
 }
 
 /**
- * Reads a checkpoint (PyTorch zip or legacy, safetensors, or a Haiku-style pickle) and returns the ResNet
- * backbone in torchvision names and PyTorch layouts. Throws CheckpointError subclasses on bad input.
+ * Reads a checkpoint (PyTorch zip or legacy, safetensors, or a Haiku-style pickle), finds the backbone in
+ * it (any container, any prefix, any registered architecture; see layout-search.ts) and returns it in the
+ * architecture's own names and PyTorch layouts. Throws CheckpointError subclasses on bad input, and
+ * LayoutNotFoundError (listing the key groups and a command that would work) when no backbone is found.
  */
 export function readCheckpoint(
   bytes: Uint8Array,
   opts: ReadCheckpointOptions = {},
 ): { stateDict: StateDict; report: ConvertReport } {
   const format = detectFormat(bytes);
-  const { container, sources } = readSources(bytes, format);
-  const profile = chooseProfile(opts.profile ?? 'auto', [...sources.keys()]);
-  const mapped = applyProfile(profile, sources);
-  if (mapped.stateDict.size === 0) {
-    throw new CheckpointError(
-      `profile '${profile.name}' recognised no ResNet backbone key in this checkpoint`,
+  const sources = readAllSources(bytes, format);
+  const shapes = new Map([...sources].map(([key, src]) => [key, src.shape] as const));
+  const found = findLayout(shapes, {
+    profile: opts.profile,
+    container: opts.container,
+    prefix: opts.prefix,
+    arch: opts.arch,
+  });
+  if (found.match.mismatched.length > 0) {
+    throw new CorruptCheckpointError(
+      `tensor shapes do not fit the architecture: ${found.match.mismatched.slice(0, 5).join('; ')}`,
     );
   }
-  const { stateDict, missing } = fitToArchitecture(mapped, opts.arch);
-  const report: ConvertReport = {
-    format,
-    container,
-    profile: profile.name,
-    dropped: mapped.dropped,
-    missing,
-    renamed: mapped.renamed,
-    tensors: stateDict.size,
-  };
-  return { stateDict, report };
+  const stateDict = loadMapped(sources, found);
+  return { stateDict, report: reportOf(format, found, stateDict.size) };
 }
 
 /**

@@ -1,16 +1,8 @@
-// Key-layout profiles: how each model family names its backbone, and how to reach torchvision's names.
-// A profile maps a source key to a torchvision key (or null: not backbone), and may fix tensor layouts.
+// Key-layout profiles: how each model family names its ResNet backbone, and how to reach torchvision's names.
+// The naming schemes (torchvision, SimCLR-v2, Haiku) map a key below its prefix to a torchvision key (or null:
+// not backbone); the named profiles are aliases that pin a scheme and a prefix.
 
 import type { TensorEntry } from './types.ts';
-
-export interface KeyProfile {
-  name: string;
-  description: string;
-  /** The torchvision name of a source key, or null when the key is not part of the backbone. */
-  mapKey(key: string): string | null;
-  /** The tensor in PyTorch layout, for families that store it differently (Haiku: HWIO kernels). */
-  convert?(torchKey: string, entry: TensorEntry): TensorEntry;
-}
 
 /** A torchvision ResNet backbone key: stem, blocks, projections; never `fc` or `num_batches_tracked`. */
 const BACKBONE_KEY =
@@ -20,16 +12,8 @@ export function isBackboneKey(key: string): boolean {
   return BACKBONE_KEY.test(key);
 }
 
-function torchvisionKey(key: string): string | null {
+export function torchvisionKey(key: string): string | null {
   return isBackboneKey(key) ? key : null;
-}
-
-/** Strips the first matching prefix, then applies the torchvision rule; other keys are not backbone. */
-function prefixed(...prefixes: string[]): (key: string) => string | null {
-  return (key) => {
-    const prefix = prefixes.find((p) => key.startsWith(p));
-    return prefix === undefined ? null : torchvisionKey(key.slice(prefix.length));
-  };
 }
 
 // --- SimCLR-v2, as converted by Separius/SimCLRv2-Pytorch (`{'resnet': …}`, r50_1x_sk0) -----------------
@@ -91,9 +75,19 @@ export function byolKey(key: string): string | null {
   return module ? torchvisionKey(`${module}.${HAIKU_PARAM[m[2]]}`) : null;
 }
 
+function isHaikuKernel(torchKey: string, shape: readonly number[]): boolean {
+  return shape.length === 4 && torchKey.endsWith('.weight') && /conv\d|downsample\.0/.test(torchKey);
+}
+
+/** The PyTorch shape of a Haiku tensor (what haikuToTorch will produce), without touching its data. */
+export function haikuShapeToTorch(torchKey: string, shape: readonly number[]): number[] {
+  if (isHaikuKernel(torchKey, shape)) return [shape[3], shape[2], shape[0], shape[1]];
+  return [shape.reduce((a, d) => a * d, 1)];
+}
+
 /** HWIO → OIHW for kernels; (1,1,1,C) → (C) for BatchNorm parameters and statistics. */
 export function haikuToTorch(torchKey: string, entry: TensorEntry): TensorEntry {
-  if (entry.shape.length === 4 && torchKey.endsWith('.weight') && /conv\d|downsample\.0/.test(torchKey)) {
+  if (isHaikuKernel(torchKey, entry.shape)) {
     const [h, w, i, o] = entry.shape;
     const out = new Float32Array(entry.data.length);
     for (let hi = 0; hi < h; hi++)
@@ -108,46 +102,61 @@ export function haikuToTorch(torchKey: string, entry: TensorEntry): TensorEntry 
 }
 
 // --- the registry ----------------------------------------------------------------------------------------
+// A named profile is now a constraint on the layout search (src/convert/layout-search.ts): the naming scheme
+// of the backbone's keys and, for the families that wrap torchvision names, the prefix it sits under.
+// `auto` (the default) searches every container and prefix instead; these names stay as aliases.
+
+export interface KeyProfile {
+  name: string;
+  description: string;
+  /** The naming scheme after the prefix: 'torchvision', 'simclr-v2' or 'haiku' (ResNet matcher). */
+  naming: string;
+  /** Prefixes the backbone may sit under; absent: any prefix the search finds. */
+  prefixes?: readonly string[];
+}
 
 const torchvision: KeyProfile = {
   name: 'torchvision',
   description: 'torchvision names as saved (supervised, SimCLR-v1 converted by tonylins/simclr-converter)',
-  mapKey: torchvisionKey,
+  naming: 'torchvision',
+  prefixes: [''],
 };
 
 const moco: KeyProfile = {
   name: 'moco',
   description: 'MoCo / PCL: the query encoder under module.encoder_q., projection fc.0/fc.2 dropped',
-  mapKey: prefixed('module.encoder_q.', 'encoder_q.'),
+  naming: 'torchvision',
+  prefixes: ['module.encoder_q.', 'encoder_q.'],
 };
 
 const pycontrast: KeyProfile = {
   name: 'pycontrast',
   description: 'PyContrast (InsDis, PIRL, InfoMin): module.encoder., jigsaw and heads dropped',
-  mapKey: prefixed('module.encoder.', 'encoder.'),
+  naming: 'torchvision',
+  prefixes: ['module.encoder.', 'encoder.'],
 };
 
 const swav: KeyProfile = {
   name: 'swav',
   description: 'SwAV / DeepCluster-v2 / SeLa-v2: module., projection_head and prototypes dropped',
-  mapKey: prefixed('module.'),
+  naming: 'torchvision',
+  prefixes: ['module.'],
 };
 
 const simclrV2: KeyProfile = {
   name: 'simclr-v2',
   description:
     'SimCLR-v2 converted by Separius/SimCLRv2-Pytorch (net.0.0.weight, net.1.blocks.0.net.0.weight …)',
-  mapKey: simclrV2Key,
+  naming: 'simclr-v2',
 };
 
 const byol: KeyProfile = {
   name: 'byol',
   description: "BYOL's Haiku checkpoint: online network only, HWIO kernels transposed to OIHW",
-  mapKey: byolKey,
-  convert: haikuToTorch,
+  naming: 'haiku',
 };
 
-/** The distinct layouts, in the order `auto` prefers on a tie. */
+/** The distinct layouts; the search names its result after the first one that describes it. */
 export const PROFILES: readonly KeyProfile[] = [torchvision, moco, pycontrast, swav, simclrV2, byol];
 
 /** Family and model names (protocol.md keys) that share a layout. */
@@ -175,4 +184,12 @@ export function profileNames(): string[] {
 
 export function findProfile(name: string): KeyProfile | null {
   return PROFILES.find((p) => p.name === name) ?? ALIASES[name] ?? null;
+}
+
+/** The named profile that describes a found layout exactly (naming + prefix), or null. */
+export function profileOf(naming: string, prefix: string): KeyProfile | null {
+  return (
+    PROFILES.find((p) => p.naming === naming && (p.prefixes ? p.prefixes.includes(prefix) : prefix === '')) ??
+    null
+  );
 }

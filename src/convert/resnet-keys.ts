@@ -3,7 +3,9 @@
 // so the tfjs ResNet builder and the converter agree on a single description (ResNetConfig).
 
 import { CheckpointError } from './errors.ts';
-import type { StateDict } from './types.ts';
+
+/** Anything keyed by tensor name with shapes: a StateDict, or shapes alone (the layout search decodes nothing). */
+export type ShapeMap = ReadonlyMap<string, { readonly shape: readonly number[] }>;
 
 export interface ResNetConfig {
   block: 'basic' | 'bottleneck';
@@ -130,13 +132,13 @@ export function featureSize(config: ResNetConfig): number {
   return stageOutChannels(config, 3);
 }
 
-function requireShape(sd: StateDict, key: string): number[] {
+function requireShape(sd: ShapeMap, key: string): readonly number[] {
   const entry = sd.get(key);
   if (!entry) throw new ResNetConfigError(`not a torchvision-layout ResNet: '${key}' is missing`);
   return entry.shape;
 }
 
-function countBlocks(sd: StateDict, stage: number): number {
+function countBlocks(sd: ShapeMap, stage: number): number {
   const pattern = new RegExp(`^layer${stage + 1}\\.(\\d+)\\.conv1\\.weight$`);
   let count = 0;
   for (const key of sd.keys()) {
@@ -149,7 +151,7 @@ function countBlocks(sd: StateDict, stage: number): number {
 }
 
 /** Reads block type, block counts and widths off a torchvision-named state dict. */
-export function inferResNetConfig(sd: StateDict): ResNetConfig {
+export function inferResNetConfig(sd: ShapeMap): ResNetConfig {
   const stem = requireShape(sd, 'conv1.weight');
   const block = sd.has('layer1.0.conv3.weight') ? 'bottleneck' : 'basic';
   const lastConv = block === 'bottleneck' ? 'conv3' : 'conv2';
@@ -170,7 +172,7 @@ export function inferResNetConfig(sd: StateDict): ResNetConfig {
 }
 
 /** Every key whose shape differs from the expected one, as readable lines; empty when the dict fits. */
-export function shapeMismatches(sd: StateDict, expected: Map<string, number[]>): string[] {
+export function shapeMismatches(sd: ShapeMap, expected: Map<string, number[]>): string[] {
   const problems: string[] = [];
   for (const [key, shape] of expected) {
     const entry = sd.get(key);

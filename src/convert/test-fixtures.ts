@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { dirname, join, resolve } from 'node:path';
 
 const PYTHON = '/usr/bin/python3';
-const FIXTURE_VERSION = 4;
+const FIXTURE_VERSION = 5;
 const ROOT = resolve(import.meta.dirname, '../..');
 export const CHECKPOINT_FIXTURE_DIR = join(ROOT, '.cache/fixtures/checkpoints');
 /** Where the hostile fixtures' payload would create a file if anything ever executed it. */

@@ -199,7 +199,7 @@ export function createLabApi() {
     /** The catalog (embedded zoo ids + upstream models of the paper) and the embedded models' cards. */
     async listModels(): Promise<{ catalog: Catalog; models: ModelEntry[] }> {
       const catalog = parseCatalog(await fetchJson(url('models/catalog.json')));
-      for (const id of catalog.embedded) {
+      for (const id of [...catalog.embedded, ...(catalog.imported ?? [])]) {
         if (cards.has(id)) continue;
         const card = (await fetchJson(url(`models/${encodeURIComponent(id)}/card.json`))) as ModelCard;
         cards.set(id, { card, origin: 'embedded' });
@@ -329,13 +329,13 @@ export function createLabApi() {
       file: File,
       opts: ConvertOptions,
       onProgress: (p: Progress) => void,
-    ): Promise<{ model: ModelEntry; report: ConvertReport }> {
+    ): Promise<{ model: ModelEntry; report: ConvertReport; familyFrom: string }> {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const converted = await convertDroppedCheckpoint(file.name, bytes, opts, onProgress);
       droppedFiles.set(converted.card.id, converted.files);
       const model: ModelEntry = { card: converted.card, origin: 'dropped' };
       cards.set(converted.card.id, model);
-      return { model, report: converted.report };
+      return { model, report: converted.report, familyFrom: converted.familyFrom };
     },
 
     /** Debug entry for e2e parity tests: features of one model for given NHWC [0,1] pixels. */

@@ -5,10 +5,12 @@ describe('parseCatalog', () => {
   it('reads the embedded ids and the upstream models', () => {
     const c = parseCatalog({
       embedded: ['zoo-simclr', 'zoo-supervised', 3],
+      imported: ['nsfwjs-inceptionv3', null],
       models: [{ id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr' }, { name: 'no id' }],
     });
     expect(c).toEqual({
       embedded: ['zoo-simclr', 'zoo-supervised'],
+      imported: ['nsfwjs-inceptionv3'],
       upstream: [{ id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr' }],
     });
   });

@@ -8,8 +8,10 @@ export interface UpstreamModel {
 }
 
 export interface Catalog {
-  /** Ids of the lab's own zoo under models/<id>/ (card.json + model.json + shards). */
+  /** Ids of the lab's own zoo under models/<id>/ (card.json + model.json + shards); selected on start. */
   embedded: string[];
+  /** Ids of shipped models imported from npm packages (nsfwjs's photo-trained CNNs): offered, not selected. */
+  imported?: string[];
   /** The paper's upstream models: listed for reference; usable after dropping their checkpoint. */
   upstream: UpstreamModel[];
 }
@@ -44,8 +46,9 @@ export function parseCatalog(raw: unknown): Catalog {
   if (!isRecord(raw) || !Array.isArray(raw.embedded)) {
     throw new Error('models/catalog.json is not a valid catalog: it needs an "embedded" array of model ids');
   }
-  const embedded = raw.embedded.filter((id): id is string => typeof id === 'string' && id.length > 0);
-  return { embedded, upstream: upstreamEntries(raw) };
+  const ids = (x: unknown) =>
+    Array.isArray(x) ? x.filter((id): id is string => typeof id === 'string' && id.length > 0) : [];
+  return { embedded: ids(raw.embedded), imported: ids(raw.imported), upstream: upstreamEntries(raw) };
 }
 
 export function parseDemoIndex(raw: unknown): DemoDataset[] {

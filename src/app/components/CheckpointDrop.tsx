@@ -9,10 +9,20 @@ const ACCEPT = '.pth,.pt,.tar,.safetensors,.ckpt';
 export function CheckpointDrop() {
   const convert = useLab((s) => s.convertCheckpoint);
   const converting = useLab((s) => s.converting);
+  const lastConversion = useLab((s) => s.lastConversion);
   const [normalisation, setNormalisation] = useState<ConvertOptions['normalisation']>('imagenet');
   const [family, setFamily] = useState('');
+  const [container, setContainer] = useState('');
+  const [prefix, setPrefix] = useState('');
   const start = (file: File | undefined) => {
-    if (file) void convert(file, { normalisation, family: family.trim() || undefined, profile: 'auto' });
+    if (!file) return;
+    void convert(file, {
+      normalisation,
+      family: family.trim() || undefined,
+      profile: 'auto',
+      container: container.trim() || undefined,
+      prefix: prefix.trim() || undefined,
+    });
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -27,8 +37,9 @@ export function CheckpointDrop() {
       onDrop={onDrop}
     >
       <p className="small">
-        Or drop a ResNet checkpoint here (<code>.pth</code>, <code>.safetensors</code>): it is converted in
-        this tab and kept in memory for the session.
+        Or drop a ResNet checkpoint here (<code>.pth</code>, <code>.safetensors</code>): the backbone is found
+        in whatever container and key prefix it sits under, converted in this tab and kept in memory for the
+        session.
       </p>
       <label>
         Normalisation{' '}
@@ -42,8 +53,34 @@ export function CheckpointDrop() {
       </label>{' '}
       <label>
         Family{' '}
-        <input value={family} onChange={(e) => setFamily(e.target.value)} placeholder="e.g. moco" size={12} />
+        <input
+          value={family}
+          onChange={(e) => setFamily(e.target.value)}
+          placeholder="inferred if empty"
+          size={14}
+        />
       </label>{' '}
+      <details className="small">
+        <summary>Where the backbone is (optional: found automatically)</summary>
+        <label>
+          Container{' '}
+          <input
+            value={container}
+            onChange={(e) => setContainer(e.target.value)}
+            placeholder="e.g. teacher"
+            size={14}
+          />
+        </label>{' '}
+        <label>
+          Key prefix{' '}
+          <input
+            value={prefix}
+            onChange={(e) => setPrefix(e.target.value)}
+            placeholder="e.g. module.backbone."
+            size={16}
+          />
+        </label>
+      </details>{' '}
       <label className="file-button">
         Choose a checkpoint…
         <input
@@ -61,6 +98,11 @@ export function CheckpointDrop() {
         <p aria-live="polite">
           {converting.stage}: {converting.detail ?? ''} ({converting.done}/{converting.total})
           {converting.etaSeconds !== null ? ` · ETA ${formatDuration(converting.etaSeconds)}` : ''}
+        </p>
+      ) : null}
+      {lastConversion && !converting ? (
+        <p className="small" data-testid="conversion-report">
+          {lastConversion}
         </p>
       ) : null}
     </section>

@@ -35,7 +35,7 @@ export function ModelPicker() {
       <CheckpointDrop />
       {upstream.length > 0 ? (
         <details>
-          <summary>The paper's {upstream.length} upstream models</summary>
+          <summary>{upstream.length} upstream models (the paper's ResNet-50s, modern ViTs)</summary>
           <p className="muted small">
             Their weights are not shipped. Convert a checkpoint with <code>npx tlab convert</code> or{' '}
             <code>npx tlab models fetch</code>, then serve it under <code>models/</code>.

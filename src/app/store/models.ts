@@ -1,5 +1,5 @@
 import type { Progress } from '../../core/types.ts';
-import type { ConvertOptions, ModelEntry, UpstreamModel } from '../../worker/api.ts';
+import type { ConvertOptions, ConvertReport, ModelEntry, UpstreamModel } from '../../worker/api.ts';
 import type { SliceCreator } from './types.ts';
 
 export interface ModelsSlice {
@@ -14,10 +14,28 @@ export interface ModelsSlice {
   converting: Progress | null;
   /** Converts a dropped checkpoint in the worker; the new model is added and selected. */
   convertCheckpoint(file: File, opts: ConvertOptions): Promise<void>;
+  /** What the last conversion found (container, prefix, architecture, keys dropped, family), or null. */
+  lastConversion: string | null;
 }
 
-function conversionSummary(report: { profile: string; dropped: string[]; missing: string[] }): string {
-  const parts = [`profile ${report.profile}`, `${report.dropped.length} keys dropped`];
+/** The layout search's choice in one line, as the CLI prints it. */
+export function conversionSummary(
+  fileName: string,
+  report: ConvertReport,
+  family?: { family: string; from: string },
+): string {
+  const where = `${report.container} › ${report.prefix || '(no prefix)'}`;
+  const parts = [
+    `${fileName}: ${report.architecture} (${report.naming} names) found in ${where}`,
+    `${report.tensors} tensors kept, ${report.dropped.length} keys dropped` +
+      (report.dropped.length
+        ? ` (${report.dropped.slice(0, 4).join(', ')}${report.dropped.length > 4 ? ', …' : ''})`
+        : ''),
+  ];
+  if (report.outside) parts.push(`${report.outside} tensors outside the container ignored`);
+  if (family) parts.push(`family ${family.family} (${family.from})`);
+  for (const a of report.alternatives)
+    parts.push(`also found ${a.architecture} in ${a.container} › ${a.prefix}`);
   if (report.missing.length) parts.push(`missing: ${report.missing.slice(0, 5).join(', ')}`);
   return parts.join('; ');
 }
@@ -33,7 +51,8 @@ export const createModelsSlice: SliceCreator<ModelsSlice> = (set, get, client) =
       set({
         models,
         upstream: catalog.upstream,
-        selectedModels: models.filter((m) => m.origin === 'embedded').map((m) => m.card.id),
+        // The zoo starts selected; the imported photo-trained CNNs (224–299 px, slower) are offered unticked.
+        selectedModels: models.filter((m) => catalog.embedded.includes(m.card.id)).map((m) => m.card.id),
         modelsStatus: 'ready',
       });
     } catch (error) {
@@ -42,6 +61,7 @@ export const createModelsSlice: SliceCreator<ModelsSlice> = (set, get, client) =
     }
   },
   converting: null,
+  lastConversion: null,
   async convertCheckpoint(file, opts) {
     if (get().converting) return;
     set({
@@ -54,14 +74,12 @@ export const createModelsSlice: SliceCreator<ModelsSlice> = (set, get, client) =
       },
     });
     try {
-      const { model, report } = await client.convertCheckpoint(file, opts, (converting) =>
+      const { model, report, familyFrom } = await client.convertCheckpoint(file, opts, (converting) =>
         set({ converting }),
       );
-      if (report.missing.length) {
-        get().reportError(
-          new Error(`${file.name} converted with missing weights (${conversionSummary(report)})`),
-        );
-      }
+      const summary = conversionSummary(file.name, report, { family: model.card.family, from: familyFrom });
+      if (report.missing.length) get().reportError(new Error(`converted with missing weights: ${summary}`));
+      set({ lastConversion: summary });
       set({
         models: [...get().models.filter((m) => m.card.id !== model.card.id), model],
         selectedModels: [...get().selectedModels.filter((id) => id !== model.card.id), model.card.id],

@@ -91,6 +91,54 @@ describe.skipIf(skipReason !== null).sequential('tlab convert', () => {
     });
   }
 
+  it("nine layouts of today's releases: auto reports container and prefix, features equal PyTorch's", async () => {
+    const layouts = JSON.parse(readFileSync(join(fixtures, 'layouts.json'), 'utf8')) as Record<
+      string,
+      { model: string; container: string; prefix: string }
+    >;
+    const ref = torchFeatures('auto', join(fixtures, 'tiny.ref.safetensors'), {
+      n: 2,
+      size: 64,
+      norm: 'imagenet',
+    });
+    const printed: string[] = [];
+    console.log = (...a: unknown[]) => printed.push(a.join(' '));
+    const files = Object.entries(layouts).filter(([, c]) => c.model === 'tiny');
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const [file, c] of files) {
+      printed.length = 0;
+      const id = file.replace(/\.pth$/, '');
+      const card = await convert(file, id);
+      expect(printed[0], file).toContain(`in container ${c.container}, prefix '${c.prefix}'`);
+      expect(printed.join('\n'), file).toMatch(/^dropped: /m);
+      const backbone = await loadBackbone(card, (p) => readFile(join(out, id, p)));
+      const ours = await backbone.embed({ data: ref.pixels, n: 2, size: 64 });
+      backbone.dispose();
+      const { diff, scale } = maxAbsDiff(ours, ref.features);
+      expect(scale, file).toBeGreaterThan(0);
+      expect(diff, file).toBeLessThanOrEqual(1e-4 * scale);
+    }
+    // The family is inferred from the layout when the file name says nothing about the method.
+    const dino = JSON.parse(readFileSync(join(out, 'tiny-layout-dino', 'card.json'), 'utf8')) as ModelCard;
+    expect(dino.family).toBe('dino');
+    console.log = () => {};
+  });
+
+  it('a wrong --prefix is refused with the key groups and the working command, with the real path', async () => {
+    const errors: string[] = [];
+    const origError = console.error;
+    console.error = (...a: unknown[]) => errors.push(a.join(' '));
+    const file = join(fixtures, 'tiny-layout-solo-learn.pth');
+    try {
+      expect(await main(['convert', file, '--prefix', 'model.backbone.', '--out', join(out, 'y')])).toBe(1);
+    } finally {
+      console.error = origError;
+    }
+    expect(errors[0]).toMatch(/largest key groups \(container › prefix: tensors\):/);
+    expect(errors[0]).toMatch(/state_dict › backbone\.\*: \d+ tensors/);
+    expect(errors[0]).toContain(`npx tlab convert ${file} --container state_dict --prefix backbone.`);
+  });
+
   it('resnet50 in the MoCo layout (legacy) converts with --arch resnet50 and float16 within 1e-2', async () => {
     const card = await convert('resnet50-moco.legacy.pth', 'r50-f16', ['--arch', 'resnet50', '--float16']);
     expect(card.architecture).toBe('resnet50');

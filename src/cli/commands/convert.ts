@@ -4,6 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConvertReport } from '../../convert/checkpoint.ts';
+import type { InferredFamily } from '../../convert/infer-family.ts';
+import { LayoutNotFoundError, overrideFlags } from '../../convert/layout-search.ts';
 import type { ModelCard } from '../../core/types.ts';
 import {
   type ConvertOptions,
@@ -17,11 +19,17 @@ const USAGE = `Usage: npx tlab convert <checkpoint> [options]
 
   --arch <a>         resnet18|resnet34|resnet50|resnet101|resnet152|wide_resnet50_2 (checked against the
                      weights), or a free label for a custom-width ResNet of the same layout
-  --profile <p>      key layout: auto (default) or a family profile (moco, pycontrast, swav, simclr-v2, byol, ...)
+  --profile <p>      key layout: auto (default: searches every nested container and key prefix for the
+                     backbone and reports what it chose) or a named profile (moco, pycontrast, swav,
+                     simclr-v2, byol, torchvision, ...)
+  --container <path> only this container, e.g. state_dict, teacher, classy_state_dict/base_model/model/trunk,
+                     '(top)' for the top level
+  --prefix <p>       only this key prefix, e.g. module.backbone. ('' for none)
   --float16          store weights as float16 (half the size; features within ~1e-3 relative)
   --id <id>          model id (default: the file name without extension)
   --out <dir>        output folder (default: models/<id>)
-  --name <text>      display name            --family <f>     pre-training family (default: the profile)
+  --name <text>      display name            --family <f>     pre-training family (default: inferred
+                     from the file name, then from the layout)
   --mean <m>         imagenet (default) | none (plain [0,1] RGB, SimCLR) | r,g,b (then --std r,g,b)
   --std <s>          per-channel std when --mean is numeric
   --input-size <n>   input resolution the model expects (default 224)
@@ -49,15 +57,26 @@ function idFromPath(path: string): string {
   return basename(path).replace(/(\.pth\.tar|\.pth|\.pt|\.tar|\.safetensors|\.ckpt|\.pkl)$/i, '');
 }
 
-export function formatReport(report: ConvertReport): string {
+function alternativeLines(report: ConvertReport): string[] {
+  return report.alternatives.map(
+    (a) =>
+      `also found: ${a.architecture} in ${a.container} › ${a.prefix || '(no prefix)'} (${a.parameters} parameters); ` +
+      `choose it with ${overrideFlags(a.container === '(top)' ? '' : a.container, a.prefix)}`,
+  );
+}
+
+export function formatReport(report: ConvertReport, family?: InferredFamily): string {
   const dropped = report.dropped.length
     ? `${report.dropped.length} (${report.dropped.slice(0, 6).join(', ')}${report.dropped.length > 6 ? ', …' : ''})`
     : 'none';
   return [
-    `format: ${report.format}, container: ${report.container}, profile: ${report.profile}`,
-    `tensors: ${report.tensors}, renamed: ${report.renamed}`,
-    `dropped: ${dropped}`,
+    `found: ${report.architecture} (${report.kind}, ${report.naming} names) in container ${report.container}, ` +
+      `prefix '${report.prefix}'${report.profile === 'auto' ? '' : `, profile: ${report.profile}`}`,
+    `format: ${report.format}, tensors: ${report.tensors}, renamed: ${report.renamed}`,
+    `dropped: ${dropped}${report.outside ? `; ${report.outside} tensors outside the container ignored` : ''}`,
     `missing: ${report.missing.length ? report.missing.join(', ') : 'none'}`,
+    ...(family ? [`family: ${family.family} (${family.from})`] : []),
+    ...alternativeLines(report),
   ].join('\n');
 }
 
@@ -84,7 +103,7 @@ function parseTop1(text: string | undefined): number | null {
 
 export const convertCommand: CliCommand = {
   name: 'convert',
-  summary: 'convert a PyTorch ResNet checkpoint into the lab model format (models/<id>/)',
+  summary: 'convert a PyTorch checkpoint (backbone found in any container/prefix) into models/<id>/',
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -93,6 +112,8 @@ export const convertCommand: CliCommand = {
       options: {
         arch: { type: 'string' },
         profile: { type: 'string', default: 'auto' },
+        container: { type: 'string' },
+        prefix: { type: 'string' },
         float16: { type: 'boolean', default: false },
         id: { type: 'string' },
         out: { type: 'string' },
@@ -117,6 +138,9 @@ export const convertCommand: CliCommand = {
       id,
       arch: values.arch,
       profile: values.profile,
+      container: values.container,
+      prefix: values.prefix,
+      fileName: basename(path),
       float16: values.float16,
       name: values.name,
       family: values.family,
@@ -127,8 +151,15 @@ export const convertCommand: CliCommand = {
       imagenetTop1: parseTop1(values.top1),
       cardOverrides: await readCardOverrides(values.card),
     };
-    const result = await convertCheckpoint(new Uint8Array(await readFile(path)), opts);
-    console.log(formatReport(result.report));
+    const result = await convertCheckpoint(new Uint8Array(await readFile(path)), opts).catch(
+      (err: unknown) => {
+        // The refusal names the command that would work; put the user's own path into it.
+        if (err instanceof LayoutNotFoundError)
+          throw new LayoutNotFoundError(err.message.replaceAll('<checkpoint>', path));
+        throw err;
+      },
+    );
+    console.log(formatReport(result.report, result.family));
     const out = values.out ?? join('models', id);
     await writeModelFolder(out, result);
     const bytes = [...result.files.values()].reduce((n, b) => n + b.byteLength, 0);

@@ -16,14 +16,15 @@ import { createNodePixelPool } from '../../platform/node/pixel-pool.ts';
 import type { PixelPool } from '../../platform/pixel-pool-core.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { nodeDatasetSource } from '../dataset-arg.ts';
-import { embeddedModelIds, loadModelRef } from '../models-on-disk.ts';
+import { loadModelRef, modelIdsFromArg } from '../models-on-disk.ts';
 import { scoresTable } from '../scores-table.ts';
 
 const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
 
   --data <path>        ImageFolder dataset (class subfolders, optionally under train/ val/ test/),
                        or comma-separated WebDataset tar shards
-  --models <ids>       comma-separated model ids from models/ or model folders (default: the embedded zoo)
+  --models <ids>       comma-separated model ids from models/ or model folders (default: the embedded zoo;
+                       all: every embedded model, the zoo and the photo-trained nsfwjs CNNs)
   --probes <list>      linear,fewshot,colour (default: linear,fewshot); colour = ridge colour readout
                        (R², RMSE per channel) and colour reliance (linear probe on greyscale test images)
   --invert-steps <n>   with colour: also invert the first test image through layer4 (Deep Image Prior,
@@ -80,7 +81,7 @@ export const evalCommand: CliCommand = {
     const probes = parseProbes(values.probes!);
     const settings = { ...parseSettings(values), ...parseInversion(values, probes) };
     const backend = await initBackend(parseBackend(values.backend!));
-    const ids = values.models ? values.models.split(',').filter(Boolean) : await embeddedModelIds();
+    const ids = await modelIdsFromArg(values.models);
     if (ids.length === 0)
       throw new UsageError('no models: pass --models or add models to models/catalog.json');
     const shard = values.shard ? shardOf(values.shard, ids) : undefined;

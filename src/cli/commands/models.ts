@@ -9,10 +9,17 @@ import { sha256Hex } from '../../core/hash.ts';
 import {
   type Catalog,
   type CatalogEntry,
+  CLIP_MEAN,
+  CLIP_STD,
   hashMatches,
   parseCatalog,
 } from '../../engine/model-format/catalog.ts';
-import { convertCheckpoint } from '../../engine/model-format/convert-checkpoint.ts';
+import {
+  type ConvertOptions,
+  convertCheckpoint,
+  type Normalisation,
+} from '../../engine/model-format/convert-checkpoint.ts';
+import { convertVitCheckpoint } from '../../engine/model-format/convert-vit.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { formatReport, writeModelFolder } from './convert.ts';
 
@@ -99,31 +106,56 @@ async function checkpointBytes(entry: CatalogEntry & { url: string }, cacheDir: 
   return bytes;
 }
 
-async function fetchOne(
+/** The converter for a catalog entry's kind: the ResNet path, or the ViT seam (convert-vit.ts). */
+export type FetchConverters = {
+  resnet: typeof convertCheckpoint;
+  vit: typeof convertVitCheckpoint;
+};
+
+const CONVERTERS: FetchConverters = { resnet: convertCheckpoint, vit: convertVitCheckpoint };
+
+function normalisationOf(entry: CatalogEntry): Normalisation {
+  return entry.normalisation === 'clip' ? { mean: CLIP_MEAN, std: CLIP_STD } : entry.normalisation;
+}
+
+function convertOptions(entry: CatalogEntry, float16: boolean): ConvertOptions {
+  return {
+    id: entry.id,
+    arch: entry.arch,
+    profile: entry.profile,
+    // The catalog knows where the backbone sits; the search confirms it (and refuses if it is not there).
+    ...(entry.container !== null ? { container: entry.container } : {}),
+    ...(entry.prefix !== null ? { prefix: entry.prefix } : {}),
+    float16,
+    name: entry.name,
+    family: entry.family,
+    normalisation: normalisationOf(entry),
+    source: entry.url ?? undefined,
+    licence: entry.licence,
+    imagenetTop1: entry.imagenetTop1,
+    ...(entry.note ? { description: entry.note } : {}),
+  };
+}
+
+/** Downloads (or reuses), verifies and converts one catalog entry into outRoot/<id>/. */
+export async function fetchOne(
   entry: CatalogEntry,
   outRoot: string,
   cacheDir: string,
   float16: boolean,
+  converters: FetchConverters = CONVERTERS,
 ): Promise<void> {
   if (!entry.url) {
     console.log(`${entry.id}: no direct download — ${entry.note ?? 'see the catalog'}`);
     return;
   }
   const bytes = await checkpointBytes({ ...entry, url: entry.url }, cacheDir);
-  const result = await convertCheckpoint(bytes, {
-    id: entry.id,
-    arch: entry.arch,
-    profile: entry.profile,
-    float16,
-    name: entry.name,
-    family: entry.family,
-    normalisation: entry.normalisation,
-    source: entry.url,
-    licence: entry.licence,
-    imagenetTop1: entry.imagenetTop1,
-    ...(entry.note ? { description: entry.note } : {}),
-  });
-  console.log(`${entry.id}:\n${formatReport(result.report).replace(/^/gm, '  ')}`);
+  const opts = convertOptions(entry, float16);
+  const result =
+    entry.kind === 'vit'
+      ? await converters.vit(bytes, { ...opts, layout: entry.layout ?? 'timm', patchSize: entry.patchSize })
+      : await converters.resnet(bytes, opts);
+  console.log(`${entry.id}:\n${formatReport(result.report, result.family).replace(/^/gm, '  ')}`);
   const out = join(outRoot, entry.id);
   await writeModelFolder(out, result);
   console.log(`${entry.id}: wrote ${out} (weights ${result.card.weightsHash.slice(0, 12)}…)`);
@@ -131,7 +163,8 @@ async function fetchOne(
 
 const LIST_USAGE = `Usage: npx tlab models list [--catalog <path|url>] [--out models]
 
-Lists the paper's 14 upstream checkpoints and the lab's embedded zoo, and which are converted in --out.`;
+Lists the catalog's upstream checkpoints (the paper's 14 ResNet-50s and the modern ViT releases), the lab's
+embedded zoo and imported models, and which are converted in --out.`;
 
 export const modelsListCommand: CliCommand = {
   name: 'models list',
@@ -148,10 +181,12 @@ export const modelsListCommand: CliCommand = {
     const catalog = await loadCatalog(values.catalog!);
     const here = (id: string) => (existsSync(join(values.out!, id, 'card.json')) ? 'converted' : '');
     console.log(`embedded zoo: ${catalog.embedded.length ? catalog.embedded.join(', ') : '(none yet)'}`);
+    if (catalog.imported.length)
+      console.log(`imported (photo-trained, tfjs): ${catalog.imported.join(', ')}`);
     console.log(['id', 'name', 'family', 'top-1', 'licence', 'download', 'local'].join('\t'));
     for (const m of catalog.models) {
       const top1 = m.imagenetTop1 === null ? '-' : m.imagenetTop1.toFixed(1);
-      const dl = m.url ? 'yes' : 'no (see note)';
+      const dl = m.url ? (m.sizeMB ? `yes (≈${m.sizeMB} MB)` : 'yes') : 'no (see note)';
       console.log([m.id, m.name, m.family, top1, m.licence, dl, here(m.id)].join('\t'));
     }
     return 0;

@@ -2,6 +2,7 @@
 // `tlab models fetch` and the browser's .pth drop).
 
 import { type ConvertReport, readCheckpoint } from '../../convert/checkpoint.ts';
+import { type InferredFamily, inferFamily } from '../../convert/infer-family.ts';
 import { inferResNetConfig, NAMED_RESNETS } from '../../convert/resnet-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
@@ -20,6 +21,11 @@ export interface ConvertOptions {
   /** A torchvision name (resnet18 … wide_resnet50_2) is checked against the weights; other names are labels. */
   arch?: string;
   profile?: string;
+  /** Only this container path / key prefix (overrides of the layout search; see src/convert/layout-search.ts). */
+  container?: string;
+  prefix?: string;
+  /** The checkpoint's file name: the family is inferred from it (then from the layout) when none is given. */
+  fileName?: string;
   float16?: boolean;
   name?: string;
   family?: string;
@@ -41,6 +47,8 @@ export interface ConvertResult {
   card: ModelCard;
   report: ConvertReport;
   config: ResNetConfig;
+  /** The family on the card and where it came from ('given', 'file name', 'layout (…)'). */
+  family: InferredFamily;
 }
 
 function sameConfig(a: ResNetConfig, b: ResNetConfig): boolean {
@@ -76,7 +84,16 @@ export function describeCustom(config: ResNetConfig): string {
 export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
   // Only torchvision names constrain the reader; any other --arch is just the card's label.
   const namedArch = opts.arch && opts.arch in NAMED_RESNETS ? opts.arch : undefined;
-  const { stateDict, report } = readCheckpoint(bytes, { profile: opts.profile ?? 'auto', arch: namedArch });
+  const { stateDict, report } = readCheckpoint(bytes, {
+    profile: opts.profile ?? 'auto',
+    container: opts.container,
+    prefix: opts.prefix,
+    arch: namedArch,
+  });
+  if (report.kind !== 'resnet') {
+    // LEAD: the ViT matcher's state dicts go to the ViT builder here (report.kind === 'vit').
+    throw new Error(`found a ${report.architecture} (${report.kind}); this build converts ResNets only`);
+  }
   if (report.missing.length > 0) {
     const shown = report.missing.slice(0, 8).join(', ');
     throw new Error(
@@ -84,12 +101,15 @@ export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions)
     );
   }
   const config = inferResNetConfig(stateDict);
+  const family: InferredFamily = opts.family
+    ? { family: opts.family, from: 'given' }
+    : inferFamily(opts.fileName ?? '', report);
   const inputSize = opts.inputSize ?? 224;
   const cardInput: CardInput = {
     id: opts.id,
     name: opts.name ?? opts.id,
     architecture: architectureName(config, opts.arch),
-    family: opts.family ?? report.profile,
+    family: family.family,
     inputSize,
     preprocessing: protocolPreprocessing(inputSize),
     ...meanStd(opts.normalisation),
@@ -106,7 +126,7 @@ export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions)
     float16: opts.float16,
     config,
   });
-  return { files, card, report, config };
+  return { files, card, report, config, family };
 }
 
 function withoutComputed(o: Partial<ModelCard> | undefined): Partial<ModelCard> {
