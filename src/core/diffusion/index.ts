@@ -6,5 +6,6 @@ export * from './input.ts';
 export * from './interval.ts';
 export * from './map.ts';
 export * from './occlude.ts';
+export * from './result.ts';
 export * from './sample.ts';
 export * from './settings.ts';

@@ -18,9 +18,16 @@ import {
   validateDiffusionSettings,
   writeOccluded,
 } from '../../core/diffusion/index.ts';
+import type {
+  DiffusionImageResult,
+  DiffusionResult,
+  DiffusionRunSettings,
+} from '../../core/diffusion/result.ts';
 import { progressTracker } from '../../core/progress.ts';
 import { CancelledError, type CancelToken, type ProgressFn } from '../../core/types.ts';
 import type { Backbone } from '../types.ts';
+
+export type { DiffusionImageResult, DiffusionResult, DiffusionRunSettings };
 
 /** One image prepared by diffusionInput: side×side×3 HWC floats in [0,1]. */
 export interface DiffusionImage {
@@ -33,34 +40,6 @@ export interface DiffusionHooks {
   cancel?: CancelToken;
   /** Clock for the ETA (tests drive it); Date.now by default. */
   now?: () => number;
-}
-
-/** What was run, stated with the result (the stride most of all: it is not the paper's by default). */
-export interface DiffusionRunSettings extends DiffusionSettings {
-  crop: number;
-  side: number;
-  positionsPerImage: number;
-  forwardPasses: number;
-  /** The occluder colour in [0,1] pixels that `fill` meant for this model. */
-  fillRgb: [number, number, number];
-  paper: { occluder: number; stride: number; fill: 'normalised-zero' };
-  isPaperSetting: boolean;
-}
-
-export interface DiffusionImageResult {
-  key: string;
-  /** crop×crop saliency map, row-major. */
-  map: Float32Array;
-  /** % of map values above the map's mean. */
-  diffusion: number;
-}
-
-export interface DiffusionResult {
-  perImage: DiffusionImageResult[];
-  mean: number;
-  /** Half-width of the 95% interval of the mean (Student t over images); null for one image. */
-  ci95: number | null;
-  settings: DiffusionRunSettings;
 }
 
 /** The occluder colour in the [0,1] pixels a Backbone takes (it normalises inside). */
