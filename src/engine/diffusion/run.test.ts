@@ -90,6 +90,27 @@ describe('runDiffusion', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('a cancel that arrives as a separate task (a worker message) is seen: the run yields between batches', async () => {
+    const token = { cancelled: false };
+    let passes = 0;
+    const run = runDiffusion(
+      backbone,
+      [seededImage(4), seededImage(5)],
+      { ...DEFAULT_DIFFUSION_SETTINGS, stride: 1, batchSize: 8 },
+      {
+        cancel: token,
+        onProgress: (p) => {
+          passes = p.done;
+        },
+      },
+    );
+    setTimeout(() => {
+      token.cancelled = true;
+    }, 0);
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(passes).toBeLessThan(2 * 1682);
+  });
+
   it("the occluder colour: the model's mean for 0 after normalisation, black before; black without a mean", () => {
     const s = DEFAULT_DIFFUSION_SETTINGS;
     expect(fillColour(s, [0.485, 0.456, 0.406])).toEqual([0.485, 0.456, 0.406]);

@@ -104,7 +104,14 @@ async function occlusionChanges(
   const positions = positionsPerImage(g);
   const changes = new Float64Array(positions);
   const batch = new Float32Array(Math.min(batchSize, positions) * base.length);
+  let yieldedAt = Date.now();
   for (let start = 0; start < positions; start += batchSize) {
+    // A CPU backend's embed resolves through microtasks only: without a real yield, a worker would never
+    // read the cancel message that arrives while it runs (nor would anything else on its event loop).
+    if (Date.now() - yieldedAt > YIELD_EVERY_MS) {
+      await nextMacrotask();
+      yieldedAt = Date.now();
+    }
     throwIfCancelled(cancel);
     const n = Math.min(batchSize, positions - start);
     for (let j = 0; j < n; j++) {
@@ -117,6 +124,12 @@ async function occlusionChanges(
     report(1 + start + n);
   }
   return changes;
+}
+
+const YIELD_EVERY_MS = 50;
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function throwIfCancelled(cancel: CancelToken | undefined): void {
