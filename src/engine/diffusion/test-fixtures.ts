@@ -44,6 +44,7 @@ export interface DiffusionReference {
   pixels: Float32Array;
   map: Float32Array;
   changes: Float32Array;
+  /** % of the reference map above its mean, from its exact count. */
   diffusion: number;
   /** min |map − mean(map)| of the reference: how robust its count above the mean is. */
   meanMargin: number;
@@ -51,7 +52,10 @@ export interface DiffusionReference {
 
 export function torchDiffusion(c: ReferenceCase): DiffusionReference {
   const weights = ensureWeights();
-  const out = join(DIR, `ref-c${c.crop}-o${c.occluder}-s${c.stride}-${c.fill}-p${c.pixelSeed}.safetensors`);
+  const out = join(
+    DIR,
+    `ref-v2-c${c.crop}-o${c.occluder}-s${c.stride}-${c.fill}-p${c.pixelSeed}.safetensors`,
+  );
   if (!existsSync(out)) {
     runPython([
       'reference',
@@ -69,7 +73,7 @@ export function torchDiffusion(c: ReferenceCase): DiffusionReference {
     pixels: get('pixels'),
     map: get('map'),
     changes: get('changes'),
-    diffusion: get('diffusion')[0],
+    diffusion: (100 * get('above')[0]) / get('map').length,
     meanMargin: get('meanMargin')[0],
   };
 }
