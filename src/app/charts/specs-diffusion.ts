@@ -7,7 +7,7 @@ import type { RgbImage } from '../../core/types.ts';
 import { escapePlotlyText as esc, type PlotSpec } from './specs-text.ts';
 
 export interface SaliencyOverlayInput {
-  /** Model name · image key, shown as the title (escaped here). */
+  /** The image's name, shown as the title (escaped here). */
   label: string;
   /** crop×crop map, row-major. */
   map: ArrayLike<number>;
@@ -67,12 +67,12 @@ export function saliencyOverlayChart(input: SaliencyOverlayInput): PlotSpec {
     layout: {
       title: {
         text: `${esc(input.label)}<br>diffusion ${input.diffusion.toFixed(1)} % above the mean (blue line)`,
+        font: { size: 12 },
       },
       xaxis: { visible: false, range: [-0.5, side - 0.5], constrain: 'domain' },
       yaxis: { visible: false, range: [side - 0.5, -0.5], scaleanchor: 'x', constrain: 'domain' },
-      margin: { l: 10, r: 10, t: 60, b: 10 },
-      width: 320,
-      height: 300,
+      margin: { l: 10, r: 10, t: 50, b: 10 },
+      height: 340,
     },
   };
 }

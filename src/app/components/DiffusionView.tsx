@@ -12,17 +12,23 @@ export interface DiffusionViewRow {
 }
 
 const FIRST_IMAGES = 4;
+/** Maps side by side, as many per row as fit (chart figures are blocks otherwise). */
+const MAP_GRID = {
+  display: 'grid',
+  gridTemplateColumns: 'repeat(auto-fill, minmax(260px, 1fr))',
+  gap: '0 1rem',
+};
 
 function ModelMaps({ row, showAll }: { row: DiffusionViewRow; showAll: boolean }) {
   const images = useMemo(() => new Map(row.images?.map((i) => [i.key, i.image])), [row.images]);
   const shown = showAll ? row.result.perImage : row.result.perImage.slice(0, FIRST_IMAGES);
   return (
-    <div className="diffusion-maps" data-testid="diffusion-maps">
+    <div style={MAP_GRID} data-testid="diffusion-maps">
       {shown.map((p) => (
         <ChartHost
           key={p.key}
           spec={saliencyOverlayChart({
-            label: `${row.label} · ${p.key}`,
+            label: p.key,
             map: p.map,
             diffusion: p.diffusion,
             image: images.get(p.key),
