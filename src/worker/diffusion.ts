@@ -1,7 +1,12 @@
 // Attentive diffusion in the worker: sample the scanned dataset's images (seeded), then run each model over
 // them. The registry will wrap runDiffusion; until then this is the worker's one entry to it.
 
-import { centreCrop, occlusionGeometry, sampleImageKeys } from '../core/diffusion/index.ts';
+import {
+  centreCrop,
+  occlusionGeometry,
+  sampleImageKeys,
+  validateDiffusionSettings,
+} from '../core/diffusion/index.ts';
 import type { DiffusionResult } from '../core/diffusion/result.ts';
 import type { DiffusionSettings } from '../core/diffusion/settings.ts';
 import type {
@@ -50,6 +55,7 @@ export async function diffusionOfModels(
   onProgress: (p: Progress & { model?: string }) => void,
   cancel: { readonly cancelled: boolean },
 ): Promise<DiffusionRun[]> {
+  validateDiffusionSettings(request.settings);
   const keys = sampleImageKeys(
     dataset.listing.items.map((it) => it.key),
     request.settings.images,
