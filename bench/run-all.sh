@@ -12,3 +12,4 @@ echo "== probes: full paper sweep, N=10000, D=2048, 10 classes, vs the scikit-le
 npx tsx bench/probes/bench.ts --n 10000 --d 2048 --classes 10
 echo "== probes: 10 and 100 classes in a Chromium worker, as the lab runs it (wasm, all cores; needs /usr/bin/chromium)"
 npx tsx bench/probes/bench.ts --n 10000 --d 2048 --classes 10,100 --runtime chromium
+echo "== diffusion: the zoo at strides 1, 2, 5 and the ResNet-50 224 per-pass cost (Node)"; npx tsx bench/diffusion/bench.ts

@@ -10,6 +10,8 @@ import type {
   ConvertOptions,
   ConvertReport,
   DemoDataset,
+  DiffusionRequest,
+  DiffusionRun,
   FolderFile,
   InvertOptions,
   InvertResult,
@@ -51,6 +53,8 @@ export interface LabClient {
     opts: InvertOptions,
     onProgress: (p: Progress) => void,
   ): Promise<InvertResult>;
+  /** Attentive diffusion of models on a seeded image sample; optional so scripted test clients may omit it. */
+  diffusion?(request: DiffusionRequest, onProgress: (p: RunProgress) => void): Promise<DiffusionRun[]>;
 }
 
 export interface LabWorker extends LabClient {
@@ -92,6 +96,11 @@ export function startLabWorker(): LabWorker {
         imageKey,
         opts,
         Comlink.proxy((p: Progress) => onProgress(p)),
+      ),
+    diffusion: (request, onProgress) =>
+      remote.diffusion(
+        request,
+        Comlink.proxy((p: RunProgress) => onProgress(p)),
       ),
     terminate: () => worker.terminate(),
   };

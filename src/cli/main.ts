@@ -3,6 +3,7 @@
 import type { CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
 import { convertCommand } from './commands/convert.ts';
+import { diffusionCommand } from './commands/diffusion.ts';
 import { embedCommand } from './commands/embed.ts';
 import { evalCommand } from './commands/eval.ts';
 import { mergeCommand } from './commands/merge.ts';
@@ -20,6 +21,7 @@ const COMMANDS: CliCommand[] = [
   modelsFetchCommand,
   pixelsCommand,
   ...probeCommands,
+  diffusionCommand,
 ];
 
 function helpText(): string {

@@ -32,12 +32,14 @@ import { httpDatasetSource } from '../platform/http.ts';
 import type { PixelPool } from '../platform/pixel-pool-core.ts';
 import { type Catalog, type DemoDataset, parseCatalog, parseDemoIndex } from './catalog.ts';
 import { type ConvertOptions, convertDroppedCheckpoint } from './convert-dropped.ts';
+import { type DiffusionRequest, type DiffusionRun, diffusionOfModels } from './diffusion.ts';
 import { type DatasetSummary, summariseListing } from './summary.ts';
 
 export type { ConvertReport } from '../convert/checkpoint.ts';
 export type { BackendInfo } from '../engine/backend.ts';
 export type { Catalog, DemoDataset, UpstreamModel } from './catalog.ts';
 export type { ConvertOptions } from './convert-dropped.ts';
+export type { DiffusionRequest, DiffusionRun } from './diffusion.ts';
 export type { DatasetSummary } from './summary.ts';
 
 import type { ProbeKind } from '../engine/pipeline.ts';
@@ -305,6 +307,23 @@ export function createLabApi() {
         );
       } finally {
         tokens.delete(opts.invertId);
+      }
+    },
+
+    /** Attentive diffusion (paper §4.9) of models on a seeded sample of a scanned dataset (./diffusion.ts). */
+    async diffusion(
+      request: DiffusionRequest,
+      onProgress: (p: RunProgress) => void,
+    ): Promise<DiffusionRun[]> {
+      const dataset = datasets.get(request.datasetHandle);
+      if (!dataset) throw new Error('Choose a dataset first: drop a folder or pick a demo set');
+      const token = { cancelled: false };
+      tokens.set(request.diffusionId, token);
+      try {
+        const model = (id: string) => ({ card: entry(id).card, read: readerFor(id) });
+        return await diffusionOfModels(dataset, request, model, onProgress, token);
+      } finally {
+        tokens.delete(request.diffusionId);
       }
     },
 

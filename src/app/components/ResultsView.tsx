@@ -5,6 +5,7 @@ import { CalibrationView } from './CalibrationView.tsx';
 import { ChartHost } from './ChartHost.tsx';
 import { ColourView } from './ColourView.tsx';
 import { CorrelationView } from './CorrelationView.tsx';
+import { DiffusionPanel } from './DiffusionPanel.tsx';
 import { ImportExport } from './ImportExport.tsx';
 import { InversionView } from './InversionView.tsx';
 import { PerClassView } from './PerClassView.tsx';
@@ -63,6 +64,7 @@ export function ResultsView() {
         </>
       )}
       {viewingShared ? null : <InversionView />}
+      {viewingShared ? null : <DiffusionPanel />}
       <ImportExport />
     </section>
   );

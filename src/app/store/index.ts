@@ -5,6 +5,7 @@ import type { LabClient } from '../worker-client.ts';
 import { createBackendSlice } from './backend.ts';
 import { createColourSlice } from './colour.ts';
 import { createDatasetSlice } from './dataset.ts';
+import { createDiffusionSlice } from './diffusion.ts';
 import { createErrorsSlice } from './errors.ts';
 import { createModelsSlice } from './models.ts';
 import { createResultsSlice } from './results.ts';
@@ -24,6 +25,7 @@ export function createLabStore(client: LabClient): LabStore {
     ...createResultsSlice(set, get, client),
     ...createShareSlice(set, get, client),
     ...createColourSlice(set, get, client),
+    ...createDiffusionSlice(set, get, client),
   }));
 }
 

@@ -3,6 +3,7 @@ import type { LabClient } from '../worker-client.ts';
 import type { BackendSlice } from './backend.ts';
 import type { ColourSlice } from './colour.ts';
 import type { DatasetSlice } from './dataset.ts';
+import type { DiffusionSlice } from './diffusion.ts';
 import type { ErrorsSlice } from './errors.ts';
 import type { ModelsSlice } from './models.ts';
 import type { ResultsSlice } from './results.ts';
@@ -16,7 +17,8 @@ export type LabState = BackendSlice &
   ResultsSlice &
   ShareSlice &
   ErrorsSlice &
-  ColourSlice;
+  ColourSlice &
+  DiffusionSlice;
 
 export type LabStore = StoreApi<LabState>;
 
