@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { ConvertReport } from '../convert/checkpoint.ts';
 import { planSplits } from '../core/eval-plan.ts';
 import { preprocess as preprocessImage } from '../core/pixels/preprocess.ts';
+import type { EvalSettings } from '../core/probes/settings.ts';
 import type { ResultRecord } from '../core/record/types.ts';
 import type {
   BackendName,
@@ -19,9 +20,10 @@ import type {
   ResizeRule,
   RgbImage,
 } from '../core/types.ts';
+import { loadAnyBackbone } from '../engine/backbones.ts';
 import { type BackendInfo, initBackend } from '../engine/backend.ts';
 import { loadBackbone } from '../engine/load-backbone.ts';
-import { type EvalSettings, evaluate } from '../engine/pipeline.ts';
+import { evaluate } from '../engine/pipeline.ts';
 import { inversionRecord, runInversion } from '../engine/run-colour.ts';
 import type { ModelFileReader } from '../engine/types.ts';
 import { browserFeatureCache } from '../platform/browser/cache.ts';
@@ -40,7 +42,7 @@ export type { Catalog, DemoDataset, UpstreamModel } from './catalog.ts';
 export type { ConvertOptions } from './convert-dropped.ts';
 export type { DatasetSummary } from './summary.ts';
 
-import type { ProbeKind } from '../engine/pipeline.ts';
+import type { ProbeKind } from '../core/probes/types.ts';
 
 export type { ProbeKind };
 
@@ -283,13 +285,13 @@ export function createLabApi() {
         const card = entry(modelId).card;
         const imageKey = requestedKey ?? firstTestKey(dataset.listing);
         const rgb = await decodeImageBrowser(await dataset.source.read(imageKey), imageKey);
+        const backbone = await loadAnyBackbone(card, readerFor(modelId));
         const run = await runInversion(
-          card,
-          readerFor(modelId),
+          backbone,
           { key: imageKey, dataset: dataset.listing.name, rgb },
           { steps: opts.steps, learningRate: opts.learningRate },
           { onProgress, cancel: token },
-        );
+        ).finally(() => backbone.dispose());
         const record = inversionRecord(run, card, dataset.listing, { backend: backend.name });
         const { original, reconstruction } = run;
         return Comlink.transfer(

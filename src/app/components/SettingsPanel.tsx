@@ -1,4 +1,4 @@
-import type { EvalSettings } from '../../engine/pipeline.ts';
+import type { EvalSettings } from '../../core/probes/settings.ts';
 import { useLab } from '../store/react.ts';
 
 const EPISODES = [100, 600, 2000];
