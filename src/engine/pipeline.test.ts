@@ -145,6 +145,34 @@ describe('evaluate', () => {
     );
   });
 
+  it('adds the kNN probe: top-1 at k = 20, the curve over k, k capped at the train size and said so', async () => {
+    const issues: InputIssue[] = [];
+    const record = await evaluate(
+      { ...request(), probes: ['knn', 'linear'] },
+      { decode: decodeImageNode, onIssues: (found) => issues.push(...found) },
+    );
+    expect(validateRecord(record)).toEqual(record);
+    // Registry order whatever the request's order: linear first, then kNN.
+    expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'ece', 'ece-scaled', 'knn']);
+    const knn = record.scores[3];
+    const train = record.datasets[0].counts.train - 1; // the broken file is not used
+    expect(knn.extra).toMatchObject({ k: 20, trainSize: train, temperature: 0.07, kCappedAt: train });
+    expect(knn.value).toBe(knn.extra!['top1@k20']);
+    expect(Object.keys(knn.extra!).filter((k) => k.startsWith('top1@'))).toEqual([
+      'top1@k10',
+      'top1@k20',
+      'top1@k100',
+      'top1@k200',
+    ]);
+    // Past the train size every k votes over the same neighbours.
+    expect(knn.extra!['top1@k100']).toBe(knn.extra!['top1@k200']);
+    expect(knn.value).toBeGreaterThan(0.9);
+    expect(record.protocol.knn).toEqual({ k: [10, 20, 100, 200], temperature: 0.07 });
+    expect(issues.map((i) => i.reason)).toContain(
+      `kNN: k capped at the train size (${train}) for k = 100, 200`,
+    );
+  });
+
   it('stops with CancelledError when cancelled mid-extraction', async () => {
     const token = { cancelled: false };
     const run = evaluate(request(), {
