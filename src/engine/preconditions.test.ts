@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resultTable } from '../core/record/table.ts';
 import { validateRecord } from '../core/record/validate.ts';
 import { createRng } from '../core/rng.ts';
 import type { InputIssue } from '../core/types.ts';
@@ -149,6 +150,13 @@ describe('preconditions in the pipeline', () => {
     const narrower = { ...settings, fewshot: { ...settings.fewshot, shots: [4] } };
     const second = await run(folder({ '': [12, 12, 5] }), ['fewshot'], { settings: narrower });
     expect(second.record.scores[0].extra).toMatchObject({ classes: 2, classesTotal: 3 });
+    expect(resultTable([second.record]).rows[0].cells[0]?.text).toMatch(
+      /^\d+\.\d ± \d+\.\d \(2 of 3 classes\)$/,
+    );
+    // The first run's table shows the 12-shot column as not computed, with its reason.
+    const table = resultTable([record]);
+    expect(table.columns.map((c) => c.label)).toEqual(['2-way 2-shot · top-1 %', '2-way 12-shot · top-1 %']);
+    expect(table.rows[0].notComputed[1]).toMatch(/^2-way 12-shot needs 2 classes/);
     expect(second.issues.map((i) => i.reason)).toContain(
       '2-way 4-shot: 2 of 3 classes took part; left out for fewer than 6 images: class2',
     );

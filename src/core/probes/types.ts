@@ -68,6 +68,8 @@ export interface ProbeDescriptor {
   scoreNames(settings: EvalSettings): string[];
   /** Checked before any of the probe's own work. */
   preconditions(facts: ProbeFacts, settings: EvalSettings): PreconditionVerdict;
+  /** A few words shown after a score's number in tables (e.g. how many classes took part), or null. */
+  scoreNote?(score: { probe: string; extra?: Record<string, number> }): string | null;
   /** The chart that shows this probe's detail, when it has one. */
   chart?: 'knn-curve';
 }

@@ -98,7 +98,9 @@ export function resultTable(records: ResultRecord[]): ResultTable {
 }
 
 function toCell(score: Score): Cell {
-  const cell: Cell = { value: score.value, text: formatScore(score), best: false, score };
+  const note = descriptorOfScore(score.probe)?.scoreNote?.(score) ?? null;
+  const text = note === null ? formatScore(score) : `${formatScore(score)} (${note})`;
+  const cell: Cell = { value: score.value, text, best: false, score };
   if (score.ci95 !== undefined) cell.ci95 = score.ci95;
   return cell;
 }

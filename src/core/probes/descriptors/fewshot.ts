@@ -60,6 +60,11 @@ export const fewShotProbeDescriptor: ProbeDescriptor = {
     const parsed = parseFewShotScoreName(name);
     return parsed ? `${parsed.ways}-way ${parsed.shots}-shot` : null;
   },
+  scoreNote: ({ extra }) => {
+    const used = extra?.classes;
+    const total = extra?.classesTotal;
+    return used !== undefined && total !== undefined && used < total ? `${used} of ${total} classes` : null;
+  },
   scoreNames: (s) => s.fewshot.shots.map((k) => fewShotScoreName(s.fewshot.ways, k)),
   preconditions: (facts: ProbeFacts, s: EvalSettings) => {
     const finite = nonFiniteProblem(facts);
