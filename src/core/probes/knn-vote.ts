@@ -22,41 +22,51 @@ export function topNeighbours(
   stride = 1,
 ): Int32Array {
   const k = Math.min(kMax, nTrain);
-  // A min-heap of the best k so far: its root is the worst kept neighbour.
-  const heap = new Int32Array(k);
-  const sim = (j: number) => sims[offset + j * stride];
-  // a ranks below b: lower similarity, or equal similarity and higher index.
-  const below = (a: number, b: number) => sim(a) < sim(b) || (sim(a) === sim(b) && a > b);
-  let size = 0;
-  const siftDown = (from: number) => {
-    let i = from;
-    for (;;) {
+  if (k <= 0) return new Int32Array(0);
+  // A min-heap of the best k so far (root = the worst kept); a ranks below b: lower similarity, or equal
+  // similarity and higher row.
+  const idx = new Int32Array(k);
+  const val = new Float32Array(k);
+  const below = (i: number, j: number) => val[i] < val[j] || (val[i] === val[j] && idx[i] > idx[j]);
+  const swap = (i: number, j: number) => {
+    const ti = idx[i];
+    idx[i] = idx[j];
+    idx[j] = ti;
+    const tv = val[i];
+    val[i] = val[j];
+    val[j] = tv;
+  };
+  for (let j = 0; j < k; j++) {
+    idx[j] = j;
+    val[j] = sims[offset + j * stride];
+    for (let i = j; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (!below(i, p)) break;
+      swap(i, p);
+      i = p;
+    }
+  }
+  for (let j = k; j < nTrain; j++) {
+    const s = sims[offset + j * stride];
+    // Rows come in increasing order, so a row whose similarity equals the root's ranks below it: skip.
+    if (!(s > val[0])) continue;
+    idx[0] = j;
+    val[0] = s;
+    for (let i = 0; ; ) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < size && below(heap[l], heap[m])) m = l;
-      if (r < size && below(heap[r], heap[m])) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
+      if (l < k && below(l, m)) m = l;
+      if (r < k && below(r, m)) m = r;
+      if (m === i) break;
+      swap(i, m);
       i = m;
     }
-  };
-  for (let j = 0; j < nTrain; j++) {
-    if (size < k) {
-      heap[size] = j;
-      let i = size++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!below(heap[i], heap[p])) break;
-        [heap[i], heap[p]] = [heap[p], heap[i]];
-        i = p;
-      }
-    } else if (k > 0 && below(heap[0], j)) {
-      heap[0] = j;
-      siftDown(0);
-    }
   }
-  return Int32Array.from(heap).sort((a, b) => (below(a, b) ? 1 : below(b, a) ? -1 : 0));
+  const order = Array.from({ length: k }, (_, i) => i).sort((a, b) =>
+    below(a, b) ? 1 : below(b, a) ? -1 : 0,
+  );
+  return Int32Array.from(order, (i) => idx[i]);
 }
 
 /** Rule 3: the lowest class index whose vote is within VOTE_TIE_RELATIVE of the largest. */

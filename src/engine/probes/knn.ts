@@ -48,6 +48,13 @@ export function l2Normalised(set: LabelledRows): Float32Array {
   return out;
 }
 
+/** A rows × cols row-major matrix, transposed. */
+function transposed(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
+}
+
 /** Test chunk [from, to) of a row-major n × d matrix, transposed to d × (to − from). */
 function chunkTransposed(x: Float32Array, d: number, from: number, to: number): Float32Array {
   const w = to - from;
@@ -94,14 +101,16 @@ export async function knnProbe(
   const predictions = ks.map(() => new Int32Array(test.n));
   const tracker = progressTracker('kNN', test.n);
   let matMul = '';
-  await similarityChunks(train, test, opts.chunk ?? DEFAULT_CHUNK, (sims, from, to, route) => {
+  await similarityChunks(train, test, opts.chunk ?? DEFAULT_CHUNK, (chunk, from, to, route) => {
     matMul = route;
     const w = to - from;
+    // Test-major, so each test image's similarities are contiguous for the selection.
+    const sims = transposed(chunk, train.n, w);
     for (let t = 0; t < w; t++) {
-      const neighbours = topNeighbours(sims, train.n, kMax, t, w);
+      const neighbours = topNeighbours(sims, train.n, kMax, t * train.n);
       const voted = votesOverK(
         neighbours,
-        (r) => sims[neighbours[r] * w + t],
+        (r) => sims[t * train.n + neighbours[r]],
         train.y,
         opts.nClasses,
         ks,
