@@ -50,6 +50,19 @@ describe('preconditions', () => {
     );
   });
 
+  it('refuses multi-label items (label -1) instead of indexing a vote or a class with them', () => {
+    const facts = {
+      classNames: ['a', 'b'],
+      train: Int32Array.of(-1, -1),
+      test: Int32Array.of(-1),
+      pool: Int32Array.of(-1),
+      nonFinite: [],
+    };
+    expect(trainTestProblem(facts)).toBe(
+      'this probe is single-label and the dataset is multi-label (labels.csv)',
+    );
+  });
+
   it('few-shot: k shots need ways classes with k + queries images; smaller classes are named as dropped', () => {
     const f = fewShotFeasibility([30, 10, 25, 0], { ways: 2, shots: [5, 20], queries: 5 });
     expect(f.map((s) => [s.shots, s.eligible, s.dropped, s.problem === null])).toEqual([

@@ -23,6 +23,8 @@ function distinct(labels: Int32Array): number[] {
 export function trainTestProblem(facts: ProbeFacts): string | null {
   const finite = nonFiniteProblem(facts);
   if (finite) return finite;
+  if (facts.train.some((y) => y < 0) || facts.test.some((y) => y < 0))
+    return 'this probe is single-label and the dataset is multi-label (labels.csv)';
   if (facts.test.length === 0) return 'the test split is empty (no usable test images)';
   if (facts.train.length === 0) return 'the train split is empty (no usable training images)';
   for (const [split, labels] of [
