@@ -10,6 +10,7 @@ import { mergeCommand } from './commands/merge.ts';
 import { modelsFetchCommand, modelsListCommand } from './commands/models.ts';
 import { pixelsCommand } from './commands/pixels.ts';
 import { probeCommands } from './commands/probe.ts';
+import { probeKnnCommand } from './commands/probe-knn.ts';
 
 // Each command lives in its own module under ./commands/ and is registered here.
 const COMMANDS: CliCommand[] = [
@@ -22,6 +23,7 @@ const COMMANDS: CliCommand[] = [
   pixelsCommand,
   ...probeCommands,
   diffusionCommand,
+  probeKnnCommand,
 ];
 
 function helpText(): string {

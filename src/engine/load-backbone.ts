@@ -9,6 +9,8 @@ import type { Backbone, ModelFileReader } from './types.ts';
 
 /** The lab's ResNet backbone: pooled features, and the layer4 map for spatial analyses. */
 export interface ResNetBackbone extends Backbone {
+  /** The network on the device, for analyses that need gradients or maps (feature inversion). */
+  readonly net: TfResNet;
   /** layer4 output, row-major N×h×w×D, with its shape. */
   embedMap(batch: PixelBatch): Promise<{ data: Float32Array; shape: [number, number, number, number] }>;
 }
@@ -41,6 +43,7 @@ export function backboneFromLabModel(card: ModelCard, model: LabModel): ResNetBa
   const norm = { mean: card.mean, std: card.std };
   return {
     card,
+    net,
     async embed(batch) {
       const pooled = tf.tidy(() => {
         const x = pixelTensor(batch);
@@ -55,6 +58,11 @@ export function backboneFromLabModel(card: ModelCard, model: LabModel): ResNetBa
     },
     dispose: () => net.dispose(),
   };
+}
+
+/** The backbone as a lab-format ResNet (its network reachable), or null for other formats. */
+export function asResNetBackbone(backbone: Backbone): ResNetBackbone | null {
+  return 'net' in backbone && backbone.card.format === 'lab-resnet' ? (backbone as ResNetBackbone) : null;
 }
 
 /** Loads models/<id>/ through `read`; the shards must hash to card.weightsHash. */

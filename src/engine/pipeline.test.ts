@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectedResNetKeys, type ResNetConfig } from '../convert/resnet-keys.ts';
-import type { StateDict } from '../convert/types.ts';
 import type { ResultRecord } from '../core/record/types.ts';
 import { validateRecord } from '../core/record/validate.ts';
 import { createRng } from '../core/rng.ts';
@@ -16,57 +14,10 @@ import { diskFeatureCache } from '../platform/node/cache.ts';
 import { decodeImageNode } from '../platform/node/decode.ts';
 import { nodeFolderSource } from '../platform/node/folder.ts';
 import { initBackend } from './backend.ts';
-import { protocolPreprocessing } from './model-format/card.ts';
-import { labModelFromStateDict } from './model-format/from-state-dict.ts';
 import { DEFAULT_SETTINGS, type EvalRequest, evaluate, type ModelRef } from './pipeline.ts';
+import { tinyModel } from './test-tiny-model.ts';
 
-const TINY: ResNetConfig = {
-  block: 'basic',
-  layers: [1, 1, 1, 1],
-  stemWidth: 8,
-  widths: [8, 8, 16, 16],
-  expansion: 1,
-};
 const CLASSES = { red: [200, 40, 40], green: [40, 190, 60], blue: [50, 60, 210] } as const;
-
-/** A seeded random-init network, BN statistics included, so the test needs no Python. */
-function randomStateDict(seed: number): StateDict {
-  const rng = createRng(seed);
-  const sd: StateDict = new Map();
-  for (const [name, shape] of expectedResNetKeys(TINY)) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    const fanIn = shape.length === 4 ? shape[1] * shape[2] * shape[3] : 1;
-    for (let i = 0; i < size; i++) {
-      const u = rng.nextFloat();
-      if (name.endsWith('running_var')) data[i] = 0.5 + u;
-      else if (name.endsWith('.weight') && shape.length === 1) data[i] = 0.8 + 0.4 * u;
-      else if (shape.length === 1) data[i] = 0.2 * (u - 0.5);
-      else data[i] = (2 * u - 1) * Math.sqrt(3 / fanIn);
-    }
-    sd.set(name, { shape, data, dtype: 'float32' });
-  }
-  return sd;
-}
-
-async function tinyModel(): Promise<ModelRef> {
-  const { files, card } = await labModelFromStateDict(randomStateDict(1), {
-    id: 'tiny-random',
-    name: 'Tiny random',
-    architecture: 'resnet-tiny',
-    family: 'random',
-    inputSize: 32,
-    preprocessing: protocolPreprocessing(32),
-    mean: [0.5, 0.5, 0.5],
-    std: [0.25, 0.25, 0.25],
-    featureLayer: 'layer4.avgpool',
-    source: 'test',
-    licence: 'MIT',
-    imagenetTop1: null,
-    checkpointSha256: null,
-  });
-  return { card, read: async (path) => files.get(path)! };
-}
 
 /** Noisy solid-colour images: 16 per class under train/, 6 under test/, and one broken file. */
 function makeDataset(): string {
@@ -191,6 +142,34 @@ describe('evaluate', () => {
     expect(inversion.value).toBeCloseTo(
       ((detail?.mse.r ?? 0) + (detail?.mse.g ?? 0) + (detail?.mse.b ?? 0)) / 3,
       9,
+    );
+  });
+
+  it('adds the kNN probe: top-1 at k = 20, the curve over k, k capped at the train size and said so', async () => {
+    const issues: InputIssue[] = [];
+    const record = await evaluate(
+      { ...request(), probes: ['knn', 'linear'] },
+      { decode: decodeImageNode, onIssues: (found) => issues.push(...found) },
+    );
+    expect(validateRecord(record)).toEqual(record);
+    // Registry order whatever the request's order: linear first, then kNN.
+    expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'ece', 'ece-scaled', 'knn']);
+    const knn = record.scores[3];
+    const train = record.datasets[0].counts.train - 1; // the broken file is not used
+    expect(knn.extra).toMatchObject({ k: 20, trainSize: train, temperature: 0.07, kCappedAt: train });
+    expect(knn.value).toBe(knn.extra!['top1@k20']);
+    expect(Object.keys(knn.extra!).filter((k) => k.startsWith('top1@'))).toEqual([
+      'top1@k10',
+      'top1@k20',
+      'top1@k100',
+      'top1@k200',
+    ]);
+    // Past the train size every k votes over the same neighbours.
+    expect(knn.extra!['top1@k100']).toBe(knn.extra!['top1@k200']);
+    expect(knn.value).toBeGreaterThan(0.9);
+    expect(record.protocol.knn).toEqual({ k: [10, 20, 100, 200], temperature: 0.07 });
+    expect(issues.map((i) => i.reason)).toContain(
+      `kNN: k capped at the train size (${train}) for k = 100, 200`,
     );
   });
 

@@ -1,14 +1,13 @@
-// The evaluation pipeline shared by the worker (browser) and the CLI (Node):
-// dataset listing → split plan → per model: features (cached) → probes → scores, reported live.
+// The evaluation pipeline shared by the worker (browser) and the CLI (Node): dataset listing → split plan →
+// per model: load it once → for each selected probe of the registry: preconditions → its runner (over the
+// model's shared feature table) → scores, or "not computed" with the reason, reported live.
 
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
-import type {
-  FewShotSettings,
-  LinearSettings,
-  RecordDetails,
-  ResultRecord,
-  Score,
-} from '../core/record/types.ts';
+import { buildFeatureTable, type FeatureTable, planFacts, tableFacts } from '../core/probes/feature-table.ts';
+import { PROBES } from '../core/probes/registry.ts';
+import type { EvalSettings } from '../core/probes/settings.ts';
+import type { PreconditionVerdict, ProbeDescriptor, ProbeKind } from '../core/probes/types.ts';
+import type { ResultRecord } from '../core/record/types.ts';
 import { emptyRecord, recordDataset, recordModel } from '../core/run-record.ts';
 import type {
   CancelToken,
@@ -17,41 +16,18 @@ import type {
   FeatureCache,
   ImageDecoder,
   InputIssue,
-  ModelCard,
   Progress,
 } from '../core/types.ts';
 import { loadAnyBackbone } from './backbones.ts';
 import { extractFeatures, type PixelSource, ruleKey, throwIfCancelled } from './extract.ts';
-import { runColour, runInversion } from './run-colour.ts';
-import { runFewShot, runLinear } from './run-probes.ts';
-import type { Backbone, ModelFileReader } from './types.ts';
+import type { ProbeContext, ProbeGifts, ProbeOutcome } from './probes/runners/context.ts';
+import { RUNNERS } from './probes/runners/index.ts';
+import type { Backbone, ModelRef } from './types.ts';
 
-/** 'colour': colour readout and colour reliance (and, with `settings.inversion`, one feature inversion). */
-export type ProbeKind = 'linear' | 'fewshot' | 'colour';
-
-export interface ModelRef {
-  card: ModelCard;
-  read: ModelFileReader;
-}
-
-export interface EvalSettings {
-  seed: number;
-  linearMode: 'paper' | 'converged';
-  /** Linear-probe metric; mean per-class is the protocol's choice for class-imbalanced sets. */
-  metric?: 'top1' | 'mean-per-class';
-  fewshot: { ways: number; shots: number[]; queries: number; episodes: number };
-  /**
-   * With the colour probe: invert one test image per model (lab-format ResNets only) through layer4 with a
-   * Deep Image Prior. Absent or steps 0: no inversion (it is slow at full size: 3,000 steps in the paper).
-   */
-  inversion?: {
-    steps: number;
-    learningRate?: number;
-    imageKey?: string;
-    /** Smaller Deep Image Prior generators for quick checks (default: the paper-like DEFAULT_GENERATOR). */
-    generator?: { channels?: number; depth?: number; noiseChannels?: number; skipChannels?: number };
-  };
-}
+export { DEFAULT_SETTINGS } from '../core/probes/registry.ts';
+export type { EvalSettings } from '../core/probes/settings.ts';
+export type { ProbeKind } from '../core/probes/types.ts';
+export type { ModelRef } from './types.ts';
 
 export interface EvalRequest {
   models: ModelRef[];
@@ -82,13 +58,6 @@ export interface EvalHooks {
   pixels?: PixelSource;
 }
 
-export const DEFAULT_SETTINGS: EvalSettings = {
-  seed: 0,
-  linearMode: 'paper',
-  metric: 'top1',
-  fewshot: { ways: 5, shots: [5, 20], queries: 15, episodes: 600 },
-};
-
 export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<ResultRecord> {
   const listing = hooks.listing ?? (await req.source.list());
   hooks.onIssues?.(listing.issues);
@@ -100,12 +69,14 @@ export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<Resu
     dataset: recordDataset(listing, plan),
     protocol: {},
   });
+  // Registry order, whatever order the caller listed them in.
+  const probes = PROBES.filter((p) => req.probes.includes(p.kind));
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
     const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
-      await evaluateModel({ req, hooks, listing, plan, backbone, record });
+      await evaluateModel({ req, hooks, listing, plan, record, model, backbone }, probes);
     } finally {
       backbone.dispose();
     }
@@ -113,116 +84,110 @@ export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<Resu
   return record;
 }
 
-interface ModelContext {
+interface ModelRun {
   req: EvalRequest;
   hooks: EvalHooks;
   listing: DatasetListing;
   plan: SplitPlan;
-  backbone: Backbone;
   record: ResultRecord;
+  model: ModelRef;
+  backbone: Backbone;
 }
 
-async function evaluateModel(ctx: ModelContext): Promise<void> {
-  const { req, hooks, record } = ctx;
-  const publish = (scores: Score[], protocol: { linear?: LinearSettings; fewshot?: FewShotSettings }) => {
-    record.scores.push(...scores);
-    Object.assign(record.protocol, protocol);
-    hooks.onRecord?.(structuredClone(record));
+async function evaluateModel(run: ModelRun, probes: readonly ProbeDescriptor[]): Promise<void> {
+  const tables = new Map<'linear' | 'fewshot', Promise<FeatureTable>>();
+  const table = (rule: 'linear' | 'fewshot') => {
+    let t = tables.get(rule);
+    if (!t) tables.set(rule, (t = featureTable(run, rule)));
+    return t;
   };
-  // The linear probe and the colour probes read the same features: extract them once per model.
-  let linear: Promise<ItemFeatures> | undefined;
-  const linearFeatures = () =>
-    (linear ??= features(ctx, 'linear', [...ctx.plan.train, ...(ctx.plan.val ?? []), ...ctx.plan.test]));
-  if (req.probes.includes('linear')) {
-    const { scores, settings, calibration, confusion } = await runLinear(ctx, await linearFeatures());
-    const cell = detailCell(record, ctx.backbone.card.id, ctx.listing.name);
-    cell('calibration', calibration);
-    cell('confusion', confusion);
-    publish(scores, { linear: settings });
-  }
-  if (req.probes.includes('fewshot')) {
-    const feats = await features(ctx, 'fewshot', ctx.plan.pool);
-    const { scores, settings } = await runFewShot(ctx, feats);
-    publish(scores, { fewshot: settings });
-  }
-  if (req.probes.includes('colour')) {
-    publish(await runColour(ctx, await linearFeatures(), chosenLog10C(record, ctx)), {});
-    if ((req.settings.inversion?.steps ?? 0) > 0) await invertOne(ctx, publish);
+  const given: ProbeGifts = {};
+  for (const probe of probes) {
+    throwIfCancelled(run.hooks.cancel);
+    const verdict = await preconditions(run, probe, table);
+    reportNotComputed(run, verdict);
+    if (!verdict.runs) continue;
+    const outcome = await RUNNERS[probe.kind].run(probeContext(run, table, given, verdict));
+    Object.assign(given, outcome.gives);
+    publish(run, outcome);
   }
 }
 
-/** The C the linear probe chose for this model and dataset, when it ran in this record. */
-function chosenLog10C(record: ResultRecord, ctx: ModelContext): number | undefined {
-  const score = record.scores.find(
-    (s) => s.probe === 'linear' && s.model === ctx.backbone.card.id && s.dataset === ctx.listing.name,
-  );
-  return score?.extra?.log10C;
+/**
+ * Checked twice, both before the probe's own work: on the split plan (so a hopeless dataset costs no feature
+ * extraction), then on the feature table (images that could not be used are gone; features must be finite).
+ */
+async function preconditions(
+  run: ModelRun,
+  probe: ProbeDescriptor,
+  table: (rule: 'linear' | 'fewshot') => Promise<FeatureTable>,
+): Promise<PreconditionVerdict> {
+  const { listing, plan, req } = run;
+  const early = probe.preconditions(planFacts(listing, plan), req.settings);
+  if (!early.runs || !probe.needs.includes('pooled-features')) return early;
+  const built = await table(probe.featureRule ?? 'linear');
+  return probe.preconditions(tableFacts(built, listing.classNames), req.settings);
 }
 
-/** Feature inversion of one test image (the one named in the settings, else the first). */
-async function invertOne(
-  ctx: ModelContext,
-  publish: (scores: Score[], protocol: object) => void,
-): Promise<void> {
-  const { req, hooks, listing, backbone, record } = ctx;
-  const opts = req.settings.inversion!;
-  if (backbone.card.format !== 'lab-resnet') {
-    hooks.onIssues?.([
-      {
-        key: backbone.card.id,
-        action: 'warned',
-        reason: 'feature inversion skipped: not a lab-format ResNet',
-      },
-    ]);
-    return;
+function reportNotComputed(run: ModelRun, verdict: PreconditionVerdict): void {
+  if (verdict.notComputed.length === 0) return;
+  const cell = { model: run.backbone.card.id, dataset: run.listing.name };
+  const list = (run.record.notComputed ??= []);
+  for (const part of verdict.notComputed) {
+    if (!list.some((n) => n.model === cell.model && n.dataset === cell.dataset && n.probe === part.probe))
+      list.push({ ...cell, ...part });
   }
-  const key = opts.imageKey ?? listing.items[ctx.plan.test[0]].key;
-  const model = req.models.find((m) => m.card.id === backbone.card.id)!;
-  const rgb = await hooks.decode(await req.source.read(key), key);
-  const run = await runInversion(
-    model.card,
-    model.read,
-    { key, dataset: listing.name, rgb },
-    { steps: opts.steps, learningRate: opts.learningRate, generator: opts.generator },
-    {
-      cancel: hooks.cancel,
-      onProgress: (p) =>
-        hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
-    },
-  );
-  detailCell(record, backbone.card.id, listing.name)('colourInversion', run.detail);
-  publish([run.score], {});
+  run.hooks.onRecord?.(structuredClone(run.record));
 }
 
-type PerCellDetails = Required<Pick<RecordDetails, 'calibration' | 'confusion' | 'colourInversion'>>;
-
-/** A setter of record.details.<kind>[model][dataset], creating the nesting as needed. */
-function detailCell(record: ResultRecord, model: string, dataset: string) {
-  return <K extends keyof PerCellDetails>(kind: K, value: PerCellDetails[K][string][string]): void => {
+function publish(run: ModelRun, outcome: ProbeOutcome): void {
+  const { record, backbone, listing } = run;
+  record.scores.push(...outcome.scores);
+  Object.assign(record.protocol, outcome.protocol);
+  for (const detail of outcome.details ?? []) {
     const details = (record.details ??= {});
-    const byModel = (details[kind] ??= {} as PerCellDetails[K]) as PerCellDetails[K];
-    (byModel[model] ??= {})[dataset] = value;
+    const byModel = (details[detail.kind] ??= {}) as Record<string, Record<string, unknown>>;
+    (byModel[backbone.card.id] ??= {})[listing.name] = detail.value;
+  }
+  run.hooks.onRecord?.(structuredClone(record));
+}
+
+function probeContext(
+  run: ModelRun,
+  table: (rule: 'linear' | 'fewshot') => Promise<FeatureTable>,
+  given: ProbeGifts,
+  verdict: PreconditionVerdict,
+): ProbeContext {
+  const { req, hooks, backbone } = run;
+  return {
+    settings: req.settings,
+    listing: run.listing,
+    plan: run.plan,
+    model: run.model,
+    backbone,
+    source: req.source,
+    decode: hooks.decode,
+    cache: hooks.cache,
+    pixels: hooks.pixels,
+    batchSize: req.batchSize ?? 16,
+    table,
+    given,
+    verdict,
+    cancel: hooks.cancel,
+    onProgress: (p) =>
+      hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
+    onIssues: (issues) => hooks.onIssues?.(issues),
   };
 }
 
-export interface ItemFeatures {
-  /** Indices into listing.items of the rows, in row order. */
-  index: number[];
-  features: Float32Array;
-  dim: number;
-}
-
-async function features(
-  ctx: ModelContext,
-  which: 'linear' | 'fewshot',
-  indices: number[],
-): Promise<ItemFeatures> {
-  const { backbone, listing, hooks, req } = ctx;
+/** The model's features under one preprocessing rule for every listed image (the cache makes reruns free). */
+async function featureTable(run: ModelRun, which: 'linear' | 'fewshot'): Promise<FeatureTable> {
+  const { backbone, listing, hooks, req, plan } = run;
   const rule = backbone.card.preprocessing[which];
-  const keys = indices.map((i) => listing.items[i].key);
+  const items = which === 'fewshot' ? plan.pool : [...plan.train, ...(plan.val ?? []), ...plan.test];
   const result = await extractFeatures({
     source: req.source,
-    keys,
+    keys: items.map((i) => listing.items[i].key),
     backbone,
     rule,
     decode: hooks.decode,
@@ -236,11 +201,6 @@ async function features(
   });
   if (result.issues.length) hooks.onIssues?.(result.issues);
   const position = new Map(listing.items.map((item, i) => [item.key, i]));
-  return {
-    index: result.usedKeys.map((k) => position.get(k)!),
-    features: result.features,
-    dim: backbone.card.featureSize,
-  };
+  const used = result.usedKeys.map((k) => position.get(k)!);
+  return buildFeatureTable(listing, plan, used, result.features, backbone.card.featureSize);
 }
-
-export type { ModelContext };

@@ -1,175 +1,16 @@
-// The colour-preservation probes inside the pipeline: ridge readout of the images' colour statistics from
-// frozen features, reliance of the linear probe on colour (greyscale test images), and feature inversion of
-// one image (Deep Image Prior) with its per-channel MSE.
+// Feature inversion of one image (Deep Image Prior through layer4) with its per-channel MSE, as a score and
+// a record detail; used by the colour probe's runner and by the worker's stand-alone Invert button.
 
-import { type ColourSet, colourReadout } from '../core/colour/readout.ts';
-import { colourReliance } from '../core/colour/reliance.ts';
-import { colourReadoutScore, colourRelianceScore } from '../core/colour/scores.ts';
-import { COLOUR_TARGET_SIZE, colourTargetsOfModelInput } from '../core/colour/targets.ts';
+import { INVERSION_PROBE } from '../core/colour/scores.ts';
 import { planSplits } from '../core/eval-plan.ts';
 import type { ColourInversionDetail, ResultRecord, Score } from '../core/record/types.ts';
 import { emptyRecord, recordDataset, recordModel } from '../core/run-record.ts';
 import type { DatasetListing, ModelCard, RgbImage } from '../core/types.ts';
-import { DEFAULT_GENERATOR, type InversionOptions, invertImage } from './colour/inversion.ts';
-import { GREY_NAMESPACE_SUFFIX, greyscaleDecoder } from './colour/reliance.ts';
-import { extractFeatures, ruleKey, throwIfCancelled } from './extract.ts';
-import { readLabModel } from './model-format/read.ts';
-import type { ItemFeatures, ModelContext } from './pipeline.ts';
-import { linearProbe, MODE_SETTINGS } from './probes/linear.ts';
-import { LogRegProblem } from './probes/logreg.ts';
-import { INVERSION_PROBE } from './run-colour-names.ts';
-import { subset } from './run-probes.ts';
-import type { ModelFileReader } from './types.ts';
+import { DEFAULT_GENERATOR, type InversionOptions, invertWithNet } from './colour/inversion.ts';
+import { asResNetBackbone } from './load-backbone.ts';
+import type { Backbone } from './types.ts';
 
 export { INVERSION_PROBE };
-
-/** Decodes the items of `feats` and computes their colour targets at the model's input (resize + crop). */
-async function colourTargetsOf(ctx: ModelContext, feats: ItemFeatures): Promise<Float64Array> {
-  const { req, hooks, listing, backbone } = ctx;
-  const rule = backbone.card.preprocessing.linear;
-  const out = new Float64Array(feats.index.length * COLOUR_TARGET_SIZE);
-  const stage = `${backbone.card.name}: colour targets`;
-  for (let row = 0; row < feats.index.length; row++) {
-    if (row % 32 === 0) {
-      throwIfCancelled(hooks.cancel);
-      hooks.onProgress?.({
-        stage,
-        done: row,
-        total: feats.index.length,
-        ratePerSecond: null,
-        etaSeconds: null,
-      });
-    }
-    const key = listing.items[feats.index[row]].key;
-    const t = colourTargetsOfModelInput(await hooks.decode(await req.source.read(key), key), rule);
-    out.set(t.meanRgb, row * COLOUR_TARGET_SIZE);
-    out.set(t.hist, row * COLOUR_TARGET_SIZE + 3);
-  }
-  return out;
-}
-
-/** Rows of a ColourSet for the items in `members` (row order of `feats`). */
-function colourSubset(
-  ctx: ModelContext,
-  feats: ItemFeatures,
-  targets: Float64Array,
-  members: number[],
-): ColourSet {
-  const wanted = new Set(members);
-  const rows = feats.index.flatMap((item, row) => (wanted.has(item) ? [row] : []));
-  const set = subset(ctx, feats, members);
-  const t = new Float64Array(rows.length * COLOUR_TARGET_SIZE);
-  rows.forEach((row, i) => {
-    t.set(targets.subarray(row * COLOUR_TARGET_SIZE, (row + 1) * COLOUR_TARGET_SIZE), i * COLOUR_TARGET_SIZE);
-  });
-  return { X: set.X, n: set.n, d: set.d, targets: t };
-}
-
-/** Greyscale (PIL 'L') features of the test images, in their own cache namespace. */
-async function greyTestFeatures(
-  ctx: ModelContext,
-  keys: string[],
-): Promise<{ features: Float32Array; keys: string[] }> {
-  const { backbone, listing, hooks, req } = ctx;
-  const rule = backbone.card.preprocessing.linear;
-  const result = await extractFeatures({
-    source: req.source,
-    keys,
-    backbone,
-    rule,
-    decode: greyscaleDecoder(hooks.decode),
-    cache: hooks.cache,
-    cacheNamespace: `${backbone.card.weightsHash}/${ruleKey(rule)}/${listing.fingerprint}${GREY_NAMESPACE_SUFFIX}`,
-    batchSize: req.batchSize ?? 16,
-    cancel: hooks.cancel,
-    stage: `${backbone.card.name}: greyscale features`,
-    onProgress: (p) => hooks.onProgress?.({ ...p, model: backbone.card.id }),
-  });
-  return { features: result.features, keys: result.usedKeys };
-}
-
-/**
- * The linear classifier whose reliance on colour is measured: fitted on train + val at the C the linear probe
- * chose (`log10C` when the linear probe already ran in this record, else a sweep is run here to choose it).
- */
-async function linearClassifier(ctx: ModelContext, feats: ItemFeatures, log10C: number | undefined) {
-  const { plan, req, listing, hooks } = ctx;
-  const k = listing.classNames.length;
-  const train = subset(ctx, feats, plan.train);
-  const val = plan.val ? subset(ctx, feats, plan.val) : null;
-  const metric = req.settings.metric ?? 'top1';
-  if (log10C === undefined) {
-    const test = subset(ctx, feats, plan.test);
-    const opts = { mode: req.settings.linearMode, metric, nClasses: k, seed: req.settings.seed };
-    log10C = (await linearProbe(train, val, test, opts, { cancel: hooks.cancel })).chosenLog10C;
-  }
-  const fitSet = subset(ctx, feats, [...plan.train, ...(plan.val ?? [])]);
-  const problem = new LogRegProblem(fitSet, k);
-  try {
-    const mode = MODE_SETTINGS[req.settings.linearMode];
-    const fit = await problem.fit(10 ** log10C, {
-      maxIter: mode.maxIter,
-      tol: mode.tol,
-      ftol: mode.ftol,
-      cancel: hooks.cancel,
-    });
-    return { weights: fit.weights, classes: k };
-  } finally {
-    problem.dispose();
-  }
-}
-
-/**
- * Colour readout (ridge; R² and RMSE per channel) and colour reliance (linear-probe accuracy on greyscale vs
- * colour test images; mean cosine similarity of the two feature sets) of one model on one dataset.
- * `feats` are the colour features (linear-probe rule) of train, val and test.
- */
-export async function runColour(
-  ctx: ModelContext,
-  feats: ItemFeatures,
-  linearLog10C?: number,
-): Promise<Score[]> {
-  const { plan, req, listing, backbone } = ctx;
-  const model = backbone.card.id;
-  const targets = await colourTargetsOf(ctx, feats);
-  const readout = colourReadout(
-    colourSubset(ctx, feats, targets, plan.train),
-    plan.val ? colourSubset(ctx, feats, targets, plan.val) : null,
-    colourSubset(ctx, feats, targets, plan.test),
-    { seed: req.settings.seed },
-  );
-  const testItems = plan.test.filter((i) => feats.index.includes(i));
-  const grey = await greyTestFeatures(
-    ctx,
-    testItems.map((i) => listing.items[i].key),
-  );
-  // Rows of both sets in the grey set's order (an image the grey pass could not use is left out of both).
-  const position = new Map(listing.items.map((item, i) => [item.key, i]));
-  const greyItems = grey.keys.map((key) => position.get(key)!);
-  const order = new Map(feats.index.map((item, row) => [item, row]));
-  const d = feats.dim;
-  const colour = new Float32Array(greyItems.length * d);
-  const labels = new Int32Array(greyItems.length);
-  greyItems.forEach((item, i) => {
-    const row = order.get(item)!;
-    colour.set(feats.features.subarray(row * d, (row + 1) * d), i * d);
-    labels[i] = listing.items[item].label;
-  });
-  const clf = await linearClassifier(ctx, feats, linearLog10C);
-  const metric = req.settings.metric ?? 'top1';
-  const reliance = colourReliance(clf, {
-    colour,
-    grey: grey.features,
-    labels,
-    n: greyItems.length,
-    d,
-    metric,
-  });
-  return [
-    colourReadoutScore(model, listing.name, readout),
-    colourRelianceScore(model, listing.name, reliance, metric),
-  ];
-}
 
 /**
  * The DIP generator halves the image depth times and needs ≥ 2 pixels at the bottom, so small inputs (the
@@ -190,23 +31,24 @@ export interface InversionRun {
 }
 
 /**
- * Inverts one image of a dataset through a lab-format ResNet's layer4 map (DIP, Adam). The target is the
- * image after the card's linear-probe resize and crop, so original and reconstruction have the same size.
+ * Inverts one image of a dataset through a loaded lab-format ResNet's layer4 map (DIP, Adam), on the network
+ * the backbone already holds (its weights were hash-checked when it loaded). The target is the image after
+ * the card's linear-probe resize and crop, so original and reconstruction have the same size.
  */
 export async function runInversion(
-  card: ModelCard,
-  read: ModelFileReader,
+  backbone: Backbone,
   image: { key: string; dataset: string; rgb: RgbImage },
   opts: InversionOptions,
-  hooks: Parameters<typeof invertImage>[4] = {},
+  hooks: Parameters<typeof invertWithNet>[4] = {},
 ): Promise<InversionRun> {
-  if (card.format !== 'lab-resnet') {
+  const card = backbone.card;
+  const resnet = asResNetBackbone(backbone);
+  if (resnet === null) {
     throw new Error(
       `${card.name}: feature inversion needs a lab-format ResNet (this model is ${card.format})`,
     );
   }
-  const model = await readLabModel(read);
-  const result = await invertImage(card, model, image.rgb, withGeneratorDepthFor(card, opts), hooks);
+  const result = await invertWithNet(card, resnet.net, image.rgb, withGeneratorDepthFor(card, opts), hooks);
   const mse = result.mse;
   const learningRate = opts.learningRate ?? 1e-3;
   const finalLoss = result.losses.at(-1)?.loss ?? Number.NaN;

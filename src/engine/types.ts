@@ -10,5 +10,11 @@ export interface Backbone {
   dispose(): void;
 }
 
+/** A model to evaluate: its card and how to read its files. */
+export interface ModelRef {
+  card: ModelCard;
+  read: ModelFileReader;
+}
+
 /** Reads the files of one model folder (models/<id>/...) by relative name; platform-specific. */
 export type ModelFileReader = (relativePath: string) => Promise<Uint8Array>;

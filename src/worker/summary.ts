@@ -1,6 +1,7 @@
 // What the UI needs to show about a dataset before a run: classes, counts per split and skipped files.
 // Pure (no DOM, no tfjs) so the worker computes it and tests check it without a browser.
 
+import { fewShotFeasibility } from '../core/probes/preconditions.ts';
 import type { DatasetListing, InputIssue } from '../core/types.ts';
 
 export interface SplitCounts {
@@ -61,7 +62,8 @@ export function summariseListing(listing: DatasetListing): DatasetSummary {
 
 /**
  * The few-shot settings a dataset can support: `ways` is capped by the number of classes, and a shot count k
- * is kept only when at least `ways` classes have k + queries images (the protocol's rule; pool = all splits).
+ * is kept only when enough classes have k + queries images (core/probes/preconditions.ts: the one copy of
+ * the rule, which the few-shot probe checks again on the images actually usable).
  */
 export function feasibleFewShot(
   summary: DatasetSummary,
@@ -69,8 +71,9 @@ export function feasibleFewShot(
 ): { ways: number; shots: number[] } {
   const ways = Math.min(wanted.ways, summary.classes.length);
   if (ways < 2) return { ways, shots: [] };
-  const shots = wanted.shots.filter(
-    (k) => summary.classes.filter((c) => c.total >= k + wanted.queries).length >= ways,
-  );
+  const sizes = summary.classes.map((c) => c.total);
+  const shots = fewShotFeasibility(sizes, { ...wanted, ways })
+    .filter((f) => f.problem === null)
+    .map((f) => f.shots);
   return { ways, shots };
 }

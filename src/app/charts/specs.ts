@@ -1,16 +1,17 @@
 // Pure Plotly spec functions: ResultRecords in, plain JSON figures out (no Plotly import, no React).
 // User strings reach Plotly only escaped, and only as customdata referenced from a fixed hovertemplate.
 
+import { parseFewShotScoreName } from '../../core/probes/descriptors/fewshot.ts';
 import { mergeRecords, type RunModel } from '../../core/record/merge.ts';
 import { isPercentMetric, metricLabel } from '../../core/record/table.ts';
 import type { ResultRecord, Score } from '../../core/record/types.ts';
 import { escapePlotlyText as esc, type PlotSpec, percent } from './specs-text.ts';
 
 export { eceBeforeAfterChart, reliabilityChart } from './specs-calibration.ts';
+export { knnCurveChart } from './specs-knn.ts';
 export { escapePlotlyText, type PlotSpec } from './specs-text.ts';
 
 const ACCURACY_METRICS: readonly Score['metric'][] = ['top1', 'mean-per-class', 'map11'];
-const FEWSHOT_PROBE = /^fewshot-(\d+)way-(\d+)shot$/;
 
 /** Scores of each comparison row, in input order. */
 function scoresByRow(records: ResultRecord[]): { row: RunModel; scores: Score[] }[] {
@@ -88,10 +89,8 @@ interface FewShotPoint {
 
 function fewShotPoints(scores: Score[]): FewShotPoint[] {
   return scores.flatMap((score) => {
-    const m = FEWSHOT_PROBE.exec(score.probe);
-    return m === null || !isPercentMetric(score.metric)
-      ? []
-      : [{ ways: Number(m[1]), shots: Number(m[2]), score }];
+    const setting = parseFewShotScoreName(score.probe);
+    return setting === null || !isPercentMetric(score.metric) ? [] : [{ ...setting, score }];
   });
 }
 

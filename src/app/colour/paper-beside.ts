@@ -1,9 +1,9 @@
 // The paper's number beside ours: for every score of a paper model (converted checkpoints keep the catalog id,
 // which is the paper's model key) on a dataset and setting the paper reports. Pure, for the views and tests.
 
+import { INVERSION_PROBE } from '../../core/colour/scores.ts';
 import { paperModelMetric, paperScore } from '../../core/paper/paper.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
-import { INVERSION_PROBE } from '../../engine/run-colour-names.ts';
 
 export interface PaperBesideRow {
   model: string;

@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
-import { readoutRowsFromRecord, relianceRowsFromRecord } from '../../core/colour/scores.ts';
+import { INVERSION_PROBE, readoutRowsFromRecord, relianceRowsFromRecord } from '../../core/colour/scores.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
-import { INVERSION_PROBE } from '../../engine/run-colour-names.ts';
 import {
   colourReadoutChart,
   colourReadoutErrorChart,

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { resultTable } from '../../core/record/table.ts';
+import { NOT_COMPUTED_TEXT, type Row, resultTable } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 
 /** Models (per run when comparing) × (dataset, probe), the metric named, the 95% interval where there is one. */
@@ -32,15 +32,27 @@ export function ResultsTable({ records, testId }: { records: ResultRecord[]; tes
           {rows.map((row) => (
             <tr key={row.key}>
               <th scope="row">{row.label}</th>
-              {row.cells.map((cell, i) => (
-                <td key={columns[i].key} className={`num${cell?.best ? ' best' : ''}`}>
-                  {cell ? cell.text : '—'}
-                </td>
+              {columns.map((c, i) => (
+                <ResultCell key={c.key} row={row} column={i} />
               ))}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A score, or "not computed" with its reason (hover, and for screen readers in the cell), or a dash. */
+function ResultCell({ row, column }: { row: Row; column: number }) {
+  const cell = row.cells[column];
+  if (cell) return <td className={`num${cell.best ? ' best' : ''}`}>{cell.text}</td>;
+  const reason = row.notComputed[column];
+  if (reason === null) return <td className="num">—</td>;
+  return (
+    <td className="not-computed" title={reason} data-testid="not-computed">
+      {NOT_COMPUTED_TEXT}
+      <span className="visually-hidden">: {reason}</span>
+    </td>
   );
 }

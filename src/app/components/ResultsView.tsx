@@ -8,6 +8,7 @@ import { CorrelationView } from './CorrelationView.tsx';
 import { DiffusionPanel } from './DiffusionPanel.tsx';
 import { ImportExport } from './ImportExport.tsx';
 import { InversionView } from './InversionView.tsx';
+import { KnnView } from './KnnView.tsx';
 import { PerClassView } from './PerClassView.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { ShareButton } from './ShareButton.tsx';
@@ -56,6 +57,7 @@ export function ResultsView() {
               testId="chart-fewshot"
             />
           ) : null}
+          <KnnView records={records} />
           <CalibrationView records={records} />
           <PerClassView records={records} viewingShared={viewingShared} />
           <ColourView records={records} />

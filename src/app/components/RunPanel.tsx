@@ -1,19 +1,10 @@
 import { useEffect, useRef } from 'react';
-import type { ProbeKind } from '../../worker/api.ts';
+import { PROBES } from '../../core/probes/registry.ts';
 import { progressFraction, progressLine } from '../progress-text.ts';
 import { useLab } from '../store/react.ts';
 import { runBlocker } from '../store/run.ts';
 import { CacheControl } from './CacheControl.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
-
-const PROBES: { kind: ProbeKind; label: string }[] = [
-  { kind: 'linear', label: 'Linear probe (multinomial logistic regression, C swept on validation)' },
-  { kind: 'fewshot', label: 'Few-shot (nearest prototype on frozen features, 5-way, 5 and 20 shots)' },
-  {
-    kind: 'colour',
-    label: 'Colour (ridge readout of mean R, G, B and histogram; linear probe on greyscale test images)',
-  },
-];
 
 const STATUS_TEXT: Record<string, string> = {
   running: 'Running…',
@@ -48,7 +39,7 @@ export function RunPanel() {
         {PROBES.map((p) => (
           <label key={p.kind}>
             <input type="checkbox" checked={probes.includes(p.kind)} onChange={() => toggleProbe(p.kind)} />{' '}
-            {p.label}
+            {p.description}
           </label>
         ))}
       </fieldset>

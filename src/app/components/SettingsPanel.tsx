@@ -1,4 +1,6 @@
-import type { EvalSettings } from '../../engine/pipeline.ts';
+import { useState } from 'react';
+import { knnRequest, validateKnn } from '../../core/probes/descriptors/knn.ts';
+import type { EvalSettings } from '../../core/probes/settings.ts';
 import { useLab } from '../store/react.ts';
 
 const EPISODES = [100, 600, 2000];
@@ -46,6 +48,7 @@ export function SettingsPanel() {
             ))}
           </select>
         </label>
+        <KnnSettings />
         <label>
           Seed{' '}
           <input
@@ -58,5 +61,54 @@ export function SettingsPanel() {
         </label>
       </fieldset>
     </details>
+  );
+}
+
+/** kNN neighbour counts and temperature; a value is applied only once it is valid (the reason shows until then). */
+function KnnSettings() {
+  const settings = useLab((s) => s.settings);
+  const update = useLab((s) => s.updateSettings);
+  const current = knnRequest(settings);
+  const [kText, setKText] = useState(current.k.join(', '));
+  const [tText, setTText] = useState(String(current.temperature));
+  const candidate = {
+    k: kText.split(',').map((v) => Number(v.trim())),
+    temperature: Number(tText),
+  };
+  const problems = validateKnn(candidate);
+  const apply = (k: string, t: string) => {
+    const next = { k: k.split(',').map((v) => Number(v.trim())), temperature: Number(t) };
+    if (validateKnn(next).length === 0) update({ knn: next });
+  };
+  return (
+    <>
+      <label>
+        kNN k{' '}
+        <input
+          type="text"
+          inputMode="numeric"
+          value={kText}
+          aria-invalid={problems.length > 0}
+          onChange={(e) => {
+            setKText(e.target.value);
+            apply(e.target.value, tText);
+          }}
+        />
+      </label>
+      <label>
+        kNN temperature{' '}
+        <input
+          type="number"
+          min={0}
+          step={0.01}
+          value={tText}
+          onChange={(e) => {
+            setTText(e.target.value);
+            apply(kText, e.target.value);
+          }}
+        />
+      </label>
+      {problems.length > 0 ? <p className="note">{problems.join('; ')}</p> : null}
+    </>
   );
 }

@@ -119,6 +119,7 @@ describe('protocol settings', () => {
       linearMode: 'converged',
       metric: 'mean-per-class',
       fewshot: { ways: 5, shots: [5, 20], queries: 15, episodes: 100 },
+      knn: { k: [10, 20, 100, 200], temperature: 0.07 },
     });
     script.finish(twoModelRecord());
     await running;

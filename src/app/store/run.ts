@@ -1,8 +1,10 @@
+import { DEFAULT_SETTINGS } from '../../core/probes/registry.ts';
+import type { EvalSettings } from '../../core/probes/settings.ts';
+import type { ProbeKind } from '../../core/probes/types.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import type { InputIssue } from '../../core/types.ts';
-import type { EvalSettings } from '../../engine/pipeline.ts';
-import type { ProbeKind, RunProgress } from '../../worker/api.ts';
-import { PROTOCOL_SETTINGS, planRun } from './settings.ts';
+import type { RunProgress } from '../../worker/api.ts';
+import { planRun } from './settings.ts';
 import type { LabState, SliceCreator } from './types.ts';
 
 export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
@@ -64,7 +66,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (set, get, client) => {
   return {
     run: IDLE,
     probes: ['linear', 'fewshot'],
-    settings: PROTOCOL_SETTINGS,
+    settings: DEFAULT_SETTINGS,
     updateSettings({ episodes, ...rest }) {
       const current = get().settings;
       const fewshot = episodes === undefined ? current.fewshot : { ...current.fewshot, episodes };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../core/probes/registry.ts';
 import { summariseListing } from '../../worker/summary.ts';
-import { PROTOCOL_SETTINGS, planRun } from './settings.ts';
+import { planRun } from './settings.ts';
 
 function summary(perClass: number[]) {
   const items = perClass.flatMap((n, label) =>
@@ -19,13 +20,13 @@ function summary(perClass: number[]) {
 describe('planRun', () => {
   it('keeps the protocol settings when the dataset supports them', () => {
     const plan = planRun(summary([40, 40, 40, 40, 40, 40]), ['linear', 'fewshot']);
-    expect(plan).toEqual({ probes: ['linear', 'fewshot'], settings: PROTOCOL_SETTINGS, notes: [] });
+    expect(plan).toEqual({ probes: ['linear', 'fewshot'], settings: DEFAULT_SETTINGS, notes: [] });
   });
 
-  it('drops the shot counts the dataset is too small for and says so', () => {
+  it('keeps the shot counts the dataset is too small for (they come back "not computed") and says so', () => {
     const plan = planRun(summary([25, 25, 25, 25, 25]), ['linear', 'fewshot']);
-    expect(plan.settings.fewshot.shots).toEqual([5]);
-    expect(plan.notes).toEqual(['20-shot skipped: too few classes have k + 15 images']);
+    expect(plan.settings.fewshot.shots).toEqual([5, 20]);
+    expect(plan.notes).toEqual(['20-shot will not be computed: too few classes have k + 15 images']);
   });
 
   it('narrows the ways to the number of classes', () => {
@@ -34,9 +35,9 @@ describe('planRun', () => {
     expect(plan.notes[0]).toMatch(/3-way/);
   });
 
-  it('skips few-shot entirely when no class is large enough, keeping the linear probe', () => {
+  it('keeps few-shot when no class is large enough: the record says why it was not computed', () => {
     const plan = planRun(summary([10, 10, 10]), ['linear', 'fewshot']);
-    expect(plan.probes).toEqual(['linear']);
-    expect(plan.notes[0]).toMatch(/^Few-shot skipped/);
+    expect(plan.probes).toEqual(['linear', 'fewshot']);
+    expect(plan.notes[1]).toMatch(/^5, 20-shot will not be computed/);
   });
 });

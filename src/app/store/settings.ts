@@ -1,16 +1,10 @@
-// The run's protocol settings, adapted to what the chosen dataset can support.
-// Only the type comes from the engine: importing engine code here would pull tfjs onto the UI thread.
+// The run's protocol settings, adapted to what the chosen dataset can support. The defaults and the probe
+// list come from the registry (core/probes), which imports no tfjs, so the UI thread stays light.
 
-import type { EvalSettings, ProbeKind } from '../../engine/pipeline.ts';
+import { DEFAULT_SETTINGS } from '../../core/probes/registry.ts';
+import type { EvalSettings } from '../../core/probes/settings.ts';
+import type { ProbeKind } from '../../core/probes/types.ts';
 import { type DatasetSummary, feasibleFewShot } from '../../worker/summary.ts';
-
-/** The protocol's defaults (protocol.md): 5-way, 5 and 20 shots, 15 queries, 600 episodes; paper-mode linear. */
-export const PROTOCOL_SETTINGS: EvalSettings = {
-  seed: 0,
-  linearMode: 'paper',
-  metric: 'top1',
-  fewshot: { ways: 5, shots: [5, 20], queries: 15, episodes: 600 },
-};
 
 export interface RunPlan {
   probes: ProbeKind[];
@@ -19,33 +13,29 @@ export interface RunPlan {
   notes: string[];
 }
 
+/**
+ * Few-shot ways are narrowed to the dataset's classes; settings the dataset cannot support still run and
+ * come back "not computed" with the reason (the probe checks its preconditions), and a note says so now.
+ */
 export function planRun(
   summary: DatasetSummary,
   probes: ProbeKind[],
-  base: EvalSettings = PROTOCOL_SETTINGS,
+  base: EvalSettings = DEFAULT_SETTINGS,
 ): RunPlan {
   const notes: string[] = [];
-  let planned = [...probes];
   let fewshot = base.fewshot;
-  if (planned.includes('fewshot')) {
+  if (probes.includes('fewshot')) {
     const { ways, shots } = feasibleFewShot(summary, base.fewshot);
     const dropped = base.fewshot.shots.filter((k) => !shots.includes(k));
-    if (shots.length === 0) {
-      planned = planned.filter((p) => p !== 'fewshot');
+    if (ways < base.fewshot.ways && ways >= 2) {
+      notes.push(`Few-shot uses ${ways}-way: the dataset has ${ways} classes`);
+      fewshot = { ...base.fewshot, ways };
+    }
+    if (dropped.length) {
       notes.push(
-        `Few-shot skipped: it needs at least ${Math.max(ways, 2)} classes with ${
-          Math.min(...base.fewshot.shots) + base.fewshot.queries
-        }+ images each`,
+        `${dropped.join(', ')}-shot will not be computed: too few classes have k + ${base.fewshot.queries} images`,
       );
-    } else {
-      if (ways < base.fewshot.ways) notes.push(`Few-shot uses ${ways}-way: the dataset has ${ways} classes`);
-      if (dropped.length) {
-        notes.push(
-          `${dropped.join(', ')}-shot skipped: too few classes have k + ${base.fewshot.queries} images`,
-        );
-      }
-      fewshot = { ...base.fewshot, ways, shots };
     }
   }
-  return { probes: planned, settings: { ...base, fewshot }, notes };
+  return { probes: [...probes], settings: { ...base, fewshot }, notes };
 }

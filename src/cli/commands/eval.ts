@@ -3,13 +3,22 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import {
+  DEFAULT_SETTINGS,
+  isProbeKind,
+  PROBE_KINDS,
+  PROBES,
+  settingsProblems,
+} from '../../core/probes/registry.ts';
+import { type EvalSettings, SettingsError } from '../../core/probes/settings.ts';
+import type { ProbeKind } from '../../core/probes/types.ts';
 import { formatDuration } from '../../core/progress.ts';
 import { recordToCsv } from '../../core/record/csv.ts';
 import { parseShard, type ShardInfo, type ShardSpec, shardModels } from '../../core/record/shard.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import type { InputIssue, Progress } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { DEFAULT_SETTINGS, type EvalSettings, evaluate, type ProbeKind } from '../../engine/pipeline.ts';
+import { evaluate } from '../../engine/pipeline.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
 import { createNodePixelPool } from '../../platform/node/pixel-pool.ts';
@@ -19,24 +28,19 @@ import { nodeDatasetSource } from '../dataset-arg.ts';
 import { loadModelRef, modelIdsFromArg } from '../models-on-disk.ts';
 import { scoresTable } from '../scores-table.ts';
 
+const PROBE_FLAGS = PROBES.flatMap((p) => p.flags);
+
+const flagHelp = (name: string, help: string) => `  --${`${name} <v>`.padEnd(19)}${help}`;
+
 const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
 
   --data <path>        ImageFolder dataset (class subfolders, optionally under train/ val/ test/),
                        or comma-separated WebDataset tar shards
   --models <ids>       comma-separated model ids from models/ or model folders (default: the embedded zoo;
                        all: every embedded model, the zoo and the photo-trained nsfwjs CNNs)
-  --probes <list>      linear,fewshot,colour (default: linear,fewshot); colour = ridge colour readout
-                       (R², RMSE per channel) and colour reliance (linear probe on greyscale test images)
-  --invert-steps <n>   with colour: also invert the first test image through layer4 (Deep Image Prior,
-                       Adam) for n steps and report its per-channel MSE (the paper: 3000; default 0 = off)
-  --invert-lr <x>      Adam learning rate of the inversion (default 1e-3)
-  --invert-image <key> the dataset item to invert (default: the first test image)
-  --mode <m>           linear probe: paper (reference protocol, default) or converged
-  --metric <m>         top1 (default) or mean-per-class
-  --shots <list>       few-shot k values (default 5,20)
-  --ways <n>           few-shot classes per episode (default 5)
-  --queries <n>        query images per class (default 15)
-  --episodes <n>       few-shot episodes (default 600)
+  --probes <list>      any of: ${PROBE_KINDS.join(',')} (default: linear,fewshot)
+${PROBES.map((p) => `                         ${p.kind}: ${p.description}`).join('\n')}
+${PROBE_FLAGS.map((f) => flagHelp(f.name, f.help)).join('\n')}
   --seed <n>           seed for splits and episodes (default 0)
   --backend <b>        wasm (default) or cpu
   --batch <n>          images per inference batch (default 16)
@@ -44,12 +48,15 @@ const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
   --out <file>         write the ResultRecord JSON here
   --csv <file>         also write the scores as CSV
   --shard <i/n>        run only shard i of n (every n-th model from the i-th) on this machine; join the
-                       n records with 'tlab merge' (README: spreading a run over machines)`;
+                       n records with 'tlab merge' (README: spreading a run over machines)
+
+Results that cannot be computed (one class, no test images, too few images for few-shot, non-finite
+features) are reported as "not computed" with the reason; the exit code is 1 when nothing could be computed.`;
 
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary:
-    'run linear, few-shot and colour probes of models on a dataset folder; print a table, write a ResultRecord',
+    'run the probes (linear, few-shot, colour, kNN) of models on a dataset folder; print a table, write a ResultRecord',
   usage: USAGE,
   async run(argv) {
     const { values } = parseArgs({
@@ -58,12 +65,7 @@ export const evalCommand: CliCommand = {
         data: { type: 'string' },
         models: { type: 'string' },
         probes: { type: 'string', default: 'linear,fewshot' },
-        mode: { type: 'string', default: 'paper' },
-        metric: { type: 'string', default: 'top1' },
-        shots: { type: 'string' },
-        ways: { type: 'string' },
-        queries: { type: 'string' },
-        episodes: { type: 'string' },
+        ...Object.fromEntries(PROBE_FLAGS.map((f) => [f.name, { type: 'string' as const }])),
         seed: { type: 'string', default: '0' },
         backend: { type: 'string', default: 'wasm' },
         batch: { type: 'string', default: '16' },
@@ -71,20 +73,17 @@ export const evalCommand: CliCommand = {
         'no-cache': { type: 'boolean', default: false },
         out: { type: 'string' },
         csv: { type: 'string' },
-        'invert-steps': { type: 'string', default: '0' },
-        'invert-lr': { type: 'string', default: '1e-3' },
-        'invert-image': { type: 'string' },
         shard: { type: 'string' },
       },
     });
     if (!values.data) throw new UsageError('--data is required');
-    const probes = parseProbes(values.probes!);
-    const settings = { ...parseSettings(values), ...parseInversion(values, probes) };
-    const backend = await initBackend(parseBackend(values.backend!));
-    const ids = await modelIdsFromArg(values.models);
+    const probes = parseProbes(String(values.probes));
+    const settings = parseSettings(values as Record<string, string | boolean | undefined>, probes);
+    const backend = await initBackend(parseBackend(String(values.backend)));
+    const ids = await modelIdsFromArg(values.models as string | undefined);
     if (ids.length === 0)
       throw new UsageError('no models: pass --models or add models to models/catalog.json');
-    const shard = values.shard ? shardOf(values.shard, ids) : undefined;
+    const shard = typeof values.shard === 'string' ? shardOf(values.shard, ids) : undefined;
     const models = await Promise.all((shard ? shardModels(ids, shard) : ids).map((id) => loadModelRef(id)));
     const source = nodeDatasetSource(values.data);
     const issues: InputIssue[] = [];
@@ -97,11 +96,11 @@ export const evalCommand: CliCommand = {
         probes,
         settings,
         backend: backend.name,
-        batchSize: positiveInt(values.batch!, 'batch'),
+        batchSize: positiveInt(String(values.batch), 'batch'),
       },
       {
         decode: decodeImageNode,
-        cache: values['no-cache'] ? undefined : diskFeatureCache(values.cache),
+        cache: values['no-cache'] ? undefined : diskFeatureCache(values.cache as string | undefined),
         onProgress: printProgress,
         onIssues: (found) => issues.push(...found),
         pixels,
@@ -110,8 +109,12 @@ export const evalCommand: CliCommand = {
     process.stderr.write('\n');
     report(record, issues);
     const written = shard ? { ...record, shard } : record;
-    if (values.out) await writeFile(values.out, `${JSON.stringify(written, null, 2)}\n`);
-    if (values.csv) await writeFile(values.csv, recordToCsv([record]));
+    if (typeof values.out === 'string') await writeFile(values.out, `${JSON.stringify(written, null, 2)}\n`);
+    if (typeof values.csv === 'string') await writeFile(values.csv, recordToCsv([record]));
+    if (record.scores.length === 0) {
+      console.error('Nothing could be computed (see "not computed" above).');
+      return 1;
+    }
     return 0;
   },
 };
@@ -130,8 +133,6 @@ function shardOf(text: string, ids: string[]): ShardInfo {
   return { ...spec, models: ids };
 }
 
-const PROBES: readonly ProbeKind[] = ['linear', 'fewshot', 'colour'];
-
 /** Decode workers help only when a core is free for them (bench/pixels/RESULTS.md): 4+ cores. */
 export function decodePoolIfUseful(): PixelPool | undefined {
   return availableParallelism() >= 4 ? createNodePixelPool() : undefined;
@@ -140,25 +141,10 @@ export function decodePoolIfUseful(): PixelPool | undefined {
 function parseProbes(list: string): ProbeKind[] {
   const probes = list.split(',').filter(Boolean);
   for (const p of probes) {
-    if (!(PROBES as readonly string[]).includes(p)) {
-      throw new UsageError(`unknown probe '${p}' (known: ${PROBES.join(', ')})`);
-    }
+    if (!isProbeKind(p)) throw new UsageError(`unknown probe '${p}' (known: ${PROBE_KINDS.join(', ')})`);
   }
+  if (probes.length === 0) throw new UsageError('--probes needs at least one probe');
   return probes as ProbeKind[];
-}
-
-type InversionValues = Partial<Record<'invert-steps' | 'invert-lr' | 'invert-image', string>>;
-
-function parseInversion(v: InversionValues, probes: ProbeKind[]): Pick<EvalSettings, 'inversion'> {
-  const steps = Number(v['invert-steps'] ?? '0');
-  if (!Number.isInteger(steps) || steps < 0)
-    throw new UsageError('--invert-steps must be a non-negative integer');
-  if (steps === 0) return {};
-  if (!probes.includes('colour'))
-    throw new UsageError('--invert-steps needs the colour probe (--probes ...,colour)');
-  const learningRate = Number(v['invert-lr']);
-  if (!(learningRate > 0)) throw new UsageError('--invert-lr must be a positive number');
-  return { inversion: { steps, learningRate, imageKey: v['invert-image'] } };
 }
 
 function parseBackend(name: string): 'wasm' | 'cpu' {
@@ -174,28 +160,28 @@ export function positiveInt(text: string, what: string): number {
   return n;
 }
 
-type EvalValues = Partial<
-  Record<'mode' | 'metric' | 'shots' | 'ways' | 'queries' | 'episodes' | 'seed', string>
->;
-
-function parseSettings(v: EvalValues): EvalSettings {
-  if (v.mode !== 'paper' && v.mode !== 'converged') throw new UsageError(`--mode must be paper or converged`);
-  if (v.metric !== 'top1' && v.metric !== 'mean-per-class')
-    throw new UsageError(`--metric must be top1 or mean-per-class`);
-  const d = DEFAULT_SETTINGS.fewshot;
-  const seed = Number(v.seed);
+/** The registry's defaults with each probe's flags applied (registry order), then validated. */
+function parseSettings(
+  values: Record<string, string | boolean | undefined>,
+  probes: ProbeKind[],
+): EvalSettings {
+  const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer`);
-  return {
-    seed,
-    linearMode: v.mode,
-    metric: v.metric,
-    fewshot: {
-      ways: v.ways ? positiveInt(v.ways, 'ways') : d.ways,
-      shots: v.shots ? v.shots.split(',').map((s) => positiveInt(s, 'shots')) : d.shots,
-      queries: v.queries ? positiveInt(v.queries, 'queries') : d.queries,
-      episodes: v.episodes ? positiveInt(v.episodes, 'episodes') : d.episodes,
-    },
-  };
+  let settings: EvalSettings = { ...DEFAULT_SETTINGS, seed };
+  try {
+    for (const flag of PROBE_FLAGS) {
+      const value = values[flag.name];
+      if (typeof value === 'string') settings = flag.apply(settings, value);
+    }
+  } catch (e) {
+    if (e instanceof SettingsError) throw new UsageError(e.message);
+    throw e;
+  }
+  if ((settings.inversion?.steps ?? 0) > 0 && !probes.includes('colour'))
+    throw new UsageError('--invert-steps needs the colour probe (--probes ...,colour)');
+  const problems = settingsProblems(settings, probes);
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return settings;
 }
 
 function printProgress(p: Progress): void {
@@ -207,6 +193,11 @@ function printProgress(p: Progress): void {
 
 function report(record: ResultRecord, issues: InputIssue[]): void {
   console.log(scoresTable(record));
+  const notComputed = record.notComputed ?? [];
+  if (notComputed.length) {
+    console.log(`\n${notComputed.length} result(s) not computed:`);
+    for (const n of notComputed) console.log(`  ${n.model} / ${n.dataset} / ${n.probe}: ${n.reason}`);
+  }
   if (issues.length) {
     console.log(`\n${issues.length} input problem(s):`);
     for (const i of issues) console.log(`  ${i.action}: ${i.key}: ${i.reason}`);

@@ -11,9 +11,9 @@ import { type FeatureSet, type LinearProbeResult, linearProbe } from '../../engi
 import { type CliCommand, UsageError } from '../command.ts';
 
 /** Flags and how many values each takes; '--train X.npy y.npy' takes two. */
-type FlagSpec = Record<string, number>;
+export type FlagSpec = Record<string, number>;
 
-function parseFlags(argv: string[], spec: FlagSpec): Map<string, string[]> {
+export function parseFlags(argv: string[], spec: FlagSpec): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
@@ -65,7 +65,7 @@ async function readLabels(path: string, names: Map<string, number>): Promise<Int
   });
 }
 
-async function readFeatureSet(
+export async function readFeatureSet(
   paths: string[] | undefined,
   names: Map<string, number>,
   what: string,
@@ -78,13 +78,13 @@ async function readFeatureSet(
   return { X, y, n, d };
 }
 
-function classCount(...sets: (FeatureSet | null)[]): number {
+export function classCount(...sets: (FeatureSet | null)[]): number {
   let max = -1;
   for (const s of sets) if (s) for (const v of s.y) max = Math.max(max, v);
   return max + 1;
 }
 
-function printProgress(p: Progress): void {
+export function printProgress(p: Progress): void {
   const eta = p.etaSeconds === null ? '' : `, ~${Math.round(p.etaSeconds)} s left`;
   process.stderr.write(
     `\r${p.stage}: ${p.done}/${p.total}${eta} ${p.detail ?? ''}`.padEnd(100).slice(0, 100),
@@ -92,12 +92,12 @@ function printProgress(p: Progress): void {
   if (p.done === p.total) process.stderr.write('\n');
 }
 
-async function startBackend(flags: Map<string, string[]>): Promise<BackendName> {
+export async function startBackend(flags: Map<string, string[]>): Promise<BackendName> {
   const info = await initBackend(choiceFlag(flags, 'backend', ['wasm', 'cpu'] as const, 'wasm'));
   return info.name;
 }
 
-async function writeJson(path: string | undefined, value: unknown): Promise<void> {
+export async function writeJson(path: string | undefined, value: unknown): Promise<void> {
   if (path) await writeFile(path, `${JSON.stringify(value, null, 1)}\n`);
 }
 

@@ -8,6 +8,8 @@ import type { ColourRelianceResult } from './reliance.ts';
 export const COLOUR_READOUT_PROBE = 'colour-readout';
 /** The linear probe (trained on colour images) scored on greyscale test images. */
 export const GREYSCALE_PROBE = 'linear-greyscale';
+/** Feature inversion (metric 'mse': mean of the three channels' MSE, 0–255 scale). */
+export const INVERSION_PROBE = 'inversion-mse';
 
 export function colourReadoutScore(model: string, dataset: string, r: ColourReadoutResult): Score {
   return {

@@ -43,11 +43,11 @@ describe('recordToCsv', () => {
     const csv = recordToCsv([smallRecord()]);
     const lines = csv.split('\r\n');
     expect(lines.slice(0, 5)).toEqual([
-      'run_date,backend,model_id,model_name,dataset,probe,metric,value,ci95,extras',
-      '2026-11-26T08:00:00.000Z,wasm,sup,Supervised,flowers,linear,mean-per-class,0.873,0.012,',
-      '2026-11-26T08:00:00.000Z,wasm,swav,SwAV,flowers,linear,mean-per-class,0.9112,0.0101,',
-      '2026-11-26T08:00:00.000Z,wasm,sup,Supervised,pets,linear,top1,0.915,,',
-      '2026-11-26T08:00:00.000Z,wasm,swav,SwAV,pets,linear,top1,0.876,,log10C=-0.5',
+      'run_date,backend,model_id,model_name,dataset,probe,metric,value,ci95,extras,not_computed',
+      '2026-11-26T08:00:00.000Z,wasm,sup,Supervised,flowers,linear,mean-per-class,0.873,0.012,,',
+      '2026-11-26T08:00:00.000Z,wasm,swav,SwAV,flowers,linear,mean-per-class,0.9112,0.0101,,',
+      '2026-11-26T08:00:00.000Z,wasm,sup,Supervised,pets,linear,top1,0.915,,,',
+      '2026-11-26T08:00:00.000Z,wasm,swav,SwAV,pets,linear,top1,0.876,,log10C=-0.5,',
     ]);
     expect(lines).toHaveLength(1 + 6 + 1);
     expect(lines.at(-1)).toBe('');

@@ -13,6 +13,7 @@ export const CSV_HEADER = [
   'value',
   'ci95',
   'extras',
+  'not_computed',
 ] as const;
 
 /**
@@ -54,6 +55,25 @@ export function recordToCsv(records: ResultRecord[]): string {
           numberCell(s.value),
           numberCell(s.ci95),
           csvText(extrasCell(s.extra)),
+          '',
+        ].join(','),
+      );
+    }
+    // A result that could not be computed: no metric and no value, the reason in the last column.
+    for (const n of r.notComputed ?? []) {
+      lines.push(
+        [
+          csvText(r.createdAt),
+          csvText(r.backend),
+          csvText(n.model),
+          csvText(names.get(n.model) ?? ''),
+          csvText(n.dataset),
+          csvText(n.probe),
+          '',
+          '',
+          '',
+          '',
+          csvText(n.reason),
         ].join(','),
       );
     }

@@ -3,7 +3,14 @@
 
 import { paperModels, paperScore } from '../paper/paper.ts';
 import { createRng } from '../rng.ts';
-import type { MetricName, RecordDataset, RecordModel, ResultRecord, Score } from './types.ts';
+import {
+  type MetricName,
+  RESULT_SCHEMA_VERSION,
+  type RecordDataset,
+  type RecordModel,
+  type ResultRecord,
+  type Score,
+} from './types.ts';
 
 /** The paper's many-shot datasets: display name, paper key, class count, metric, split sizes. */
 const PAPER_DATASETS: [string, string, number, MetricName, [number, number, number]][] = [
@@ -90,7 +97,7 @@ export function paperScaleRecord(): ResultRecord {
     PAPER_DATASETS.flatMap((d) => PAPER_SCALE_PROBES.map((p) => paperScaleScore(m.id, d, p, random))),
   );
   return {
-    schema: 1,
+    schema: RESULT_SCHEMA_VERSION,
     labVersion: '0.1.0',
     createdAt: '2026-11-26T07:50:00.000Z',
     backend: 'webgpu',
@@ -131,7 +138,7 @@ export function smallRecord(): ResultRecord {
     multiLabel: false,
   });
   return {
-    schema: 1,
+    schema: RESULT_SCHEMA_VERSION,
     labVersion: '0.1.0',
     createdAt: '2026-11-26T08:00:00.000Z',
     backend: 'wasm',

@@ -1,19 +1,23 @@
 // The compact JSON inside a permalink: arrays instead of objects, each name written once and referred
 // to by index, scores as parallel integer columns (fixed-point 1e-4). Deflate then finds the repeats.
+// Wire format r2 (written now) names the metrics it uses in a table of its own; r1 (read only, links made
+// before the probe registry) referred to a metric by its position in V1_METRIC_ORDER, frozen forever.
 // Dropped on purpose: `details` (reliability bins etc. are far too big for a URL) and, when the link
 // would grow too long, class names (no table or chart needs them; their count is kept).
 
+import { METRIC_NAMES, type MetricName, V1_METRIC_ORDER } from '../probes/metrics.ts';
+import type { KnnRequest } from '../probes/settings.ts';
 import { array, integer, number, oneOf, RecordError, string } from './checks.ts';
 import type {
   FewShotSettings,
   LinearSettings,
+  NotComputed,
   ProtocolSettings,
   RecordDataset,
   RecordModel,
   ResultRecord,
   Score,
 } from './types.ts';
-import { METRICS } from './validate.ts';
 
 const SCALE = 1e4;
 const quantise = (x: number) => Math.round(x * SCALE);
@@ -25,6 +29,10 @@ type CompactDataset = [string, string, string[] | number, number, number, number
 type CompactValidation = 0 | [number, number];
 type CompactLinear = [0 | 1, number[], number, number, 0 | 1, CompactValidation];
 type CompactFewShot = [number, number[], number, number, number];
+/** k values, temperature (exact: a float64 written as JSON). */
+type CompactKnn = [number[], number];
+/** Parallel columns: model, dataset, probe indices; reasons. */
+type CompactNotComputed = [number[], number[], number[], string[]];
 /** Parallel columns: model, dataset, probe, metric indices; value; ci95 (-1 = none); extras as triples. */
 type CompactScores = [number[], number[], number[], number[], number[], number[], number[]];
 export type CompactRecord = [
@@ -34,14 +42,19 @@ export type CompactRecord = [
   number,
   CompactModel[],
   CompactDataset[],
-  [CompactLinear | 0, CompactFewShot | 0],
+  [CompactLinear | 0, CompactFewShot | 0, CompactKnn | 0],
   string[],
   string[],
   CompactScores,
+  /** r2: the metric names the scores' metric column refers to. */
+  string[],
+  CompactNotComputed,
 ];
 
 export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactRecord {
-  const probes = [...new Set(r.scores.map((s) => s.probe))];
+  const notComputed = r.notComputed ?? [];
+  const probes = [...new Set([...r.scores.map((s) => s.probe), ...notComputed.map((n) => n.probe)])];
+  const metrics = [...new Set(r.scores.map((s) => s.metric))];
   const extraKeys = [...new Set(r.scores.flatMap((s) => Object.keys(s.extra ?? {})))];
   return [
     r.labVersion,
@@ -53,10 +66,24 @@ export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactReco
     [
       r.protocol.linear ? compactLinear(r.protocol.linear) : 0,
       r.protocol.fewshot ? compactFewShot(r.protocol.fewshot) : 0,
+      r.protocol.knn ? [r.protocol.knn.k, r.protocol.knn.temperature] : 0,
     ],
     probes,
     extraKeys,
-    compactScores(r, probes, extraKeys),
+    compactScores(r, probes, metrics, extraKeys),
+    metrics,
+    compactNotComputed(r, notComputed, probes),
+  ];
+}
+
+function compactNotComputed(r: ResultRecord, list: NotComputed[], probes: string[]): CompactNotComputed {
+  const modelIndex = new Map(r.models.map((m, i) => [m.id, i]));
+  const datasetIndex = new Map(r.datasets.map((d, i) => [d.name, i]));
+  return [
+    list.map((n) => modelIndex.get(n.model)!),
+    list.map((n) => datasetIndex.get(n.dataset)!),
+    list.map((n) => probes.indexOf(n.probe)),
+    list.map((n) => n.reason),
   ];
 }
 
@@ -88,7 +115,12 @@ function compactFewShot(f: FewShotSettings): CompactFewShot {
   return [f.ways, f.shots, f.queries, f.episodes, f.seed];
 }
 
-function compactScores(r: ResultRecord, probes: string[], extraKeys: string[]): CompactScores {
+function compactScores(
+  r: ResultRecord,
+  probes: string[],
+  metrics: MetricName[],
+  extraKeys: string[],
+): CompactScores {
   const modelIndex = new Map(r.models.map((m, i) => [m.id, i]));
   const datasetIndex = new Map(r.datasets.map((d, i) => [d.name, i]));
   const columns: CompactScores = [[], [], [], [], [], [], []];
@@ -96,7 +128,7 @@ function compactScores(r: ResultRecord, probes: string[], extraKeys: string[]): 
     columns[0].push(modelIndex.get(s.model)!);
     columns[1].push(datasetIndex.get(s.dataset)!);
     columns[2].push(probes.indexOf(s.probe));
-    columns[3].push(METRICS.indexOf(s.metric));
+    columns[3].push(metrics.indexOf(s.metric));
     columns[4].push(quantise(s.value));
     columns[5].push(s.ci95 === undefined ? NO_CI : quantise(s.ci95));
     for (const [key, value] of Object.entries(s.extra ?? {}))
@@ -110,12 +142,16 @@ function compactScores(r: ResultRecord, probes: string[], extraKeys: string[]): 
 const MAX_ITEMS = 200_000;
 
 export function fromCompact(x: unknown, schema: number): ResultRecord {
-  const c = array(x, 'payload', 10);
+  const c = array(x, 'payload', schema === 1 ? 10 : 12);
   const models = array(c[4], 'models', MAX_ITEMS).map((m, i) => readModel(m, `models[${i}]`));
   const datasets = array(c[5], 'datasets', MAX_ITEMS).map((d, i) => readDataset(d, `datasets[${i}]`));
   const probes = array(c[7], 'probes', MAX_ITEMS).map((p, i) => string(p, `probes[${i}]`, 64));
   const extraKeys = array(c[8], 'extraKeys', MAX_ITEMS).map((k, i) => string(k, `extraKeys[${i}]`, 64));
-  return {
+  const metrics =
+    schema === 1
+      ? V1_METRIC_ORDER
+      : array(c[10], 'metrics', METRIC_NAMES.length).map((m, i) => oneOf(m, `metrics[${i}]`, METRIC_NAMES));
+  const record: ResultRecord = {
     schema,
     labVersion: string(c[0], 'labVersion', 64),
     createdAt: string(c[1], 'createdAt', 64),
@@ -123,9 +159,34 @@ export function fromCompact(x: unknown, schema: number): ResultRecord {
     seed: number(c[3], 'seed'),
     models,
     datasets,
-    protocol: readProtocol(c[6]),
-    scores: readScores(c[9], models, datasets, probes, extraKeys),
+    protocol: readProtocol(c[6], schema),
+    scores: readScores(c[9], models, datasets, probes, metrics, extraKeys),
   };
+  if (schema >= 2) {
+    const notComputed = readNotComputed(c[11], models, datasets, probes);
+    if (notComputed.length > 0) record.notComputed = notComputed;
+  }
+  return record;
+}
+
+function readNotComputed(
+  x: unknown,
+  models: RecordModel[],
+  datasets: RecordDataset[],
+  probes: string[],
+): NotComputed[] {
+  const cols = array(x, 'notComputed', 4).map((col, i) => array(col, `notComputed[${i}]`, MAX_ITEMS));
+  const n = cols[0]?.length ?? 0;
+  if (cols.length !== 4 || cols.some((col) => col.length !== n))
+    throw new RecordError('notComputed', 'columns of different lengths');
+  const index = (col: number, i: number, size: number) =>
+    integer(cols[col][i], `notComputed[${col}][${i}]`, 0, size - 1);
+  return Array.from({ length: n }, (_, i) => ({
+    model: models[index(0, i, models.length)].id,
+    dataset: datasets[index(1, i, datasets.length)].name,
+    probe: probes[index(2, i, probes.length)],
+    reason: string(cols[3][i], `notComputed[3][${i}]`, 1_000),
+  }));
 }
 
 function readModel(x: unknown, field: string): RecordModel {
@@ -162,12 +223,20 @@ function readDataset(x: unknown, field: string): RecordDataset {
   return dataset;
 }
 
-function readProtocol(x: unknown): ProtocolSettings {
-  const p = array(x, 'protocol', 2);
+function readProtocol(x: unknown, schema: number): ProtocolSettings {
+  const p = array(x, 'protocol', schema === 1 ? 2 : 3);
   const protocol: ProtocolSettings = {};
   if (p[0] !== 0) protocol.linear = readLinear(array(p[0], 'protocol[0]', 6));
   if (p[1] !== 0) protocol.fewshot = readFewShot(array(p[1], 'protocol[1]', 5));
+  if (schema >= 2 && p[2] !== 0) protocol.knn = readKnn(array(p[2], 'protocol[2]', 2));
   return protocol;
+}
+
+function readKnn(k: unknown[]): KnnRequest {
+  return {
+    k: array(k[0], 'protocol[2][0]', 16).map((v, i) => number(v, `protocol[2][0][${i}]`)),
+    temperature: number(k[1], 'protocol[2][1]'),
+  };
 }
 
 function readLinear(l: unknown[]): LinearSettings {
@@ -205,6 +274,7 @@ function readScores(
   models: RecordModel[],
   datasets: RecordDataset[],
   probes: string[],
+  metrics: readonly MetricName[],
   extraKeys: string[],
 ): Score[] {
   const cols = array(x, 'scores', 7).map((col, i) => array(col, `scores[${i}]`, 3 * MAX_ITEMS));
@@ -219,7 +289,7 @@ function readScores(
       model: models[index(0, i, models.length)].id,
       dataset: datasets[index(1, i, datasets.length)].name,
       probe: probes[index(2, i, probes.length)],
-      metric: oneOf(METRICS[index(3, i, METRICS.length)], `scores[3][${i}]`, METRICS),
+      metric: metrics[index(3, i, metrics.length)],
       value: dequantise(number(cols[4][i], `scores[4][${i}]`)),
     };
     const ci = number(cols[5][i], `scores[5][${i}]`);

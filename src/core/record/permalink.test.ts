@@ -7,7 +7,7 @@ import type { ResultRecord } from './types.ts';
 import { RecordError } from './validate.ts';
 
 /** Builds a payload from arbitrary JSON text, as a crafted or damaged link would carry. */
-function payloadOf(json: string, prefix = 'r1.'): string {
+function payloadOf(json: string, prefix = 'r2.'): string {
   return prefix + toBase64Url(deflateSync(new TextEncoder().encode(json)));
 }
 
@@ -41,7 +41,7 @@ describe('permalink round trip', () => {
     const fragment = `#${encodePermalink(record)}`;
     console.info(`paper-scale permalink fragment: ${fragment.length} characters`);
     expect(fragment.length).toBeLessThan(8000);
-    expect(fragment.startsWith('#r1.')).toBe(true);
+    expect(fragment.startsWith('#r2.')).toBe(true);
 
     const back = decodePermalink(fragment);
     expectSameNumbers(record, back);
@@ -74,6 +74,28 @@ describe('permalink round trip', () => {
     expect(looksLikePermalink('#results')).toBe(false);
   });
 
+  it('carries "not computed" results and the kNN protocol, and names metrics on the wire (r2)', () => {
+    const record: ResultRecord = {
+      ...smallRecord(),
+      protocol: { ...smallRecord().protocol, knn: { k: [10, 20, 100, 200], temperature: 0.07 } },
+      notComputed: [
+        {
+          model: 'sup',
+          dataset: 'pets',
+          probe: 'knn',
+          reason: 'the test split is empty (no usable test images)',
+        },
+      ],
+    };
+    const link = encodePermalink(record);
+    expect(decodePermalink(link)).toEqual(record);
+    const wire = JSON.parse(new TextDecoder().decode(inflateSync(fromBase64Url(link.slice(3))!)));
+    const metrics = wire[10] as string[];
+    expect(metrics).toEqual([...new Set(record.scores.map((s) => s.metric))]);
+    // Each score's metric column points into that list of names, not into any global order.
+    expect(wire[9][3].map((i: number) => metrics[i])).toEqual(record.scores.map((s) => s.metric));
+  });
+
   it('quantises values to 1e-4', () => {
     const record = smallRecord();
     record.scores[0].value = 0.123456;
@@ -90,19 +112,19 @@ describe('permalink errors', () => {
   it('explains a foreign fragment, bad base64 and an unknown or newer format', () => {
     expectPermalinkError('#section-2', /does not contain a Transfer Lab result/);
     expectPermalinkError('', /does not contain a Transfer Lab result/);
-    expectPermalinkError(`r1.${valid.slice(3, 20)}!${valid.slice(20)}`, /characters a result never has/);
-    expectPermalinkError(`r2.${valid.slice(3)}`, /newer version of Transfer Lab \(format 2\)/);
+    expectPermalinkError(`r2.${valid.slice(3, 20)}!${valid.slice(20)}`, /characters a result never has/);
+    expectPermalinkError(`r3.${valid.slice(3)}`, /newer version of Transfer Lab \(format 3\)/);
     expectPermalinkError(`r0.${valid.slice(3)}`, /unknown result format/);
-    expectPermalinkError(`r1.${'A'.repeat(100_001)}`, /too long/);
+    expectPermalinkError(`r2.${'A'.repeat(100_001)}`, /too long/);
   });
 
   it('explains corrupt and truncated deflate data', () => {
     expectPermalinkError(
-      `r1.${toBase64Url(new Uint8Array([255, 255, 255, 255, 1, 2, 3]))}`,
+      `r2.${toBase64Url(new Uint8Array([255, 255, 255, 255, 1, 2, 3]))}`,
       /cannot be unpacked|ends too early/,
     );
     expectPermalinkError(valid.slice(0, Math.floor(valid.length / 2)), /cannot be unpacked|ends too early/);
-    expectPermalinkError('r1.', /ends too early/);
+    expectPermalinkError('r2.', /ends too early/);
   });
 
   it('stops a decompression bomb before it fills memory', () => {

@@ -2,9 +2,10 @@
 // with the metric named, cells formatted "87.3 ± 1.2", the best of each column flagged. The UI and the
 // CLI render this same model, so both show identical numbers.
 
-import { mergeRecords } from './merge.ts';
-import type { MetricName, ResultRecord, Score } from './types.ts';
-import { FRACTION_METRICS } from './validate.ts';
+import { metricInfo } from '../probes/metrics.ts';
+import { descriptorOfScore, isHigherBetter, scoreLabel } from '../probes/registry.ts';
+import { type ComparisonColumn, mergeRecords } from './merge.ts';
+import type { MetricName, NotComputed, ResultRecord, Score } from './types.ts';
 
 export interface Column {
   key: string;
@@ -32,6 +33,8 @@ export interface Row {
   label: string;
   /** Aligned with the table's columns; null where the run has no such score. */
   cells: (Cell | null)[];
+  /** Aligned with the columns: why a cell without a score could not be computed, else null. */
+  notComputed: (string | null)[];
 }
 
 export interface ResultTable {
@@ -40,24 +43,15 @@ export interface ResultTable {
   warnings: string[];
 }
 
-const METRIC_LABELS: Record<MetricName, string> = {
-  top1: 'top-1 %',
-  'mean-per-class': 'mean per-class %',
-  map11: 'mAP %',
-  ece: 'ECE %',
-  nll: 'NLL',
-  r2: 'R²',
-  mse: 'MSE (0–255)',
-};
-
-const LOWER_IS_BETTER: readonly MetricName[] = ['ece', 'nll', 'mse'];
+/** What a cell without a number says (the reason goes with it). */
+export const NOT_COMPUTED_TEXT = 'not computed';
 
 export function metricLabel(metric: MetricName): string {
-  return METRIC_LABELS[metric];
+  return metricInfo(metric).label;
 }
 
 export function isPercentMetric(metric: MetricName): boolean {
-  return FRACTION_METRICS.includes(metric);
+  return metricInfo(metric).percent;
 }
 
 /** "87.3 ± 1.2" for fractions shown in %; "0.412 ± 0.013" for raw metrics; no "±" without a ci95. */
@@ -67,20 +61,9 @@ export function formatScore(score: Pick<Score, 'metric' | 'value' | 'ci95'>): st
   return score.ci95 === undefined ? show(score.value) : `${show(score.value)} ± ${show(score.ci95)}`;
 }
 
-/** Readable names for the probes the pipeline emits; unknown probes (other labs, future versions) show as is. */
-const PROBE_NAMES: Record<string, string> = {
-  linear: 'linear',
-  ece: 'calibration (ECE)',
-  'ece-scaled': 'ECE after temperature scaling',
-  'colour-readout': 'colour readout',
-  'linear-greyscale': 'linear on greyscale',
-  'inversion-mse': 'inversion MSE',
-};
-
+/** Readable names of score probes, from the registry; unknown ones (other labs, future versions) show as is. */
 export function probeName(probe: string): string {
-  const fewshot = /^fewshot-(\d+)way-(\d+)shot$/.exec(probe);
-  if (fewshot) return `${fewshot[1]}-way ${fewshot[2]}-shot`;
-  return PROBE_NAMES[probe] ?? probe;
+  return scoreLabel(probe);
 }
 
 function columnLabel(probe: string, metric: MetricName): string {
@@ -90,11 +73,12 @@ function columnLabel(probe: string, metric: MetricName): string {
 
 export function resultTable(records: ResultRecord[]): ResultTable {
   const view = mergeRecords(records);
-  const columns: Column[] = view.columns.map((c) => ({
+  const columns: Column[] = [...view.columns, ...notComputedColumns(records, view.columns)].map((c) => ({
     ...c,
     label: columnLabel(c.probe, c.metric),
-    higherIsBetter: !LOWER_IS_BETTER.includes(c.metric),
+    higherIsBetter: isHigherBetter(c.metric),
   }));
+  const reasons = notComputedReasons(records);
   const byCell = new Map(view.cells.map((c) => [JSON.stringify([c.rowKey, c.columnKey]), c.score]));
   const rows: Row[] = view.rows.map((r) => ({
     key: r.key,
@@ -105,13 +89,18 @@ export function resultTable(records: ResultRecord[]): ResultTable {
       const score = byCell.get(JSON.stringify([r.key, c.key]));
       return score === undefined ? null : toCell(score);
     }),
+    notComputed: columns.map(
+      (c) => reasons.get(JSON.stringify([r.runId, r.model.id, c.dataset, c.probe])) ?? null,
+    ),
   }));
   for (const [i, c] of columns.entries()) flagBest(rows, i, c.higherIsBetter);
   return { columns, rows, warnings: view.warnings };
 }
 
 function toCell(score: Score): Cell {
-  const cell: Cell = { value: score.value, text: formatScore(score), best: false, score };
+  const note = descriptorOfScore(score.probe)?.scoreNote?.(score) ?? null;
+  const text = note === null ? formatScore(score) : `${formatScore(score)} (${note})`;
+  const cell: Cell = { value: score.value, text, best: false, score };
   if (score.ci95 !== undefined) cell.ci95 = score.ci95;
   return cell;
 }
@@ -122,4 +111,32 @@ function flagBest(rows: Row[], column: number, higherIsBetter: boolean): void {
   const values = cells.map((c) => c.value);
   const best = higherIsBetter ? Math.max(...values) : Math.min(...values);
   for (const c of cells) c.best = c.value === best;
+}
+
+/** Columns for results that no run computed (one class, no test images...), so their reasons show. */
+function notComputedColumns(records: ResultRecord[], have: ComparisonColumn[]): ComparisonColumn[] {
+  const out: ComparisonColumn[] = [];
+  const seen = new Set(have.map((c) => JSON.stringify([c.dataset, c.probe])));
+  for (const n of records.flatMap((r) => r.notComputed ?? [])) {
+    const at = JSON.stringify([n.dataset, n.probe]);
+    if (seen.has(at)) continue;
+    seen.add(at);
+    const metric = descriptorOfScore(n.probe)?.metrics[0] ?? 'top1';
+    out.push({
+      key: JSON.stringify([n.dataset, n.probe, metric]),
+      dataset: n.dataset,
+      probe: n.probe,
+      metric,
+    });
+  }
+  return out;
+}
+
+function notComputedReasons(records: ResultRecord[]): Map<string, string> {
+  const reasons = new Map<string, string>();
+  records.forEach((r, i) => {
+    for (const n of r.notComputed ?? ([] as NotComputed[]))
+      reasons.set(JSON.stringify([`run${i + 1}`, n.model, n.dataset, n.probe]), n.reason);
+  });
+  return reasons;
 }

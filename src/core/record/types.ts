@@ -1,9 +1,14 @@
 // The ResultRecord: one versioned, serialisable record of a run. Everything downstream of it
 // (tables, charts, permalinks, CSV, CLI output) is a pure function of it.
 
+import type { MetricName } from '../probes/metrics.ts';
+import type { KnnRequest } from '../probes/settings.ts';
 import type { BackendName } from '../types.ts';
 
-export const RESULT_SCHEMA_VERSION = 1;
+export type { MetricName } from '../probes/metrics.ts';
+
+/** 2: `notComputed`, the kNN protocol; permalinks name metrics (wire format r2). Schema 1 records still read. */
+export const RESULT_SCHEMA_VERSION = 2;
 
 export interface RecordModel {
   id: string;
@@ -51,10 +56,8 @@ export interface FewShotSettings {
 export interface ProtocolSettings {
   linear?: LinearSettings;
   fewshot?: FewShotSettings;
+  knn?: KnnRequest;
 }
-
-/** 'mse': mean squared pixel error on the 0–255 scale (feature inversion). */
-export type MetricName = 'top1' | 'mean-per-class' | 'map11' | 'ece' | 'nll' | 'r2' | 'mse';
 
 /**
  * One number of the results: a (model, dataset, probe) cell. `probe` names the setting, e.g.
@@ -85,6 +88,17 @@ export interface ResultRecord {
   scores: Score[];
   /** Optional per-view detail (e.g. reliability-diagram bins) that permalinks may drop. */
   details?: RecordDetails;
+  /** Results that could not be computed, with the reason (shown instead of a number). */
+  notComputed?: NotComputed[];
+}
+
+/** A (model, dataset, probe) cell with no number, and why (one class, no test images, NaN features...). */
+export interface NotComputed {
+  model: string;
+  dataset: string;
+  /** The score name that would have been reported ('linear', 'fewshot-5way-20shot', 'knn', ...). */
+  probe: string;
+  reason: string;
 }
 
 /** One bin of a reliability diagram: mean top-label confidence and accuracy of the test images in it. */

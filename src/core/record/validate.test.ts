@@ -54,7 +54,7 @@ describe('validateRecord refuses, naming the field', () => {
   it('non-objects and records from a newer lab', () => {
     expectRecordError(null, '', /expected an object, got null/);
     expectRecordError([], '', /expected an object, got an array/);
-    expectRecordError({ ...json(smallRecord()), schema: 2 }, 'schema', /made by a newer lab \(schema 2\)/);
+    expectRecordError({ ...json(smallRecord()), schema: 3 }, 'schema', /made by a newer lab \(schema 3\)/);
     expectRecordError({ ...json(smallRecord()), schema: 0 }, 'schema', /outside/);
     expectRecordError(
       { ...json(smallRecord()), schema: '1' },

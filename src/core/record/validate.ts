@@ -2,11 +2,15 @@
 // machine) passes before any view sees it. It returns a fresh object holding only known fields, so
 // nothing unexpected (extra keys, prototype tricks) flows on into tables, charts or CSV.
 
+import { validateKnn } from '../probes/descriptors/knn.ts';
+import { METRIC_NAMES, METRIC_TABLE, metricInfo } from '../probes/metrics.ts';
+import type { KnnRequest } from '../probes/settings.ts';
 import { array, boolean, integer, number, object, oneOf, optional, RecordError, string } from './checks.ts';
 import {
   type FewShotSettings,
   type LinearSettings,
   type MetricName,
+  type NotComputed,
   type ProtocolSettings,
   RESULT_SCHEMA_VERSION,
   type RecordDataset,
@@ -28,22 +32,16 @@ export const RECORD_LIMITS = {
   hash: 128,
   short: 64,
   extras: 32,
+  reason: 1_000,
 } as const;
 
-export const METRICS: readonly MetricName[] = ['top1', 'mean-per-class', 'map11', 'ece', 'nll', 'r2', 'mse'];
+/** Every metric of the registry's append-only table (core/probes/metrics.ts). */
+export const METRICS: readonly MetricName[] = METRIC_NAMES;
 
 /** Metrics that are fractions in [0, 1] (shown as %). */
-export const FRACTION_METRICS: readonly MetricName[] = ['top1', 'mean-per-class', 'map11', 'ece'];
-
-const METRIC_RANGE: Record<MetricName, [number, number]> = {
-  top1: [0, 1],
-  'mean-per-class': [0, 1],
-  map11: [0, 1],
-  ece: [0, 1],
-  nll: [0, 1e6],
-  r2: [-1e6, 1],
-  mse: [0, 255 * 255],
-};
+export const FRACTION_METRICS: readonly MetricName[] = METRIC_TABLE.filter((m) => m.percent).map(
+  (m) => m.name,
+);
 
 const L = RECORD_LIMITS;
 
@@ -84,6 +82,12 @@ export function validateRecord(x: unknown): ResultRecord {
     validateDetails(d, 'details', modelIds, datasetNames, classCounts(datasets)),
   );
   if (details !== undefined) record.details = details;
+  const notComputed = optional(o.notComputed, (n) =>
+    array(n, 'notComputed', L.scores).map((x, i) =>
+      validateNotComputed(x, `notComputed[${i}]`, modelIds, datasetNames),
+    ),
+  );
+  if (notComputed !== undefined) record.notComputed = notComputed;
   return record;
 }
 
@@ -159,7 +163,7 @@ function validateScore(x: unknown, field: string, modelIds: Set<string>, dataset
     throw new RecordError(`${field}.dataset`, `'${dataset}' is not one of the record's datasets`);
   }
   const metric = oneOf(o.metric, `${field}.metric`, METRICS);
-  const [min, max] = METRIC_RANGE[metric];
+  const [min, max] = metricInfo(metric).range;
   const score: Score = {
     model,
     dataset,
@@ -172,6 +176,27 @@ function validateScore(x: unknown, field: string, modelIds: Set<string>, dataset
   const extra = optional(o.extra, (e) => validateExtra(e, `${field}.extra`));
   if (extra !== undefined) score.extra = extra;
   return score;
+}
+
+function validateNotComputed(
+  x: unknown,
+  field: string,
+  modelIds: Set<string>,
+  datasets: Set<string>,
+): NotComputed {
+  const o = object(x, field);
+  const model = string(o.model, `${field}.model`, L.name, false);
+  if (!modelIds.has(model))
+    throw new RecordError(`${field}.model`, `'${model}' is not one of the record's models`);
+  const dataset = string(o.dataset, `${field}.dataset`, L.name, false);
+  if (!datasets.has(dataset))
+    throw new RecordError(`${field}.dataset`, `'${dataset}' is not one of the record's datasets`);
+  return {
+    model,
+    dataset,
+    probe: string(o.probe, `${field}.probe`, L.short, false),
+    reason: string(o.reason, `${field}.reason`, L.reason, false),
+  };
 }
 
 function validateExtra(x: unknown, field: string): Record<string, number> {
@@ -195,7 +220,20 @@ function validateProtocol(x: unknown, field: string): ProtocolSettings {
   if (linear !== undefined) protocol.linear = linear;
   const fewshot = optional(o.fewshot, (f) => validateFewShot(f, `${field}.fewshot`));
   if (fewshot !== undefined) protocol.fewshot = fewshot;
+  const knn = optional(o.knn, (k) => validateKnnProtocol(k, `${field}.knn`));
+  if (knn !== undefined) protocol.knn = knn;
   return protocol;
+}
+
+function validateKnnProtocol(x: unknown, field: string): KnnRequest {
+  const o = object(x, field);
+  const knn: KnnRequest = {
+    k: array(o.k, `${field}.k`, 16).map((k, i) => integer(k, `${field}.k[${i}]`, 1, 10_000_000)),
+    temperature: number(o.temperature, `${field}.temperature`, 1e-6, 1e6),
+  };
+  const problems = validateKnn(knn);
+  if (problems.length > 0) throw new RecordError(field, problems.join('; '));
+  return knn;
 }
 
 function validateLinear(x: unknown, field: string): LinearSettings {

@@ -153,12 +153,23 @@ export async function invertImage(
   opts: InversionOptions = {},
   hooks: InversionHooks = {},
 ): Promise<InversionResult & { target: RgbImage }> {
-  const target = resizeAndCrop(img, card.preprocessing.linear);
   const net = new TfResNet(model.json.config, model.tensors);
   try {
-    const result = await invertFeatures(net, { mean: card.mean, std: card.std }, target, opts, hooks);
-    return { ...result, target };
+    return await invertWithNet(card, net, img, opts, hooks);
   } finally {
     net.dispose();
   }
+}
+
+/** The same through a network already on the device (the pipeline's loaded backbone: no second upload). */
+export async function invertWithNet(
+  card: ModelCard,
+  net: TfResNet,
+  img: RgbImage,
+  opts: InversionOptions = {},
+  hooks: InversionHooks = {},
+): Promise<InversionResult & { target: RgbImage }> {
+  const target = resizeAndCrop(img, card.preprocessing.linear);
+  const result = await invertFeatures(net, { mean: card.mean, std: card.std }, target, opts, hooks);
+  return { ...result, target };
 }
