@@ -5,11 +5,18 @@ describe('parseCatalog', () => {
   it('reads the embedded ids and the upstream models', () => {
     const c = parseCatalog({
       embedded: ['zoo-simclr', 'zoo-supervised', 3],
-      models: [{ id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr' }, { name: 'no id' }],
+      models: [
+        { id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr', imagenetTop1: 69.1 },
+        { id: 'odd', imagenetTop1: 'high' },
+        { name: 'no id' },
+      ],
     });
     expect(c).toEqual({
       embedded: ['zoo-simclr', 'zoo-supervised'],
-      upstream: [{ id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr' }],
+      upstream: [
+        { id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr', imagenetTop1: 69.1 },
+        { id: 'odd', name: 'odd', family: '', imagenetTop1: null },
+      ],
     });
   });
 

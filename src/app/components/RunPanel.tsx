@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'react';
 import type { ProbeKind } from '../../worker/api.ts';
-import { progressFraction, progressLine } from '../progress-text.ts';
 import { useLab } from '../store/react.ts';
 import { runBlocker } from '../store/run.ts';
 import { CacheControl } from './CacheControl.tsx';
@@ -14,14 +13,6 @@ const PROBES: { kind: ProbeKind; label: string }[] = [
     label: 'Colour (ridge readout of mean R, G, B and histogram; linear probe on greyscale test images)',
   },
 ];
-
-const STATUS_TEXT: Record<string, string> = {
-  running: 'Running…',
-  cancelling: 'Cancelling…',
-  done: 'Finished.',
-  cancelled: 'Cancelled: nothing from this run was kept.',
-  failed: 'The run failed (see the message above).',
-};
 
 /** Run / Cancel, the probes to run, and the progress of feature extraction. */
 export function RunPanel() {
@@ -73,19 +64,6 @@ export function RunPanel() {
           Cancel
         </button>
         {blocker && !active ? <span className="muted"> {blocker}</span> : null}
-      </div>
-      <div data-testid="progress" data-status={run.status} aria-live="polite">
-        {active ? (
-          <>
-            <progress
-              value={progressFraction(run.progress)}
-              max={1}
-              aria-label="Feature extraction progress"
-            />
-            <p>{run.progress ? progressLine(run.progress) : 'Loading the model…'}</p>
-          </>
-        ) : null}
-        {STATUS_TEXT[run.status] && run.status !== 'running' ? <p>{STATUS_TEXT[run.status]}</p> : null}
       </div>
       {run.notes.map((note) => (
         <p key={note} className="note">
