@@ -55,8 +55,10 @@ export function ChartHost({
     };
   }, []);
   return (
-    <figure className="chart">
-      <div ref={root} data-testid={testId} role="img" aria-label={title} />
+    // Named as a figure, not role="img": Plotly puts buttons (its mode bar) inside the plot, and an image
+    // may not hold interactive controls (axe: nested-interactive).
+    <figure className="chart" aria-label={title}>
+      <div ref={root} data-testid={testId} />
       {error ? <figcaption className="error">The chart could not be drawn: {error}</figcaption> : null}
     </figure>
   );
