@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runOverview } from './run-overview.ts';
+import { runOverview, runPlanText } from './run-overview.ts';
 
 describe('runOverview', () => {
   it('counts (model, probe) pairs and projects the time spent onto what is left', () => {
@@ -44,5 +44,31 @@ describe('runOverview', () => {
       elapsedSeconds: 1,
     });
     expect(o).toEqual({ pairsTotal: 1, pairsDone: 0, fraction: 0, etaSeconds: null });
+  });
+});
+
+describe('runPlanText', () => {
+  it('states the work and flags models with large inputs by their pixel ratio', () => {
+    const lines = runPlanText(
+      [
+        { name: 'Zoo A', inputSize: 32 },
+        { name: 'Zoo B', inputSize: 32 },
+        { name: 'MobileNetV2', inputSize: 224 },
+      ],
+      2,
+      1000,
+    );
+    expect(lines).toEqual([
+      'Run evaluates 3 models × 2 probes on 1,000 images.',
+      'MobileNetV2 reads 224-px images: about 49× the work per image of a 32-px model here; its features take longest.',
+    ]);
+  });
+
+  it('says nothing extra when every model is small, and nothing at all without work', () => {
+    expect(runPlanText([{ name: 'A', inputSize: 32 }], 1, 10)).toEqual([
+      'Run evaluates 1 model × 1 probe on 10 images.',
+    ]);
+    expect(runPlanText([], 2, 10)).toEqual([]);
+    expect(runPlanText([{ name: 'A', inputSize: 224 }], 1, 0)).toEqual([]);
   });
 });

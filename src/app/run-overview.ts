@@ -38,3 +38,31 @@ export function runOverview(input: OverviewInput): Overview {
       : null;
   return { pairsTotal, pairsDone, fraction, etaSeconds: fraction >= 1 ? 0 : etaSeconds };
 }
+
+/** Inputs at least this wide make a model's images costly enough to say so before Run. */
+export const LARGE_INPUT = 128;
+
+/**
+ * What pressing Run will do, said before it is pressed: the work as models × probes over the images, and
+ * for models with large inputs how much more each image costs them than the smallest selected model
+ * (a backbone's work grows with its input's pixel count).
+ */
+export function runPlanText(
+  models: readonly { name: string; inputSize: number }[],
+  probes: number,
+  images: number,
+): string[] {
+  if (models.length === 0 || probes === 0 || images === 0) return [];
+  const lines = [
+    `Run evaluates ${models.length} model${models.length === 1 ? '' : 's'} × ${probes} probe${probes === 1 ? '' : 's'} on ${images.toLocaleString('en')} images.`,
+  ];
+  const smallest = Math.min(...models.map((m) => m.inputSize));
+  for (const m of models) {
+    if (m.inputSize < LARGE_INPUT || m.inputSize === smallest) continue;
+    const ratio = Math.round((m.inputSize / smallest) ** 2);
+    lines.push(
+      `${m.name} reads ${m.inputSize}-px images: about ${ratio}× the work per image of a ${smallest}-px model here; its features take longest.`,
+    );
+  }
+  return lines;
+}

@@ -120,11 +120,11 @@ export function eceBeforeAfterChart(
   const scope = dataset === undefined ? 'mean over datasets' : esc(dataset);
   return {
     data: [
-      trace('before temperature scaling (solid)', (p) => p.before, ''),
-      trace('after temperature scaling (hatched)', (p) => p.after, '/'),
+      trace('before temperature scaling', (p) => p.before, ''),
+      trace('after temperature scaling', (p) => p.after, '/'),
     ],
     layout: {
-      title: { text: `Expected calibration error (${scope})` },
+      title: { text: `Expected calibration error (${scope}); after scaling hatched` },
       barmode: 'group',
       xaxis: axis('model', { type: 'category' }),
       yaxis: axis('ECE (%)', { rangemode: 'tozero' }),

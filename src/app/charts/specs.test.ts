@@ -198,15 +198,17 @@ describe('calibration charts', () => {
     );
     const a = eceBeforeAfterChart([withDetails]);
     expect(a.data.map((t) => [t.name, t.x, t.y])).toEqual([
-      ['before temperature scaling (solid)', ['Supervised'], [12.34]],
-      ['after temperature scaling (hatched)', ['Supervised'], [2.11]],
+      ['before temperature scaling', ['Supervised'], [12.34]],
+      ['after temperature scaling', ['Supervised'], [2.11]],
     ]);
     const b = eceBeforeAfterChart([withScores]);
     expect(b.data.map((t) => [t.x, t.y])).toEqual([
       [['SwAV'], [9]],
       [['SwAV'], [2.5]],
     ]);
-    expect(b.layout.title).toEqual({ text: 'Expected calibration error (mean over datasets)' });
+    expect(b.layout.title).toEqual({
+      text: 'Expected calibration error (mean over datasets); after scaling hatched',
+    });
     expect(eceBeforeAfterChart([withScores], 'pets').data.map((t) => t.y)).toEqual([[8], [2]]);
     // Each bar in its model's colour, "after" hatched; meta names the model of every bar.
     const swavColour = modelColours(['sup', 'swav']).get('swav');

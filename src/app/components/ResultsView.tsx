@@ -96,7 +96,7 @@ export function ResultsView() {
       {records.length === 0 ? (
         running ? null : (
           <p className="muted" data-testid="no-results">
-            No results yet: press Run, or import a result file.
+            No results yet: press Run (at the foot of the set-up), or import a result file.
           </p>
         )
       ) : (

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatDuration } from '../../core/progress.ts';
 import { progressFraction, progressLine } from '../progress-text.ts';
-import { runOverview } from '../run-overview.ts';
+import { runOverview, runPlanText } from '../run-overview.ts';
 import { useLab } from '../store/react.ts';
 
 const STATUS_TEXT: Record<string, string> = {
@@ -51,6 +51,24 @@ function useTicker(on: boolean): number {
   return now;
 }
 
+/** Before Run: what it will do, and which selected models will be slow (large inputs). */
+function RunPlan() {
+  const models = useLab((s) => s.models);
+  const selected = useLab((s) => s.selectedModels);
+  const probes = useLab((s) => s.probes.length);
+  const images = useLab((s) => s.dataset?.total ?? 0);
+  const chosen = models.filter((m) => selected.includes(m.card.id)).map((m) => m.card);
+  const lines = runPlanText(chosen, probes, images);
+  if (lines.length === 0) return null;
+  return (
+    <div className={lines.length > 1 ? 'cost' : 'muted small'} data-testid="run-plan">
+      {lines.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+    </div>
+  );
+}
+
 /** Whole-run progress (models × probes, one ETA) above the current phase's own bar, rate and ETA. */
 export function RunProgress() {
   const run = useLab((s) => s.run);
@@ -93,7 +111,9 @@ export function RunProgress() {
             </span>
           </div>
         </>
-      ) : null}
+      ) : (
+        <RunPlan />
+      )}
       <p aria-live="polite" className="run-status">
         {STATUS_TEXT[run.status] ?? ''}
       </p>
