@@ -1,8 +1,9 @@
 // README screenshots, regenerated from the production build in Chromium: `npm run screenshots`
 // (= `npm run build` then this script). It serves dist/ with vite preview, opens the lab at 1280×800 and
-// writes docs/screenshots/{first-view,results,compare}.png:
+// writes docs/screenshots/{first-view,results,charts,compare}.png:
 //   first-view: the page as it opens (default demo set, the embedded zoo selected);
 //   results:    after pressing Run with those defaults (a real run: minutes on a 2-core CPU);
+//   charts:     the same results scrolled to the transfer chart;
 //   compare:    the significance / compare view, when this build has one (found by COMPARE_SELECTOR);
 //               otherwise it is skipped with a message and any older compare.png is left as it was.
 // CHROMIUM_PATH picks the browser (default /usr/bin/chromium); SCREENSHOT_PORT the preview port.
@@ -20,14 +21,18 @@ const VIEWPORT = { width: 1280, height: 800 };
 const COMPARE_SELECTOR = '[data-testid="compare-view"], [data-testid="significance-matrix"]';
 const RUN_TIMEOUT_MS = 20 * 60_000;
 
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
 async function waitForServer(url: string, server: ChildProcess): Promise<void> {
   for (let i = 0; i < 120; i++) {
     if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
+    if (await answers(url)) return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not answer within 60 s`);
@@ -54,6 +59,9 @@ async function results(page: Page): Promise<void> {
   await page.locator('[data-testid="progress"][data-status="done"]').waitFor({ timeout: RUN_TIMEOUT_MS });
   await page.locator('[data-testid="chart"][data-rendered="true"]').waitFor();
   await shoot(page, 'results');
+  // The charts below the table: the transfer chart at the top of the results column.
+  await page.getByTestId('chart').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shoot(page, 'charts');
 }
 
 async function compare(page: Page): Promise<void> {
@@ -69,7 +77,14 @@ async function compare(page: Page): Promise<void> {
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+  if (await answers(URL)) {
+    throw new Error(
+      `Something already serves ${URL}: stop it or set SCREENSHOT_PORT (it may not be this build)`,
+    );
+  }
+  // vite's own entry point under this Node, not npx: killing an npx wrapper would leave the server running.
+  const vite = resolve('node_modules/vite/bin/vite.js');
+  const server = spawn(process.execPath, [vite, 'preview', '--port', String(PORT), '--strictPort'], {
     stdio: 'inherit',
   });
   try {

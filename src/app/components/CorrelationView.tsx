@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
-import { FEW_MODELS, pearsonInterval95 } from '../../core/correlation/interval.ts';
+import { FEW_MODELS } from '../../core/correlation/interval.ts';
 import { type CorrelationSeries, correlationView } from '../../core/correlation/view.ts';
 import { probeName } from '../../core/record/table.ts';
 import type { RecordModel, ResultRecord } from '../../core/record/types.ts';
 import { recordColours } from '../charts/model-colours.ts';
 import { correlationChart } from '../charts/specs-correlation.ts';
+import { meanOfDatasets, pearsonText } from '../correlation-text.ts';
 import { useLab } from '../store/react.ts';
 import { catalogTop1Map, knownTop1, type Top1Source } from '../top1-defaults.ts';
 import { ChartHost } from './ChartHost.tsx';
@@ -57,20 +58,6 @@ function Top1Inputs({ models }: { models: RecordModel[] }) {
   );
 }
 
-/** "mean of 1 dataset", "mean of 3 datasets". */
-export function meanOfDatasets(n: number): string {
-  return `mean of ${n} dataset${n === 1 ? '' : 's'}`;
-}
-
-/** "0.62 [0.10, 0.88]", or the reason there is no interval. */
-export function pearsonText(s: Pick<CorrelationSeries, 'pearson' | 'points'>): string {
-  const ci = pearsonInterval95(s.pearson, s.points.length);
-  if (ci === null) {
-    return Number.isFinite(s.pearson) ? `${fixed2(s.pearson)} (no interval below 4 models)` : 'n/a';
-  }
-  return `${fixed2(s.pearson)} [${fixed2(ci.low)}, ${fixed2(ci.high)}]`;
-}
-
 function CorrelationTable({ series }: { series: CorrelationSeries[] }) {
   return (
     <TableScroll label="Correlation table">
@@ -93,7 +80,7 @@ function CorrelationTable({ series }: { series: CorrelationSeries[] }) {
               <td>{probeName(s.setting)}</td>
               <td>{s.dataset ?? meanOfDatasets(s.datasets.length)}</td>
               <td className="num">{s.points.length}</td>
-              <td className="num">{pearsonText(s)}</td>
+              <td className="num">{pearsonText(s.pearson, s.points.length)}</td>
               <td className="num">{fixed2(s.spearman)}</td>
             </tr>
           ))}
