@@ -3,6 +3,7 @@ import { formatDuration } from '../../core/progress.ts';
 import { progressFraction, progressLine } from '../progress-text.ts';
 import { runOverview, runPlanText } from '../run-overview.ts';
 import { useLab } from '../store/react.ts';
+import { planRun } from '../store/settings.ts';
 
 const STATUS_TEXT: Record<string, string> = {
   cancelling: 'Cancelling…',
@@ -26,7 +27,10 @@ interface RunShape {
 function useRunShape(): RunShape {
   const run = useLab((s) => s.run);
   const models = useLab((s) => s.selectedModels.length);
-  const probes = useLab((s) => s.probes.length);
+  // The probes the run will really do: the dataset may rule one out (e.g. too few images for few-shot).
+  const probes = useLab((s) =>
+    s.dataset ? planRun(s.dataset, s.probes, s.settings).probes.length : s.probes.length,
+  );
   const shape = useRef<RunShape>({ runId: null, models: 0, probes: 0, startedAt: 0, pairsDone: 0 });
   const lastPartial = useRef<object | null>(null);
   if (run.runId !== shape.current.runId) {
@@ -55,7 +59,7 @@ function useTicker(on: boolean): number {
 function RunPlan() {
   const models = useLab((s) => s.models);
   const selected = useLab((s) => s.selectedModels);
-  const probes = useLab((s) => s.probes.length);
+  const probes = useLab((s) => (s.dataset ? planRun(s.dataset, s.probes, s.settings).probes.length : 0));
   const images = useLab((s) => s.dataset?.total ?? 0);
   const chosen = models.filter((m) => selected.includes(m.card.id)).map((m) => m.card);
   const lines = runPlanText(chosen, probes, images);
