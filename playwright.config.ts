@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
+// E2E_PORT lets several checkouts on one machine test their own builds side by side (a server already on
+// the port is reused, so two checkouts on the default port would test each other's build).
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+
 // Tests run against the production build (vite preview): the dev server hides build-only bugs,
 // such as the minifier breaking tfjs's threaded wasm backend.
 export default defineConfig({
@@ -10,7 +14,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4173/',
+    baseURL: `http://localhost:${PORT}/`,
     browserName: 'chromium',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -18,8 +22,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173/',
+    command: `npx vite preview --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },

@@ -6,12 +6,19 @@ describe('parseCatalog', () => {
     const c = parseCatalog({
       embedded: ['zoo-simclr', 'zoo-supervised', 3],
       imported: ['nsfwjs-inceptionv3', null],
-      models: [{ id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr' }, { name: 'no id' }],
+      models: [
+        { id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr', imagenetTop1: 69.1 },
+        { id: 'odd', imagenetTop1: 'high' },
+        { name: 'no id' },
+      ],
     });
     expect(c).toEqual({
       embedded: ['zoo-simclr', 'zoo-supervised'],
       imported: ['nsfwjs-inceptionv3'],
-      upstream: [{ id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr' }],
+      upstream: [
+        { id: 'simclr-v1', name: 'SimCLR-v1', family: 'simclr', imagenetTop1: 69.1 },
+        { id: 'odd', name: 'odd', family: '', imagenetTop1: null },
+      ],
     });
   });
 

@@ -5,6 +5,8 @@ export interface UpstreamModel {
   id: string;
   name: string;
   family: string;
+  /** ImageNet top-1 (%) of the upstream checkpoint where the catalog states it; null where unknown. */
+  imagenetTop1: number | null;
 }
 
 export interface Catalog {
@@ -38,7 +40,9 @@ function upstreamEntries(raw: Record<string, unknown>): UpstreamModel[] {
   const list = Array.isArray(raw.models) ? raw.models : Array.isArray(raw.upstream) ? raw.upstream : [];
   return list.filter(isRecord).flatMap((m) => {
     const id = text(m.id) || text(m.key);
-    return id ? [{ id, name: text(m.name) || id, family: text(m.family) }] : [];
+    const t = m.imagenetTop1;
+    const imagenetTop1 = typeof t === 'number' && t > 0 && t <= 100 ? t : null;
+    return id ? [{ id, name: text(m.name) || id, family: text(m.family), imagenetTop1 }] : [];
   });
 }
 

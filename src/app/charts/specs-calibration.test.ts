@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { smallRecord } from '../../core/record/fixtures.ts';
 import type { CalibrationDetail, ResultRecord } from '../../core/record/types.ts';
+import { modelColours } from './model-colours.ts';
 import { reliabilityOverlayChart } from './specs-calibration.ts';
+import { axis, legendBelow } from './specs-layout.ts';
+
+const colours = modelColours(['sup', 'swav']);
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -53,8 +57,10 @@ describe('reliabilityOverlayChart', () => {
           name: `${escaped} (ECE 12.34%)`,
           x: [60, 95],
           y: [50, 80],
+          meta: { model: 'sup' },
+          line: { color: colours.get('sup') },
           // 6 + 14·sqrt(count / 100): the largest bin gets 20.
-          marker: { size: [13, 20] },
+          marker: { size: [13, 20], color: colours.get('sup') },
           customdata: [25, 100],
           hovertemplate: `${escaped}<br>confidence %{x:.1f}%<br>accuracy %{y:.1f}%<br>%{customdata} images<extra></extra>`,
         },
@@ -64,7 +70,9 @@ describe('reliabilityOverlayChart', () => {
           name: 'SwAV (ECE 5.00%)',
           x: [70],
           y: [70],
-          marker: { size: [15.9] },
+          meta: { model: 'swav' },
+          line: { color: colours.get('swav') },
+          marker: { size: [15.9], color: colours.get('swav') },
           customdata: [50],
           hovertemplate:
             'SwAV<br>confidence %{x:.1f}%<br>accuracy %{y:.1f}%<br>%{customdata} images<extra></extra>',
@@ -72,10 +80,12 @@ describe('reliabilityOverlayChart', () => {
       ],
       layout: {
         title: { text: 'Reliability on flowers, before temperature scaling (marker size: images per bin)' },
-        xaxis: { title: { text: 'confidence (%)' }, range: [0, 100] },
-        yaxis: { title: { text: 'accuracy (%)' }, range: [0, 100] },
+        xaxis: axis('confidence (%)', { range: [0, 100] }),
+        yaxis: axis('accuracy (%)', { range: [0, 100] }),
+        legend: legendBelow(),
       },
     });
+    expect(colours.get('sup')).not.toBe(colours.get('swav'));
   });
 
   it('after scaling, only the models asked for', () => {

@@ -4,6 +4,8 @@
 
 import { mergeRecords } from '../../core/record/merge.ts';
 import type { CalibrationDetail, ReliabilityBin, ResultRecord } from '../../core/record/types.ts';
+import { colourOf, recordColours } from './model-colours.ts';
+import { axis, legendBelow } from './specs-layout.ts';
 import { escapePlotlyText as esc, type PlotSpec, percent } from './specs-text.ts';
 
 function binTrace(bins: ReliabilityBin[], name: string, ece: number): Record<string, unknown> {
@@ -45,8 +47,9 @@ export function reliabilityChart(
     ],
     layout: {
       title: { text: `Reliability: ${esc(names.model)} on ${esc(names.dataset)}` },
-      xaxis: { title: { text: 'confidence (%)' }, range: [0, 100] },
-      yaxis: { title: { text: 'accuracy (%)' }, range: [0, 100] },
+      xaxis: axis('confidence (%)', { range: [0, 100] }),
+      yaxis: axis('accuracy (%)', { range: [0, 100] }),
+      legend: legendBelow(),
     },
   };
 }
@@ -89,16 +92,26 @@ function mean(pairs: EcePair[]): EcePair {
 }
 
 /** Grouped bars per model (per run when comparing): ECE before and after temperature scaling. */
-export function eceBeforeAfterChart(records: ResultRecord[], dataset?: string): PlotSpec {
+export function eceBeforeAfterChart(
+  records: ResultRecord[],
+  dataset?: string,
+  colours = recordColours(records),
+): PlotSpec {
   const view = mergeRecords(records);
   const rows = view.rows.flatMap((row) => {
     const record = records[view.runs.findIndex((r) => r.id === row.runId)];
     const pair = ecePair(record, row.model.id, dataset);
-    return pair === null ? [] : [{ label: esc(row.label), pair }];
+    return pair === null ? [] : [{ label: esc(row.label), model: row.model.id, pair }];
   });
-  const trace = (name: string, pick: (p: EcePair) => number) => ({
+  // Each bar in its model's colour; "after" is hatched, so before/after never needs a second hue.
+  const trace = (name: string, pick: (p: EcePair) => number, shape: string) => ({
     type: 'bar',
     name,
+    meta: { models: rows.map((r) => r.model) },
+    marker: {
+      color: rows.map((r) => colourOf(colours, r.model)),
+      pattern: { shape },
+    },
     x: rows.map((r) => r.label),
     y: rows.map((r) => percent(pick(r.pair))),
     customdata: rows.map((r) => r.label),
@@ -107,14 +120,15 @@ export function eceBeforeAfterChart(records: ResultRecord[], dataset?: string): 
   const scope = dataset === undefined ? 'mean over datasets' : esc(dataset);
   return {
     data: [
-      trace('before temperature scaling', (p) => p.before),
-      trace('after temperature scaling', (p) => p.after),
+      trace('before temperature scaling', (p) => p.before, ''),
+      trace('after temperature scaling', (p) => p.after, '/'),
     ],
     layout: {
-      title: { text: `Expected calibration error (${scope})` },
+      title: { text: `Expected calibration error (${scope}); after scaling hatched` },
       barmode: 'group',
-      xaxis: { title: { text: 'model' }, type: 'category' },
-      yaxis: { title: { text: 'ECE (%)' }, rangemode: 'tozero' },
+      xaxis: axis('model', { type: 'category' }),
+      yaxis: axis('ECE (%)', { rangemode: 'tozero' }),
+      legend: legendBelow(),
     },
   };
 }
@@ -134,16 +148,17 @@ export function reliabilityOverlayChart(
   dataset: string,
   which: 'before' | 'after',
   modelIds?: readonly string[],
+  colours = recordColours(records),
 ): PlotSpec {
   const view = mergeRecords(records);
   const curves = view.rows.flatMap((row) => {
     if (modelIds !== undefined && !modelIds.includes(row.model.id)) return [];
     const record = records[view.runs.findIndex((r) => r.id === row.runId)];
     const detail = record.details?.calibration?.[row.model.id]?.[dataset];
-    return detail === undefined ? [] : [{ label: esc(row.label), detail }];
+    return detail === undefined ? [] : [{ label: esc(row.label), model: row.model.id, detail }];
   });
   const maxCount = Math.max(1, ...curves.flatMap((c) => c.detail[which].map((b) => b.count)));
-  const traces = curves.map(({ label, detail }) => {
+  const traces = curves.map(({ label, model, detail }) => {
     const used = detail[which].filter((b) => b.count > 0);
     const ece = which === 'before' ? detail.eceBefore : detail.eceAfter;
     const counts = used.map((b) => b.count);
@@ -153,7 +168,9 @@ export function reliabilityOverlayChart(
       name: `${label} (ECE ${percent(ece).toFixed(2)}%)`,
       x: used.map((b) => percent(b.confidence)),
       y: used.map((b) => percent(b.accuracy)),
-      marker: { size: markerSizes(counts, maxCount) },
+      meta: { model },
+      line: { color: colourOf(colours, model) },
+      marker: { size: markerSizes(counts, maxCount), color: colourOf(colours, model) },
       customdata: counts,
       hovertemplate: `${label}<br>confidence %{x:.1f}%<br>accuracy %{y:.1f}%<br>%{customdata} images<extra></extra>`,
     };
@@ -165,8 +182,9 @@ export function reliabilityOverlayChart(
       title: {
         text: `Reliability on ${esc(dataset)}, ${stage} temperature scaling (marker size: images per bin)`,
       },
-      xaxis: { title: { text: 'confidence (%)' }, range: [0, 100] },
-      yaxis: { title: { text: 'accuracy (%)' }, range: [0, 100] },
+      xaxis: axis('confidence (%)', { range: [0, 100] }),
+      yaxis: axis('accuracy (%)', { range: [0, 100] }),
+      legend: legendBelow(),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { correlationView } from '../../core/correlation/view.ts';
 import { paperScaleRecord, smallRecord } from '../../core/record/fixtures.ts';
+import { modelColours, recordColours } from './model-colours.ts';
 import { correlationChart } from './specs-correlation.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -14,6 +15,27 @@ function allStrings(x: unknown): string[] {
 
 describe('correlationChart', () => {
   const view = correlationView([paperScaleRecord()]);
+
+  it('draws each lab point in its model colour, series told apart by symbol; paper points stay grey', () => {
+    const colours = recordColours([paperScaleRecord()]);
+    const spec = correlationChart(view, { colours, overlayPaper: true, keys: ['linear'] });
+    const lab = spec.data[0] as { meta: { models: string[] }; marker: { color: string[]; symbol: string } };
+    expect(lab.meta.models).toEqual(view.perSetting[0].points.map((p) => p.model));
+    expect(lab.marker.color).toEqual(lab.meta.models.map((id) => colours.get(id)));
+    expect(lab.marker.symbol).toBe('circle');
+    const paper = spec.data.find((t) => String(t.name).startsWith('paper'))!;
+    expect(paper.meta).toBeUndefined();
+    expect((paper.marker as { color: string }).color).toBe('gray');
+  });
+
+  it('names one dataset in the singular', () => {
+    const one = correlationView([smallRecord()], { sup: 77.2, swav: 75.3 });
+    const names = correlationChart(one, { colours: modelColours(['sup', 'swav']) }).data.map((t) => t.name);
+    expect(
+      names.filter((n) => typeof n === 'string' && /mean of 1 dataset\b/.test(n)).length,
+    ).toBeGreaterThan(0);
+    expect(names.some((n) => typeof n === 'string' && /mean of 1 datasets/.test(n))).toBe(false);
+  });
 
   it('plots each setting as points plus a fitted line, r and ρ in the legend', () => {
     const spec = correlationChart(view);

@@ -3,6 +3,9 @@
 
 import { paperCorrelationSeries } from '../../core/correlation/paper.ts';
 import { type CorrelationSeries, type CorrelationView, clampedLogit } from '../../core/correlation/view.ts';
+import { probeName } from '../../core/record/table.ts';
+import { colourOf, type ModelColours } from './model-colours.ts';
+import { legendBelow } from './specs-layout.ts';
 import { escapePlotlyText as esc, type PlotSpec } from './specs-text.ts';
 
 export interface CorrelationChartOptions {
@@ -12,17 +15,22 @@ export interface CorrelationChartOptions {
   kind?: 'setting' | 'dataset';
   /** Only these series keys (CorrelationSeries.key); all of the kind when absent. */
   keys?: string[];
+  /** Each lab point in its model's colour (the table's swatch); series then differ by marker symbol. */
+  colours?: ModelColours;
 }
+
+const SYMBOLS = ['circle', 'square', 'diamond', 'triangle-up', 'cross', 'x', 'star', 'hexagon'];
 
 const TICK_PERCENTS = [1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5, 99.9];
 
 const fixed2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
 function seriesTitle(s: CorrelationSeries): string {
+  const n = s.datasets.length;
   const scope =
     s.dataset === null
-      ? `${s.setting} (mean of ${s.datasets.length} datasets)`
-      : `${s.setting} · ${s.dataset}`;
+      ? `${probeName(s.setting)} (mean of ${n} dataset${n === 1 ? '' : 's'})`
+      : `${probeName(s.setting)} · ${s.dataset}`;
   return esc(scope);
 }
 
@@ -34,8 +42,20 @@ function pointsTrace(
   s: CorrelationSeries,
   name: string,
   group: string,
-  paper: boolean,
+  style: { paper: boolean; symbol: string; colours: ModelColours },
 ): Record<string, unknown> {
+  const { paper } = style;
+  const lab = paper
+    ? {}
+    : {
+        meta: { models: s.points.map((p) => p.model) },
+        marker: {
+          symbol: style.symbol,
+          size: 11,
+          color: s.points.map((p) => colourOf(style.colours, p.model)),
+          line: { width: 1, color: '#fff' },
+        },
+      };
   return {
     type: 'scatter',
     mode: 'markers',
@@ -43,7 +63,8 @@ function pointsTrace(
     legendgroup: esc(group),
     x: s.points.map((p) => p.x),
     y: s.points.map((p) => p.y),
-    marker: paper ? { symbol: 'circle-open', size: 9, color: 'gray' } : { size: 10 },
+    marker: { symbol: 'circle-open', size: 9, color: 'gray' },
+    ...lab,
     customdata: s.points.map((p) => [esc(p.name), p.top1.toFixed(1), (p.score * 100).toFixed(2)]),
     hovertemplate: `%{customdata[0]}<br>ImageNet top-1 %{customdata[1]}%<br>score %{customdata[2]}%<extra>${paper ? 'paper' : 'lab'}</extra>`,
   };
@@ -60,7 +81,7 @@ function lineTrace(s: CorrelationSeries, group: string, paper: boolean): Record<
     showlegend: false,
     x: [lo, hi],
     y: [lo, hi].map((x) => s.fit!.slope * x + s.fit!.intercept),
-    line: { dash: paper ? 'dot' : 'dash', ...(paper ? { color: 'gray' } : {}) },
+    line: { dash: paper ? 'dot' : 'dash', color: paper ? 'gray' : '#555' },
     hoverinfo: 'skip',
   };
 }
@@ -75,6 +96,7 @@ function percentAxis(title: string, values: number[]): Record<string, unknown> {
   });
   return {
     title: { text: title },
+    automargin: true,
     tickvals: inRange.map((p) => clampedLogit(p / 100)),
     ticktext: inRange.map((p) => `${p}%`),
     zeroline: false,
@@ -91,14 +113,16 @@ export function correlationChart(view: CorrelationView, opts: CorrelationChartOp
   const data: Record<string, unknown>[] = [];
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const s of selected(view, opts)) {
+  const colours = opts.colours ?? new Map<string, string>();
+  for (const [index, s] of selected(view, opts).entries()) {
+    const symbol = SYMBOLS[index % SYMBOLS.length];
     const plotted: [CorrelationSeries, boolean][] = [[s, false]];
     const paper = opts.overlayPaper ? paperCorrelationSeries(s.setting, s.datasets) : null;
     if (paper !== null) plotted.push([paper, true]);
     for (const [series, isPaper] of plotted) {
       const group = isPaper ? `paper|${s.key}` : s.key;
       const name = legendName(isPaper ? `paper · ${seriesTitle(s)}` : seriesTitle(s), series);
-      data.push(pointsTrace(series, name, group, isPaper));
+      data.push(pointsTrace(series, name, group, { paper: isPaper, symbol, colours }));
       const line = lineTrace(series, group, isPaper);
       if (line) data.push(line);
       xs.push(...series.points.map((p) => p.x));
@@ -112,7 +136,7 @@ export function correlationChart(view: CorrelationView, opts: CorrelationChartOp
       title: { text: 'ImageNet top-1 vs transfer (logit scale)' },
       xaxis: empty ? { title: { text: 'ImageNet top-1' } } : percentAxis('ImageNet top-1', xs),
       yaxis: empty ? { title: { text: 'transfer score' } } : percentAxis('transfer score', ys),
-      legend: { orientation: 'h', y: -0.2 },
+      legend: legendBelow(),
       ...(empty
         ? {
             annotations: [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paperScaleRecord, smallRecord } from '../../core/record/fixtures.ts';
 import type { CalibrationDetail, ResultRecord } from '../../core/record/types.ts';
+import { modelColours, OKABE_ITO } from './model-colours.ts';
 import {
   eceBeforeAfterChart,
   escapePlotlyText,
@@ -8,6 +9,7 @@ import {
   reliabilityChart,
   transferScoreChart,
 } from './specs.ts';
+import { axis, legendBelow } from './specs-layout.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -42,89 +44,104 @@ describe('escapePlotlyText', () => {
 });
 
 describe('transferScoreChart', () => {
-  it('groups bars by dataset with one trace per (model, probe) and ci95 error bars', () => {
+  it('groups bars by (dataset, probe) with one trace per model in its colour and ci95 error bars', () => {
     const spec = transferScoreChart([smallRecord()]);
+    const colours = modelColours(['sup', 'swav']);
     const hovertemplate =
       '%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{customdata[3]}: %{y:.2f}%{customdata[4]}<extra></extra>';
-    expect(spec).toEqual({
-      data: [
-        {
-          type: 'bar',
-          name: 'Supervised · linear',
-          legendgroup: '["run1","sup"]',
-          x: ['flowers', 'pets'],
-          y: [87.3, 91.5],
-          customdata: [
-            ['Supervised', 'flowers', 'linear', 'mean per-class %', ' ± 1.20'],
-            ['Supervised', 'pets', 'linear', 'top-1 %', ''],
-          ],
-          hovertemplate,
-          error_y: { type: 'data', array: [1.2, null], visible: true },
-        },
-        {
-          type: 'bar',
-          name: 'Supervised · fewshot-2way-5shot',
-          legendgroup: '["run1","sup"]',
-          x: ['pets'],
-          y: [80],
-          customdata: [['Supervised', 'pets', 'fewshot-2way-5shot', 'top-1 %', ' ± 2.00']],
-          hovertemplate,
-          error_y: { type: 'data', array: [2], visible: true },
-        },
-        {
-          type: 'bar',
-          name: 'Supervised · fewshot-2way-20shot',
-          legendgroup: '["run1","sup"]',
-          x: ['pets'],
-          y: [90],
-          customdata: [['Supervised', 'pets', 'fewshot-2way-20shot', 'top-1 %', ' ± 1.00']],
-          hovertemplate,
-          error_y: { type: 'data', array: [1], visible: true },
-        },
-        {
-          type: 'bar',
-          name: 'SwAV · linear',
-          legendgroup: '["run1","swav"]',
-          x: ['flowers', 'pets'],
-          y: [91.12, 87.6],
-          customdata: [
-            ['SwAV', 'flowers', 'linear', 'mean per-class %', ' ± 1.01'],
-            ['SwAV', 'pets', 'linear', 'top-1 %', ''],
-          ],
-          hovertemplate,
-          error_y: { type: 'data', array: [1.01, null], visible: true },
-        },
-      ],
-      layout: {
-        title: { text: 'Transfer performance by dataset' },
-        barmode: 'group',
-        xaxis: {
-          title: { text: 'dataset' },
-          type: 'category',
-          categoryorder: 'array',
-          categoryarray: ['flowers', 'pets'],
-        },
-        yaxis: { title: { text: 'score (%)' }, rangemode: 'tozero' },
-        legend: { orientation: 'h' },
+    expect(spec.data).toEqual([
+      {
+        type: 'bar',
+        name: 'Supervised',
+        legendgroup: '["run1","sup"]',
+        meta: { model: 'sup' },
+        marker: { color: colours.get('sup'), pattern: { shape: '' } },
+        x: [
+          ['flowers', 'pets', 'pets', 'pets'],
+          ['linear', 'linear', '2-way 5-shot', '2-way 20-shot'],
+        ],
+        y: [87.3, 91.5, 80, 90],
+        customdata: [
+          ['Supervised', 'flowers', 'linear', 'mean per-class %', ' ± 1.20'],
+          ['Supervised', 'pets', 'linear', 'top-1 %', ''],
+          ['Supervised', 'pets', '2-way 5-shot', 'top-1 %', ' ± 2.00'],
+          ['Supervised', 'pets', '2-way 20-shot', 'top-1 %', ' ± 1.00'],
+        ],
+        hovertemplate,
+        error_y: { type: 'data', array: [1.2, null, 2, 1], visible: true, color: '#333' },
       },
+      {
+        type: 'bar',
+        name: 'SwAV',
+        legendgroup: '["run1","swav"]',
+        meta: { model: 'swav' },
+        marker: { color: colours.get('swav'), pattern: { shape: '' } },
+        x: [
+          ['flowers', 'pets'],
+          ['linear', 'linear'],
+        ],
+        y: [91.12, 87.6],
+        customdata: [
+          ['SwAV', 'flowers', 'linear', 'mean per-class %', ' ± 1.01'],
+          ['SwAV', 'pets', 'linear', 'top-1 %', ''],
+        ],
+        hovertemplate,
+        error_y: { type: 'data', array: [1.01, null], visible: true, color: '#333' },
+      },
+    ]);
+    expect(spec.layout).toEqual({
+      title: { text: 'Transfer score per probe and dataset (95% intervals)' },
+      barmode: 'group',
+      xaxis: axis('dataset · probe', { type: 'multicategory' }),
+      yaxis: axis('score (%)', { rangemode: 'tozero' }),
+      legend: legendBelow(),
     });
+  });
+
+  it('keeps a model in its colour across compared runs, later runs hatched, and names one dataset once', () => {
+    const one = smallRecord();
+    one.scores = one.scores.filter((s) => s.dataset === 'pets');
+    const two = { ...smallRecord(), createdAt: '2026-11-27T08:00:00.000Z' };
+    const spec = transferScoreChart([one, two]);
+    const sup = spec.data.filter((t) => (t.meta as { model: string }).model === 'sup');
+    expect(sup).toHaveLength(2);
+    expect(sup.map((t) => (t.marker as { color: string }).color)).toEqual([
+      modelColours(['sup', 'swav']).get('sup'),
+      modelColours(['sup', 'swav']).get('sup'),
+    ]);
+    expect(sup.map((t) => (t.marker as { pattern: { shape: string } }).pattern.shape)).toEqual(['', '/']);
+    const single = transferScoreChart([one]);
+    expect(single.data[0].x).toEqual(['linear', '2-way 5-shot', '2-way 20-shot']);
+    expect((single.layout.xaxis as { title: { text: string } }).title.text).toBe('probe (pets)');
+  });
+
+  it('leaves probes scored by other metrics (ECE) to their own charts', () => {
+    const r = smallRecord();
+    r.scores.push({ model: 'sup', dataset: 'pets', probe: 'ece', metric: 'ece', value: 0.1 });
+    const x = transferScoreChart([r]).data[0].x as string[][];
+    expect(x[1]).not.toContain('calibration (ECE)');
   });
 });
 
 describe('paper-scale charts', () => {
-  it('give one bar trace per (model, probe) and one few-shot line per (model, dataset)', () => {
+  it('give one bar trace per model and one few-shot line per (model, dataset)', () => {
     const bars = transferScoreChart([paperScaleRecord()]);
-    expect(bars.data).toHaveLength(14 * 3);
-    expect(bars.data.every((t) => (t.x as string[]).length === 11)).toBe(true);
+    expect(bars.data).toHaveLength(14);
+    // 11 datasets × 3 probes per model.
+    expect(bars.data.every((t) => (t.x as string[][])[0].length === 33)).toBe(true);
     const lines = fewShotVsKChart([paperScaleRecord()]);
     expect(lines.data).toHaveLength(14 * 11);
     expect(lines.data[0].x).toEqual([5, 20]);
     expect(lines.data[0].y).toEqual([42.59, 48.67]); // InsDis on Aircraft, the paper's numbers
+    // 14 models over an 8-colour palette: every colour is used before any repeats.
+    const used = new Set(bars.data.map((t) => (t.marker as { color: string }).color));
+    expect(used.size).toBe(OKABE_ITO.length);
   });
 });
 
 describe('fewShotVsKChart', () => {
-  it('draws accuracy against k per (model, dataset, ways) with error bars', () => {
+  it('draws accuracy against k per (model, dataset, ways) with error bars, in the model colour', () => {
+    const colour = modelColours(['sup', 'swav']).get('sup');
     expect(fewShotVsKChart([smallRecord()])).toEqual({
       data: [
         {
@@ -132,6 +149,9 @@ describe('fewShotVsKChart', () => {
           mode: 'lines+markers',
           name: 'Supervised · pets (2-way)',
           legendgroup: '["run1","sup"]',
+          meta: { model: 'sup' },
+          line: { color: colour, dash: 'dash' },
+          marker: { color: colour },
           x: [5, 20],
           y: [80, 90],
           customdata: [
@@ -145,14 +165,9 @@ describe('fewShotVsKChart', () => {
       ],
       layout: {
         title: { text: 'Few-shot accuracy against shots per class' },
-        xaxis: {
-          title: { text: 'shots per class (k)' },
-          type: 'log',
-          tickvals: [5, 20],
-          ticktext: ['5', '20'],
-        },
-        yaxis: { title: { text: 'accuracy (%)' } },
-        legend: { orientation: 'h' },
+        xaxis: axis('shots per class (k)', { type: 'log', tickvals: [5, 20], ticktext: ['5', '20'] }),
+        yaxis: axis('accuracy (%)'),
+        legend: legendBelow(),
       },
     });
   });
@@ -191,8 +206,16 @@ describe('calibration charts', () => {
       [['SwAV'], [9]],
       [['SwAV'], [2.5]],
     ]);
-    expect(b.layout.title).toEqual({ text: 'Expected calibration error (mean over datasets)' });
+    expect(b.layout.title).toEqual({
+      text: 'Expected calibration error (mean over datasets); after scaling hatched',
+    });
     expect(eceBeforeAfterChart([withScores], 'pets').data.map((t) => t.y)).toEqual([[8], [2]]);
+    // Each bar in its model's colour, "after" hatched; meta names the model of every bar.
+    const swavColour = modelColours(['sup', 'swav']).get('swav');
+    expect(b.data.map((t) => [t.meta, t.marker])).toEqual([
+      [{ models: ['swav'] }, { color: [swavColour], pattern: { shape: '' } }],
+      [{ models: ['swav'] }, { color: [swavColour], pattern: { shape: '/' } }],
+    ]);
   });
 });
 

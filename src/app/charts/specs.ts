@@ -3,8 +3,10 @@
 
 import { parseFewShotScoreName } from '../../core/probes/descriptors/fewshot.ts';
 import { mergeRecords, type RunModel } from '../../core/record/merge.ts';
-import { isPercentMetric, metricLabel } from '../../core/record/table.ts';
+import { isPercentMetric, metricLabel, probeName } from '../../core/record/table.ts';
 import type { ResultRecord, Score } from '../../core/record/types.ts';
+import { recordColours } from './model-colours.ts';
+import { axis, legendBelow, modelStyle, runPattern } from './specs-layout.ts';
 import { escapePlotlyText as esc, type PlotSpec, percent } from './specs-text.ts';
 
 export { eceBeforeAfterChart, reliabilityChart } from './specs-calibration.ts';
@@ -12,6 +14,7 @@ export { knnCurveChart } from './specs-knn.ts';
 export { escapePlotlyText, type PlotSpec } from './specs-text.ts';
 
 const ACCURACY_METRICS: readonly Score['metric'][] = ['top1', 'mean-per-class', 'map11'];
+const LINE_DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
 
 /** Scores of each comparison row, in input order. */
 function scoresByRow(records: ResultRecord[]): { row: RunModel; scores: Score[] }[] {
@@ -29,54 +32,77 @@ function errorBars(cis: (number | undefined)[]): Record<string, unknown> | undef
 
 const ciText = (s: Score) => (s.ci95 === undefined ? '' : ` ± ${percent(s.ci95).toFixed(2)}`);
 
-/** Grouped bars: datasets on x, one bar per (model [run], probe), 95% intervals as error bars. */
-export function transferScoreChart(records: ResultRecord[]): PlotSpec {
+/** The x position of a score: its probe, under its dataset when several datasets are shown. */
+function groupAxis(datasets: string[], probes: string[]) {
+  const several = datasets.length > 1;
+  const probeLabel = (p: string) => esc(probeName(p));
+  return {
+    x: (points: Score[]) =>
+      several
+        ? [points.map((s) => esc(s.dataset)), points.map((s) => probeLabel(s.probe))]
+        : points.map((s) => probeLabel(s.probe)),
+    layout: several
+      ? axis('dataset · probe', { type: 'multicategory' })
+      : axis(`probe (${esc(datasets[0] ?? '')})`, {
+          type: 'category',
+          categoryorder: 'array',
+          categoryarray: probes.map(probeLabel),
+        }),
+  };
+}
+
+/**
+ * Grouped bars: one group per (dataset, probe), the models side by side in it, each model in its own colour
+ * (the table's swatch), 95% intervals as error bars. Runs of the same model share its colour, hatched.
+ */
+export function transferScoreChart(records: ResultRecord[], colours = recordColours(records)): PlotSpec {
   const view = mergeRecords(records);
   const datasets = [...new Set(view.columns.map((c) => c.dataset))];
-  const probes = [...new Set(view.columns.map((c) => c.probe))];
+  // Only probes scored as accuracies share this axis (ECE, NLL, R², MSE have charts of their own).
+  const probes = [
+    ...new Set(view.columns.filter((c) => ACCURACY_METRICS.includes(c.metric)).map((c) => c.probe)),
+  ];
+  const order = new Map(
+    datasets.flatMap((d, i) => probes.map((p, j) => [JSON.stringify([d, p]), i * probes.length + j])),
+  );
+  const at = (s: Score) => order.get(JSON.stringify([s.dataset, s.probe]))!;
+  const x = groupAxis(datasets, probes);
   const data: Record<string, unknown>[] = [];
   for (const { row, scores } of scoresByRow(records)) {
-    for (const probe of probes) {
-      const points = datasets
-        .map((d) =>
-          scores.find((s) => s.dataset === d && s.probe === probe && ACCURACY_METRICS.includes(s.metric)),
-        )
-        .filter((s): s is Score => s !== undefined);
-      if (points.length === 0) continue;
-      const trace: Record<string, unknown> = {
-        type: 'bar',
-        name: `${esc(row.label)} · ${esc(probe)}`,
-        legendgroup: row.key,
-        x: points.map((s) => esc(s.dataset)),
-        y: points.map((s) => percent(s.value)),
-        customdata: points.map((s) => [
-          esc(row.label),
-          esc(s.dataset),
-          esc(probe),
-          metricLabel(s.metric),
-          ciText(s),
-        ]),
-        hovertemplate:
-          '%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{customdata[3]}: %{y:.2f}%{customdata[4]}<extra></extra>',
-      };
-      const bars = errorBars(points.map((s) => s.ci95));
-      if (bars !== undefined) trace.error_y = bars;
-      data.push(trace);
-    }
+    const points = scores.filter((s) => ACCURACY_METRICS.includes(s.metric)).sort((a, b) => at(a) - at(b));
+    if (points.length === 0) continue;
+    const { color, meta } = modelStyle(colours, row.model.id);
+    const runIndex = view.runs.findIndex((r) => r.id === row.runId);
+    const trace: Record<string, unknown> = {
+      type: 'bar',
+      name: esc(row.label),
+      legendgroup: row.key,
+      meta,
+      marker: { color, pattern: { shape: runPattern(runIndex) } },
+      x: x.x(points),
+      y: points.map((s) => percent(s.value)),
+      customdata: points.map((s) => [
+        esc(row.label),
+        esc(s.dataset),
+        esc(probeName(s.probe)),
+        metricLabel(s.metric),
+        ciText(s),
+      ]),
+      hovertemplate:
+        '%{customdata[0]}<br>%{customdata[1]} · %{customdata[2]}<br>%{customdata[3]}: %{y:.2f}%{customdata[4]}<extra></extra>',
+    };
+    const bars = errorBars(points.map((s) => s.ci95));
+    if (bars !== undefined) trace.error_y = { ...bars, color: '#333' };
+    data.push(trace);
   }
   return {
     data,
     layout: {
-      title: { text: 'Transfer performance by dataset' },
+      title: { text: 'Transfer score per probe and dataset (95% intervals)' },
       barmode: 'group',
-      xaxis: {
-        title: { text: 'dataset' },
-        type: 'category',
-        categoryorder: 'array',
-        categoryarray: datasets.map(esc),
-      },
-      yaxis: { title: { text: 'score (%)' }, rangemode: 'tozero' },
-      legend: { orientation: 'h' },
+      xaxis: x.layout,
+      yaxis: axis('score (%)', { rangemode: 'tozero' }),
+      legend: legendBelow(),
     },
   };
 }
@@ -95,8 +121,9 @@ function fewShotPoints(scores: Score[]): FewShotPoint[] {
 }
 
 /** Accuracy against shots per class k: one line per (model [run], dataset, ways), with 95% intervals. */
-export function fewShotVsKChart(records: ResultRecord[]): PlotSpec {
+export function fewShotVsKChart(records: ResultRecord[], colours = recordColours(records)): PlotSpec {
   const data: Record<string, unknown>[] = [];
+  const datasetNames = [...new Set(records.flatMap((r) => r.datasets.map((d) => d.name)))];
   const allShots = new Set<number>();
   for (const { row, scores } of scoresByRow(records)) {
     const points = fewShotPoints(scores);
@@ -107,11 +134,17 @@ export function fewShotVsKChart(records: ResultRecord[]): PlotSpec {
         .filter((p) => p.score.dataset === dataset && p.ways === ways)
         .sort((a, b) => a.shots - b.shots);
       for (const p of line) allShots.add(p.shots);
+      const { color, meta } = modelStyle(colours, row.model.id);
+      // Colour says the model; the dash says the dataset, so neither needs a second legend.
+      const dash = LINE_DASHES[Math.max(0, datasetNames.indexOf(dataset)) % LINE_DASHES.length];
       const trace: Record<string, unknown> = {
         type: 'scatter',
         mode: 'lines+markers',
         name: `${esc(row.label)} · ${esc(dataset)} (${ways}-way)`,
         legendgroup: row.key,
+        meta,
+        line: { color, dash },
+        marker: { color },
         x: line.map((p) => p.shots),
         y: line.map((p) => percent(p.score.value)),
         customdata: line.map((p) => [esc(row.label), esc(dataset), ways, ciText(p.score)]),
@@ -128,14 +161,9 @@ export function fewShotVsKChart(records: ResultRecord[]): PlotSpec {
     data,
     layout: {
       title: { text: 'Few-shot accuracy against shots per class' },
-      xaxis: {
-        title: { text: 'shots per class (k)' },
-        type: 'log',
-        tickvals: ticks,
-        ticktext: ticks.map(String),
-      },
-      yaxis: { title: { text: 'accuracy (%)' } },
-      legend: { orientation: 'h' },
+      xaxis: axis('shots per class (k)', { type: 'log', tickvals: ticks, ticktext: ticks.map(String) }),
+      yaxis: axis('accuracy (%)'),
+      legend: legendBelow(),
     },
   };
 }

@@ -55,8 +55,11 @@ export function ChartHost({
     };
   }, []);
   return (
+    // A named group, not role="img": Plotly puts buttons (its mode bar) inside the plot, and an image may
+    // not hold interactive controls (axe: nested-interactive).
     <figure className="chart">
-      <div ref={root} data-testid={testId} role="img" aria-label={title} />
+      {/* biome-ignore lint/a11y/useSemanticElements: Plotly needs a plain div to draw into; a fieldset is not one */}
+      <div ref={root} data-testid={testId} role="group" aria-label={title} />
       {error ? <figcaption className="error">The chart could not be drawn: {error}</figcaption> : null}
     </figure>
   );

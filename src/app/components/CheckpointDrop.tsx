@@ -3,7 +3,7 @@ import { formatDuration } from '../../core/progress.ts';
 import type { ConvertOptions } from '../../worker/api.ts';
 import { useLab } from '../store/react.ts';
 
-const ACCEPT = '.pth,.pt,.tar,.safetensors,.ckpt';
+const ACCEPT = '.pth,.pt,.tar,.safetensors,.ckpt,.pkl';
 
 /** Drop (or choose) a PyTorch / safetensors ResNet checkpoint: it is converted in the worker and added. */
 export function CheckpointDrop() {
@@ -37,9 +37,9 @@ export function CheckpointDrop() {
       onDrop={onDrop}
     >
       <p className="small">
-        Or drop a ResNet checkpoint here (<code>.pth</code>, <code>.safetensors</code>): the backbone is found
-        in whatever container and key prefix it sits under, converted in this tab and kept in memory for the
-        session.
+        Or drop a ResNet checkpoint here (<code>.pth</code>, <code>.pth.tar</code>, <code>.safetensors</code>,
+        or BYOL's Haiku <code>.pkl</code>): the backbone is found in whatever container and key prefix it sits
+        under, converted in this tab and kept in memory for the session.
       </p>
       <label>
         Normalisation{' '}

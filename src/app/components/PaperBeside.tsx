@@ -2,13 +2,14 @@ import { useMemo } from 'react';
 import { probeName } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import { paperBesideRows } from '../colour/paper-beside.ts';
+import { TableScroll } from './TableScroll.tsx';
 
 /** Our number beside the paper's, for paper models on datasets and settings the paper reports. */
 export function PaperBeside({ records }: { records: ResultRecord[] }) {
   const rows = useMemo(() => paperBesideRows(records), [records]);
   if (!rows.length) return null;
   return (
-    <div className="table-scroll">
+    <TableScroll label="The paper's numbers beside yours">
       <table data-testid="paper-beside">
         <caption className="muted small">Ours beside the paper (Ericsson et al., CVPR 2021)</caption>
         <thead>
@@ -36,6 +37,6 @@ export function PaperBeside({ records }: { records: ResultRecord[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,13 +1,25 @@
 import { useMemo } from 'react';
 import { NOT_COMPUTED_TEXT, type Row, resultTable } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
+import { colourOf, type ModelColours, recordColours } from '../charts/model-colours.ts';
+import { TableScroll } from './TableScroll.tsx';
 
 /** Models (per run when comparing) × (dataset, probe), the metric named, the 95% interval where there is one. */
-export function ResultsTable({ records, testId }: { records: ResultRecord[]; testId: string }) {
+export function ResultsTable({
+  records,
+  testId,
+  colours: given,
+}: {
+  records: ResultRecord[];
+  testId: string;
+  /** The charts' model colours (made from these records when absent), shown as a swatch per row. */
+  colours?: ModelColours;
+}) {
   const { columns, rows, warnings } = useMemo(() => resultTable(records), [records]);
+  const colours = useMemo(() => given ?? recordColours(records), [given, records]);
   const datasets = new Set(columns.map((c) => c.dataset));
   return (
-    <div className="table-scroll">
+    <TableScroll label="Scores table">
       {warnings.map((w) => (
         <p key={w} className="note">
           {w}
@@ -30,8 +42,16 @@ export function ResultsTable({ records, testId }: { records: ResultRecord[]; tes
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.key}>
-              <th scope="row">{row.label}</th>
+            <tr key={row.key} data-model={row.modelId}>
+              <th scope="row">
+                <span
+                  className="swatch"
+                  aria-hidden="true"
+                  data-colour={colourOf(colours, row.modelId)}
+                  style={{ background: colourOf(colours, row.modelId) }}
+                />
+                {row.label}
+              </th>
               {columns.map((c, i) => (
                 <ResultCell key={c.key} row={row} column={i} />
               ))}
@@ -39,7 +59,7 @@ export function ResultsTable({ records, testId }: { records: ResultRecord[]; tes
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

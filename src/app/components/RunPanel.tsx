@@ -1,18 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { PROBES } from '../../core/probes/registry.ts';
-import { progressFraction, progressLine } from '../progress-text.ts';
 import { useLab } from '../store/react.ts';
 import { runBlocker } from '../store/run.ts';
 import { CacheControl } from './CacheControl.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
-
-const STATUS_TEXT: Record<string, string> = {
-  running: 'Running…',
-  cancelling: 'Cancelling…',
-  done: 'Finished.',
-  cancelled: 'Cancelled: nothing from this run was kept.',
-  failed: 'The run failed (see the message above).',
-};
 
 /** Run / Cancel, the probes to run, and the progress of feature extraction. */
 export function RunPanel() {
@@ -64,19 +55,6 @@ export function RunPanel() {
           Cancel
         </button>
         {blocker && !active ? <span className="muted"> {blocker}</span> : null}
-      </div>
-      <div data-testid="progress" data-status={run.status} aria-live="polite">
-        {active ? (
-          <>
-            <progress
-              value={progressFraction(run.progress)}
-              max={1}
-              aria-label="Feature extraction progress"
-            />
-            <p>{run.progress ? progressLine(run.progress) : 'Loading the model…'}</p>
-          </>
-        ) : null}
-        {STATUS_TEXT[run.status] && run.status !== 'running' ? <p>{STATUS_TEXT[run.status]}</p> : null}
       </div>
       {run.notes.map((note) => (
         <p key={note} className="note">
