@@ -30,7 +30,11 @@ import { scoresTable } from '../scores-table.ts';
 
 const PROBE_FLAGS = PROBES.flatMap((p) => p.flags);
 
-const flagHelp = (name: string, help: string) => `  --${`${name} <v>`.padEnd(19)}${help}`;
+/** "  --k <v>              help", the help on its own line when the flag is too long for the column. */
+const flagHelp = (name: string, help: string) => {
+  const left = `${name} <v>`;
+  return left.length < 19 ? `  --${left.padEnd(19)}${help}` : `  --${left}\n${' '.repeat(23)}${help}`;
+};
 
 const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
 

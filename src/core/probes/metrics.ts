@@ -2,7 +2,7 @@
 // in this table (V1_METRIC_ORDER keeps that order frozen); r2 links name metrics, so a metric may be added
 // anywhere without relabelling old links, but never renamed or removed.
 
-export type MetricName = 'top1' | 'mean-per-class' | 'map11' | 'ece' | 'nll' | 'r2' | 'mse';
+export type MetricName = 'top1' | 'mean-per-class' | 'map11' | 'ece' | 'nll' | 'r2' | 'mse' | 'diffusion';
 
 export interface MetricDescriptor {
   name: MetricName;
@@ -10,7 +10,8 @@ export interface MetricDescriptor {
   label: string;
   /** Values a valid record may hold (fractions for % metrics). */
   range: readonly [number, number];
-  direction: 'higher-is-better' | 'lower-is-better';
+  /** 'descriptive': a property of the model, not a quality (attentive diffusion): no best is marked. */
+  direction: 'higher-is-better' | 'lower-is-better' | 'descriptive';
   /** A fraction in [0, 1] shown as %. */
   percent: boolean;
 }
@@ -29,6 +30,13 @@ export const METRIC_TABLE: readonly MetricDescriptor[] = [
   { name: 'nll', label: 'NLL', range: [0, 1e6], direction: 'lower-is-better', percent: false },
   { name: 'r2', label: 'R²', range: [-1e6, 1], direction: 'higher-is-better', percent: false },
   { name: 'mse', label: 'MSE (0–255)', range: [0, 255 * 255], direction: 'lower-is-better', percent: false },
+  {
+    name: 'diffusion',
+    label: '% of map above its mean',
+    range: [0, 1],
+    direction: 'descriptive',
+    percent: true,
+  },
 ];
 
 /** Every metric name, in table order. */

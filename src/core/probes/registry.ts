@@ -4,6 +4,7 @@
 // its chart if it has one. Order = the order probes run and appear.
 
 import { colourProbeDescriptor } from './descriptors/colour.ts';
+import { diffusionProbeDescriptor } from './descriptors/diffusion.ts';
 import { fewShotProbeDescriptor } from './descriptors/fewshot.ts';
 import { knnProbeDescriptor } from './descriptors/knn.ts';
 import { linearProbeDescriptor } from './descriptors/linear.ts';
@@ -11,13 +12,12 @@ import { type MetricName, metricInfo } from './metrics.ts';
 import type { EvalSettings } from './settings.ts';
 import type { ProbeDescriptor, ProbeKind } from './types.ts';
 
-// Attentive diffusion (issue #12 part 2) plugs in here: a descriptor with needs ['pixels', 'backbone'],
-// and its runner in src/engine/probes/runners/index.ts (README, "Adding a probe").
 export const PROBES: readonly ProbeDescriptor[] = [
   linearProbeDescriptor,
   fewShotProbeDescriptor,
   colourProbeDescriptor,
   knnProbeDescriptor,
+  diffusionProbeDescriptor,
 ];
 
 export const PROBE_KINDS: readonly ProbeKind[] = PROBES.map((p) => p.kind);
@@ -60,4 +60,9 @@ export function descriptorOfScore(scoreProbe: string): ProbeDescriptor | null {
 
 export function isHigherBetter(metric: MetricName): boolean {
   return metricInfo(metric).direction === 'higher-is-better';
+}
+
+/** False for descriptive metrics (attentive diffusion): no value of theirs is "best", so none is marked. */
+export function hasBest(metric: MetricName): boolean {
+  return metricInfo(metric).direction !== 'descriptive';
 }

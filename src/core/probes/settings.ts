@@ -1,6 +1,8 @@
 // The settings of an evaluation run. Each probe's part and its defaults live in the probe's descriptor
 // (descriptors/*.ts); DEFAULT_SETTINGS is assembled from the registry, so the UI, CLI and pipeline share it.
 
+import type { DiffusionSettings } from '../diffusion/settings.ts';
+
 export interface FewShotRequest {
   ways: number;
   shots: number[];
@@ -36,6 +38,8 @@ export interface EvalSettings {
    * Deep Image Prior. Absent or steps 0: no inversion (it is slow at full size: 3,000 steps in the paper).
    */
   inversion?: InversionRequest;
+  /** Attentive-diffusion settings (absent: DEFAULT_DIFFUSION_SETTINGS; the sample's seed is always `seed`). */
+  diffusion?: Partial<Omit<DiffusionSettings, 'seed'>>;
 }
 
 /** A setting that cannot be used; the message names the setting and says what is allowed. */

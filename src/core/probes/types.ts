@@ -5,7 +5,7 @@ import type { MetricName } from './metrics.ts';
 import type { EvalSettings } from './settings.ts';
 
 /** Every probe the registry knows; the registry (registry.ts) is the only list of them. */
-export type ProbeKind = 'linear' | 'fewshot' | 'colour' | 'knn';
+export type ProbeKind = 'linear' | 'fewshot' | 'colour' | 'knn' | 'diffusion';
 
 /**
  * What a probe consumes. 'pooled-features': the shared per-model feature table (one row per image).

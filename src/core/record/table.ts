@@ -3,7 +3,7 @@
 // CLI render this same model, so both show identical numbers.
 
 import { metricInfo } from '../probes/metrics.ts';
-import { descriptorOfScore, isHigherBetter, scoreLabel } from '../probes/registry.ts';
+import { descriptorOfScore, hasBest, isHigherBetter, scoreLabel } from '../probes/registry.ts';
 import { type ComparisonColumn, mergeRecords } from './merge.ts';
 import type { MetricName, NotComputed, ResultRecord, Score } from './types.ts';
 
@@ -93,7 +93,7 @@ export function resultTable(records: ResultRecord[]): ResultTable {
       (c) => reasons.get(JSON.stringify([r.runId, r.model.id, c.dataset, c.probe])) ?? null,
     ),
   }));
-  for (const [i, c] of columns.entries()) flagBest(rows, i, c.higherIsBetter);
+  for (const [i, c] of columns.entries()) if (hasBest(c.metric)) flagBest(rows, i, c.higherIsBetter);
   return { columns, rows, warnings: view.warnings };
 }
 

@@ -127,7 +127,22 @@ export type RecordDetails = Record<string, unknown> & {
   colourInversion?: ColourInversionDetails;
   /** details.confusion[modelId][datasetName][trueClass][predictedClass]: linear-probe test counts. */
   confusion?: ConfusionDetails;
+  /** details.diffusion[modelId][datasetName]: attentive diffusion's setting and per-image values. */
+  diffusion?: Record<string, Record<string, DiffusionDetail>>;
 };
+
+/** What a record keeps of one attentive-diffusion run (the maps stay with the diffusion view). */
+export interface DiffusionDetail {
+  stride: number;
+  occluder: number;
+  fill: 'normalised-zero' | 'black';
+  /** The model's input side (the map's side), and the side images were cropped to before occluding. */
+  crop: number;
+  side: number;
+  isPaperSetting: boolean;
+  /** Each sampled image's % of map values above the map's mean (0–100). */
+  perImage: { key: string; diffusion: number }[];
+}
 
 /** Test-set confusion matrices of the linear probe: rows = true class, columns = predicted class. */
 export type ConfusionDetails = Record<string, Record<string, number[][]>>;

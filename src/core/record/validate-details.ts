@@ -1,8 +1,14 @@
 // Validation of ResultRecord.details: the typed kinds (calibration, colour inversion, confusion matrices) are
 // checked field by field; other kinds pass through untouched because no view reads them without its own checks.
 
-import { array, integer, number, object, RecordError, string } from './checks.ts';
-import type { CalibrationDetail, ColourInversionDetail, RecordDetails, ReliabilityBin } from './types.ts';
+import { array, boolean, integer, number, object, oneOf, RecordError, string } from './checks.ts';
+import type {
+  CalibrationDetail,
+  ColourInversionDetail,
+  DiffusionDetail,
+  RecordDetails,
+  ReliabilityBin,
+} from './types.ts';
 
 const MAX_BINS = 1_000;
 
@@ -42,6 +48,15 @@ export function validateDetails(
       (m, at, dataset) => validateConfusionMatrix(m, at, classCounts?.get(dataset)),
     );
   }
+  if (o.diffusion !== undefined) {
+    details.diffusion = perModelAndDataset(
+      o.diffusion,
+      `${field}.diffusion`,
+      modelIds,
+      datasets,
+      validateDiffusionDetail,
+    );
+  }
   return details;
 }
 
@@ -67,6 +82,29 @@ function perModelAndDataset<T>(
       return [model, Object.fromEntries(entries)] as const;
     }),
   );
+}
+
+/** Images one diffusion result may list (the run samples 20 by default; 100,000 is the settings' cap). */
+const MAX_DIFFUSION_IMAGES = 100_000;
+
+/** Attentive diffusion of one (model, dataset): the setting and each image's % above its map's mean. */
+function validateDiffusionDetail(x: unknown, field: string): DiffusionDetail {
+  const o = object(x, field);
+  return {
+    stride: integer(o.stride, `${field}.stride`, 1, 64),
+    occluder: integer(o.occluder, `${field}.occluder`, 1, 64),
+    fill: oneOf(o.fill, `${field}.fill`, ['normalised-zero', 'black'] as const),
+    crop: integer(o.crop, `${field}.crop`, 1, 100_000),
+    side: integer(o.side, `${field}.side`, 1, 100_000),
+    isPaperSetting: boolean(o.isPaperSetting, `${field}.isPaperSetting`),
+    perImage: array(o.perImage, `${field}.perImage`, MAX_DIFFUSION_IMAGES).map((p, i) => {
+      const item = object(p, `${field}.perImage[${i}]`);
+      return {
+        key: string(item.key, `${field}.perImage[${i}].key`, 1_000),
+        diffusion: number(item.diffusion, `${field}.perImage[${i}].diffusion`, 0, 100),
+      };
+    }),
+  };
 }
 
 const MAX_LOSS_POINTS = 10_000;

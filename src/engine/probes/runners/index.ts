@@ -4,6 +4,7 @@
 import type { ProbeKind } from '../../../core/probes/types.ts';
 import { colourRunner } from './colour.ts';
 import type { ProbeRunner } from './context.ts';
+import { diffusionRunner } from './diffusion.ts';
 import { fewShotRunner } from './fewshot.ts';
 import { knnRunner } from './knn.ts';
 import { linearRunner } from './linear.ts';
@@ -13,4 +14,5 @@ export const RUNNERS: Record<ProbeKind, ProbeRunner> = {
   fewshot: fewShotRunner,
   colour: colourRunner,
   knn: knnRunner,
+  diffusion: diffusionRunner,
 };
