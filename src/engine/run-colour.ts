@@ -7,6 +7,7 @@ import { colourReliance } from '../core/colour/reliance.ts';
 import { colourReadoutScore, colourRelianceScore } from '../core/colour/scores.ts';
 import { COLOUR_TARGET_SIZE, colourTargetsOfModelInput } from '../core/colour/targets.ts';
 import { planSplits } from '../core/eval-plan.ts';
+import { pow10 } from '../core/math/fdlibm.ts';
 import type { ColourInversionDetail, ResultRecord, Score } from '../core/record/types.ts';
 import { emptyRecord, recordDataset, recordModel } from '../core/run-record.ts';
 import type { DatasetListing, ModelCard, RgbImage } from '../core/types.ts';
@@ -107,7 +108,7 @@ async function linearClassifier(ctx: ModelContext, feats: ItemFeatures, log10C: 
   const problem = new LogRegProblem(fitSet, k);
   try {
     const mode = MODE_SETTINGS[req.settings.linearMode];
-    const fit = await problem.fit(10 ** log10C, {
+    const fit = await problem.fit(pow10(log10C), {
       maxIter: mode.maxIter,
       tol: mode.tol,
       ftol: mode.ftol,

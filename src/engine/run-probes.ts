@@ -128,19 +128,19 @@ export async function runFewShot(
 ): Promise<{ scores: Score[]; settings: FewShotSettings }> {
   const { req, hooks, listing, backbone } = ctx;
   const all = subset(ctx, feats, feats.index);
-  const opts = { ...req.settings.fewshot, seed: req.settings.seed };
-  const { possible, skipped } = feasibleShots(all.y, opts);
+  // The same plan as the app's (store/settings.ts planRun): ways capped by the classes there are, and the
+  // record lists only the shot counts that ran, so the CLI and the browser write the same settings.
+  const ways = Math.min(req.settings.fewshot.ways, listing.classNames.length);
+  const requested = { ...req.settings.fewshot, ways, seed: req.settings.seed };
+  const { possible, skipped } = feasibleShots(all.y, requested);
+  const opts = { ...requested, shots: possible };
   if (skipped.length)
     hooks.onIssues?.(skipped.map((reason) => ({ key: listing.name, action: 'warned', reason })));
-  const results = await fewShotProbe(
-    all,
-    { ...opts, shots: possible },
-    {
-      cancel: hooks.cancel,
-      onProgress: (p) =>
-        hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
-    },
-  );
+  const results = await fewShotProbe(all, opts, {
+    cancel: hooks.cancel,
+    onProgress: (p) =>
+      hooks.onProgress?.({ ...p, stage: `${backbone.card.name}: ${p.stage}`, model: backbone.card.id }),
+  });
   const scores = results.map(
     (r): Score => ({
       model: backbone.card.id,
