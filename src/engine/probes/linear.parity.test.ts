@@ -172,7 +172,7 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
           const problem = new LogRegProblem(trainval, nClasses);
           try {
             expect(await problem.route()).toMatch(
-              route === 'tfjs' ? /^tfjs-wasm$/ : /^wasm-gemm \((4|6)×8 tiles, FMA, \d+ threads?\)$/,
+              route === 'tfjs' ? /^tfjs-wasm$/ : /^wasm-gemm \((4|6)×8 tiles, mul\+add, \d+ threads?\)$/,
             );
             for (const C of objectiveCs(sweepRef.chosenC)) {
               const opt = reference<SingleFitReference>(dir, `optimum-C${C.toPrecision(6)}`, [
