@@ -163,6 +163,27 @@ describe('GEMM engine', () => {
     await expect(m.multiply(randomMatrix(cols, 1), 1)).rejects.toThrow(/after dispose/);
   });
 
+  it("takes its default thread count from TLAB_THREADS (the CLI's setting), refusing nonsense", async () => {
+    const before = process.env.TLAB_THREADS;
+    try {
+      process.env.TLAB_THREADS = '1';
+      const one = await GemmEngine.create({ tileRows: 4 });
+      expect(one?.threads).toBe(1);
+      one?.dispose();
+      process.env.TLAB_THREADS = '2';
+      const two = await GemmEngine.create({ tileRows: 4 });
+      expect(two?.threads).toBe(2);
+      two?.dispose();
+      process.env.TLAB_THREADS = 'many';
+      await expect(GemmEngine.create({ tileRows: 4 })).rejects.toThrow(
+        /TLAB_THREADS must be a positive integer/,
+      );
+    } finally {
+      if (before === undefined) delete process.env.TLAB_THREADS;
+      else process.env.TLAB_THREADS = before;
+    }
+  });
+
   it('runs the FMA kernel when asked, where the engine has relaxed SIMD (Node 20: turned on by create)', () => {
     expect(kernelSupport()).toEqual({ simd: true, fma: true });
     expect(single.fma).toBe(true);
