@@ -9,7 +9,11 @@ import { resolve } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { makePhotoCrops, photoCropsUnavailableReason } from '../scripts/datasets/make-photo-crops.ts';
 import { makeSyntheticDataset, syntheticUnavailableReason } from '../scripts/datasets/make-synthetic.ts';
+import { readNpy, toFloat32Matrix } from '../src/core/npy.ts';
+import type { ResizeRule } from '../src/core/types.ts';
+import { preprocessBytesNode } from '../src/platform/node/decode.ts';
 import { collectErrors, waitForLab } from './helpers.ts';
+import { embedInPage, openLab, preprocessInPage } from './parity-helpers.ts';
 
 const MODELS = ['zoo-supervised-r10n', 'zoo-byol-r10n'];
 /** Fields that say when or how fast, not what: they are the only ones allowed to differ. */
@@ -92,6 +96,7 @@ async function runBrowser(page: Page, folder: string, classes: number): Promise<
   await waitForLab(page);
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'wasm');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  expect(await wasmThreads(page)).toBeGreaterThanOrEqual(2);
   for (const box of await page.getByTestId('model-picker').locator('input[type=checkbox]').all()) {
     await box.setChecked(MODELS.includes((await box.getAttribute('value')) ?? ''));
   }
@@ -105,6 +110,14 @@ async function runBrowser(page: Page, folder: string, classes: number): Promise<
     type Store = { getState(): { records: unknown[] } };
     const records = (window as unknown as { __lab: { store: Store } }).__lab.store.getState().records;
     return records.at(-1) as RecordLike;
+  });
+}
+
+/** tfjs-wasm's thread count in the lab's worker, as the backend reported it. */
+function wasmThreads(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    type Store = { getState(): { backend: { threads: number } | null } };
+    return (window as unknown as { __lab: { store: Store } }).__lab.store.getState().backend?.threads ?? 0;
   });
 }
 
@@ -146,3 +159,44 @@ for (const folder of FOLDERS) {
     expect(errors).toEqual([]);
   });
 }
+
+// The stages under the record, checked on their own: every decoded and resized pixel and every feature of the
+// photo crops, the browser's (wasm, XNNPACK on two threads) against Node's (one thread), bit for bit.
+test('pixels and features of colour photos: the browser equals Node bit for bit', async ({ page }) => {
+  const reason = photoCropsUnavailableReason();
+  test.skip(reason !== null, `SKIPPED: ${reason}`);
+  const folder = makePhotoCrops({ out: '.cache/e2e/photo-crops', perClass: 24, seed: 0 });
+  const model = MODELS[1];
+  const out = resolve(`.cache/e2e/features-${model}.npy`);
+  const embed = spawnSync(
+    'node',
+    ['bin/tlab.js', 'embed', '--model', model, '--data', folder, '--out', out, '--no-cache'],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  if (embed.status !== 0) throw new Error(`tlab embed failed: ${embed.stderr}`);
+  const node = toFloat32Matrix(readNpy(readFileSync(out)));
+  const keys = readFileSync(`${out}.txt`, 'utf8').trim().split('\n');
+  const card = JSON.parse(readFileSync(`models/${model}/card.json`, 'utf8'));
+  const rule = card.preprocessing.linear as ResizeRule;
+  const errors = collectErrors(page);
+  await openLab(page);
+  expect(await wasmThreads(page)).toBeGreaterThanOrEqual(2);
+  const size = rule.crop;
+  const pixels = new Float32Array(keys.length * size * size * 3);
+  let levelsDiffering = 0;
+  for (const [i, key] of keys.entries()) {
+    const bytes = new Uint8Array(readFileSync(`${folder}/${key}`));
+    const inNode = await preprocessBytesNode(bytes, key, rule);
+    const inPage = await preprocessInPage(page, bytes, rule);
+    inNode.forEach((v, j) => {
+      if (Math.round(v * 255) !== inPage[j]) levelsDiffering++;
+    });
+    pixels.set(inNode, i * inNode.length);
+  }
+  expect(levelsDiffering).toBe(0);
+  const features = await embedInPage(page, model, { data: pixels, n: keys.length, size });
+  expect(features.length).toBe(node.n * node.d);
+  const differing = features.filter((v, j) => v !== node.X[j]).length;
+  expect(differing, `${differing} of ${features.length} features differ`).toBe(0);
+  expect(errors).toEqual([]);
+});
