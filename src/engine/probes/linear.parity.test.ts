@@ -75,6 +75,13 @@ function multiLabelDigits(): Record<'train' | 'val' | 'test', MultiLabelSet> {
  */
 const PAPER_VARIANTS = [null, 1, 2] as const;
 
+/**
+ * A hang guard, not a timing: references are made on first use (scipy; a 30,000-iteration optimum for the
+ * converged checks), which takes minutes on a shared 2-core machine, and the environment matrix
+ * (scripts/parity-env-matrix.sh) makes them afresh each time.
+ */
+const REFERENCE_TIMEOUT = 1_500_000;
+
 /** The variants; with `finalIndex`, each makes its final fit at that C of the grid instead of its own choice. */
 function paperReferences(dir: string, finalIndex?: number): SweepReference[] {
   const forced = finalIndex === undefined ? [] : ['--final-index', String(finalIndex)];
@@ -187,28 +194,33 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
         }
         expect(rows.filter((r) => r.sameC).length / rows.length).toBeGreaterThanOrEqual(0.8);
       }),
+      REFERENCE_TIMEOUT,
     );
 
   // The optimum is float64 L-BFGS-B run to 30,000 iterations. On ill-conditioned features (raw digit pixels)
   // scipy's own converged-mode fit (1000 iterations) stops short of it too; there we must be at least as close.
-  it('multi-label (VOC07 protocol, paper mode): same C and test mAP within 0.5 points', async () => {
-    const sets = multiLabelDigits();
-    const ref = reference<SweepReference>(join(FEATURES_DIR, 'digits-pca-attributes'), 'multilabel-paper', [
-      '--mode',
-      'paper',
-      '--multilabel',
-    ]);
-    const ours = await multiLabelLinearProbe(sets.train, sets.val, sets.test, {
-      mode: 'paper',
-      nClasses: DIGIT_ATTRIBUTES.length,
-      seed: 0,
-    });
-    console.table([
-      { oursC: ours.chosenLog10C, refC: ref.chosenLog10C, ours: ours.testScore, ref: ref.testScore },
-    ]);
-    expect(ours.chosenLog10C).toBeCloseTo(ref.chosenLog10C, 6);
-    expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
-  });
+  it(
+    'multi-label (VOC07 protocol, paper mode): same C and test mAP within 0.5 points',
+    async () => {
+      const sets = multiLabelDigits();
+      const ref = reference<SweepReference>(join(FEATURES_DIR, 'digits-pca-attributes'), 'multilabel-paper', [
+        '--mode',
+        'paper',
+        '--multilabel',
+      ]);
+      const ours = await multiLabelLinearProbe(sets.train, sets.val, sets.test, {
+        mode: 'paper',
+        nClasses: DIGIT_ATTRIBUTES.length,
+        seed: 0,
+      });
+      console.table([
+        { oursC: ours.chosenLog10C, refC: ref.chosenLog10C, ours: ours.testScore, ref: ref.testScore },
+      ]);
+      expect(ours.chosenLog10C).toBeCloseTo(ref.chosenLog10C, 6);
+      expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
+    },
+    REFERENCE_TIMEOUT,
+  );
 
   for (const route of ROUTES)
     it(
@@ -286,5 +298,6 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
           expect(bothShort ? Math.min(offOptimum, offScipy) : offOptimum, r.set).toBeLessThanOrEqual(0.1);
         }
       }),
+      REFERENCE_TIMEOUT,
     );
 });
