@@ -134,6 +134,8 @@ for (const folder of FOLDERS) {
   test(`CLI (1 and 2 threads) and browser (2 threads): identical records on ${folder.name}`, async ({
     page,
   }) => {
+    // Two CLI runs and a browser run of two models: minutes on a shared 2-core machine (a hang guard).
+    test.setTimeout(900_000);
     const reason = folder.unavailable();
     test.skip(reason !== null, `SKIPPED: ${reason}`);
     const path = folder.make();
