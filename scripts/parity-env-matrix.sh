@@ -46,18 +46,20 @@ run_env() {
   clear_references
   echo "== $name: $*"
   local status=0
-  env "$@" npx vitest run src/engine/probes/linear.parity.test.ts -t "$PATTERN" >"$log" 2>&1 || status=$?
+  env NO_COLOR=1 "$@" npx vitest run src/engine/probes/linear.parity.test.ts -t "$PATTERN" >"$log" 2>&1 || status=$?
   # The BLAS the reference saw, as it recorded it (threadpoolctl), from one regenerated reference.
   local ref
   ref=$(find "$FEATURES" -name 'ref-paper.json' | head -1)
   if [ -n "$ref" ]; then
     /usr/bin/python3 -c 'import json,sys; print("   reference BLAS:", json.load(open(sys.argv[1])).get("environment"))' "$ref"
   fi
-  local passed failed
-  passed=$(grep -cE '^\s+✓' "$log" || true)
-  failed=$(grep -cE '^\s+(×|✗)' "$log" || true)
+  # Colour codes removed (NO_COLOR is not honoured everywhere), then one line per test and the C / score table.
+  local plain passed failed
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log")
+  passed=$(grep -cE '^\s{4,}✓ ' <<<"$plain" || true)
+  failed=$(grep -cE '^\s{4,}× ' <<<"$plain" || true)
   echo "   verdict: exit $status, $passed passed, $failed failed (log: $log)"
-  grep -E '^\s+(✓|×)' "$log" | sed 's/^/   /' || true
+  grep -E '^\s{4,}(✓|×) |^│ [0-9]' <<<"$plain" | sed 's/^/   /' || true
 }
 
 run_env blas1-auto OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
