@@ -143,7 +143,7 @@ export class GemmEngine {
     return this.helpers.length + 1;
   }
 
-  /** For reports: 'wasm-gemm (6×8 tiles, FMA, 2 threads)'. */
+  /** For reports: 'wasm-gemm (6×8 tiles, mul+add, 2 threads)'. */
   describe(): string {
     const t = this.threads;
     const kind = this.fma ? 'FMA' : 'mul+add';

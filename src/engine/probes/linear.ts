@@ -47,7 +47,7 @@ export interface LinearProbeResult {
   /** Final fit's objective in scikit-learn's scaling, Σ CE + ‖W‖²/(2C) (×C gives ½‖W‖² + C·Σ CE). */
   objective: number;
   iterations: number;
-  /** Where the probe's matrix products ran: 'wasm-gemm (6×8 tiles, FMA, 2 threads)', 'tfjs-webgpu', ... */
+  /** Where the probe's matrix products ran: 'wasm-gemm (6×8 tiles, mul+add, 2 threads)', 'tfjs-webgpu', ... */
   matMul: string;
 }
 
