@@ -46,10 +46,11 @@ run_env() {
   clear_references
   echo "== $name: $*"
   local status=0
+  touch "$LOGS/.started"
   env NO_COLOR=1 "$@" npx vitest run src/engine/probes/linear.parity.test.ts -t "$PATTERN" >"$log" 2>&1 || status=$?
   # The BLAS the reference saw, as it recorded it (threadpoolctl), from one regenerated reference.
   local ref
-  ref=$(find "$FEATURES" -name 'ref-paper.json' | head -1)
+  ref=$(find "$FEATURES" -name 'ref-*.json' -newer "$LOGS/.started" | head -1)
   if [ -n "$ref" ]; then
     /usr/bin/python3 -c 'import json,sys; print("   reference BLAS:", json.load(open(sys.argv[1])).get("environment"))' "$ref"
   fi
