@@ -128,9 +128,11 @@ export async function runFewShot(
 ): Promise<{ scores: Score[]; settings: FewShotSettings }> {
   const { req, hooks, listing, backbone } = ctx;
   const all = subset(ctx, feats, feats.index);
-  // The same plan as the app's (store/settings.ts planRun): ways capped by the classes there are, and the
-  // record lists only the shot counts that ran, so the CLI and the browser write the same settings.
-  const ways = Math.min(req.settings.fewshot.ways, listing.classNames.length);
+  // The same plan as the app's (store/settings.ts planRun): ways capped by the classes there are (never
+  // below 2: with one class nothing is feasible and the request stands), and the record lists only the shot
+  // counts that ran, so the CLI and the browser write the same settings.
+  const classes = listing.classNames.length;
+  const ways = classes >= 2 ? Math.min(req.settings.fewshot.ways, classes) : req.settings.fewshot.ways;
   const requested = { ...req.settings.fewshot, ways, seed: req.settings.seed };
   const { possible, skipped } = feasibleShots(all.y, requested);
   const opts = { ...requested, shots: possible };
