@@ -65,16 +65,19 @@ for (const k of values.classes!.split(',').map(Number)) {
   await report('tfjs-wasm (XNNPACK, 1 thread in Node)', tfA, tfT);
   tfA.dispose();
   tfT.dispose();
-  for (const threads of [1, 2]) {
-    for (const tileRows of [4, 6] as const) {
-      const engine = await GemmEngine.create({ threads, tileRows });
-      if (!engine) throw new Error('no WebAssembly SIMD in this Node');
-      const a = engine.matrix(X, n, d, k);
-      const t = engine.matrix(X, d, n, k, true);
-      await report(engine.describe(), a, t);
-      a.dispose();
-      t.dispose();
-      engine.dispose();
+  // mul+add is what the lab runs (the same bits everywhere, docs/determinism.md); FMA is timed for comparison.
+  for (const fma of [false, true]) {
+    for (const threads of [1, 2]) {
+      for (const tileRows of [4, 6] as const) {
+        const engine = await GemmEngine.create({ threads, tileRows, fma });
+        if (!engine) throw new Error('no WebAssembly SIMD in this Node');
+        const a = engine.matrix(X, n, d, k);
+        const t = engine.matrix(X, d, n, k, true);
+        await report(engine.describe(), a, t);
+        a.dispose();
+        t.dispose();
+        engine.dispose();
+      }
     }
   }
 }

@@ -84,6 +84,18 @@ describe('evaluate', () => {
     expect(issues.some((i) => i.key === 'train/red/broken.png' && i.action === 'skipped')).toBe(true);
   });
 
+  it('plans few-shot as the app does: ways capped by the classes, and the record lists the shots that ran', async () => {
+    // 3 classes, 21–22 images each: 5-way becomes 3-way, and 40-shot (40 + 3 queries) cannot run.
+    const wanted = { ...settings, fewshot: { ways: 5, shots: [2, 40], queries: 3, episodes: 20 } };
+    const record = await evaluate(
+      { ...request(), probes: ['fewshot'], settings: wanted },
+      { decode: decodeImageNode },
+    );
+    expect(validateRecord(record)).toEqual(record);
+    expect(record.protocol.fewshot).toEqual({ ways: 3, shots: [2], queries: 3, episodes: 20, seed: 0 });
+    expect(record.scores.map((s) => s.probe)).toEqual(['fewshot-3way-2shot']);
+  });
+
   it('gives the same scores from the feature cache', async () => {
     const cache = diskFeatureCache(mkdtempSync(join(tmpdir(), 'tlab-cache-')));
     const first = await evaluate(request(), { decode: decodeImageNode, cache });

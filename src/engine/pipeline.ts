@@ -3,6 +3,7 @@
 // model's shared feature table) → scores, or "not computed" with the reason, reported live.
 
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
+import { withWaysForClasses } from '../core/probes/descriptors/fewshot.ts';
 import { buildFeatureTable, type FeatureTable, planFacts, tableFacts } from '../core/probes/feature-table.ts';
 import { PROBES } from '../core/probes/registry.ts';
 import type { EvalSettings } from '../core/probes/settings.ts';
@@ -58,8 +59,9 @@ export interface EvalHooks {
   pixels?: PixelSource;
 }
 
-export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<ResultRecord> {
-  const listing = hooks.listing ?? (await req.source.list());
+export async function evaluate(given: EvalRequest, hooks: EvalHooks): Promise<ResultRecord> {
+  const listing = hooks.listing ?? (await given.source.list());
+  const req = { ...given, settings: withWaysForClasses(given.settings, listing.classNames.length) };
   hooks.onIssues?.(listing.issues);
   const plan = planSplits(listing.items, req.settings.seed);
   const record = emptyRecord({

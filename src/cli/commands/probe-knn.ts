@@ -8,11 +8,11 @@ import { knnProbe } from '../../engine/probes/knn.ts';
 import type { FeatureSet } from '../../engine/probes/linear.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import {
-  classCount,
   type FlagSpec,
   parseFlags,
   printProgress,
   readFeatureSet,
+  remapped,
   startBackend,
   writeJson,
 } from './probe.ts';
@@ -76,10 +76,14 @@ export const probeKnnCommand: CliCommand = {
     const opts = parseKnn(flags);
     const backend = await startBackend(flags);
     const names = new Map<string, number>();
-    const train = (await readFeatureSet(flags.get('train'), names, 'train'))!;
-    const test = (await readFeatureSet(flags.get('test'), names, 'test'))!;
+    // Labels remapped to 0..K-1 (5, 17, 900 are three classes), as `probe linear` does; the output keeps them.
+    const { sets, original } = remapped([
+      (await readFeatureSet(flags.get('train'), names, 'train'))!,
+      (await readFeatureSet(flags.get('test'), names, 'test'))!,
+    ]);
+    const [train, test] = sets;
     checkInputs(train, test, { train: flags.get('train')![0], test: flags.get('test')![0] });
-    const nClasses = classCount(train, test);
+    const nClasses = original.length;
     const r = await knnProbe(train, test, { ...opts, nClasses }, { onProgress: printProgress });
     const headline = headlineK(r.k);
     const testScore = r.accuracy[r.k.indexOf(headline)];
@@ -92,7 +96,8 @@ export const probeKnnCommand: CliCommand = {
       command: 'probe knn',
       backend,
       nClasses,
-      classNames: names.size > 0 ? [...names.keys()] : null,
+      classNames: names.size > 0 ? original.map((i) => [...names.keys()][i]) : null,
+      labels: original,
       metric: 'top1',
       k: headline,
       testScore,

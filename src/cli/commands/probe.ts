@@ -2,7 +2,9 @@
 // Useful to re-run the protocol on features from elsewhere (e.g. PyTorch) and for parity checks.
 
 import { readFile, writeFile } from 'node:fs/promises';
+import { pow10 } from '../../core/math/fdlibm.ts';
 import { readNpy, toFloat32Matrix, toLabels } from '../../core/npy.ts';
+import { checkFeatures, checkTwoClasses, remapLabels } from '../../core/probe-input.ts';
 import type { BackendName, Progress } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { calibrateByTestCv, calibrateOnValidation } from '../../engine/probes/calibration.ts';
@@ -75,13 +77,20 @@ export async function readFeatureSet(
   const y = await readLabels(paths[1], names);
   if (y.length !== n)
     throw new UsageError(`${what}: ${paths[0]} has ${n} rows but ${paths[1]} has ${y.length} labels`);
+  checkFeatures({ name: `${what} (${paths[0]})`, X, y, n, d });
   return { X, y, n, d };
 }
 
-export function classCount(...sets: (FeatureSet | null)[]): number {
-  let max = -1;
-  for (const s of sets) if (s) for (const v of s.y) max = Math.max(max, v);
-  return max + 1;
+/**
+ * The sets with labels remapped to 0..K-1 (ascending original values), and the original value of each class:
+ * labels 5, 17, 900 are three classes and fit exactly as 0, 1, 2 do. Text labels are already 0..K-1.
+ */
+export function remapped<T extends FeatureSet | null>(sets: T[]): { sets: T[]; original: number[] } {
+  const present = sets.filter((s): s is NonNullable<T> => s !== null);
+  const { labels, original } = remapLabels(present.map((s) => s.y));
+  let next = 0;
+  const out = sets.map((s) => (s === null ? s : { ...s, y: labels[next++] })) as T[];
+  return { sets: out, original };
 }
 
 export function printProgress(p: Progress): void {
@@ -105,7 +114,10 @@ const LINEAR_FLAGS: FlagSpec = { train: 2, val: 2, test: 2, mode: 1, metric: 1, 
 
 const LINEAR_USAGE = `Usage: npx tlab probe linear --train X.npy y.npy [--val X.npy y.npy] --test X.npy y.npy [options]
 
-  Features: float .npy, N × D. Labels: integer .npy, or a text file with one label per line.
+  Features: float .npy, N × D, all finite. Labels: integer .npy, or a text file with one label per line;
+  label values are mapped to classes 0..K-1 in ascending order (the JSON's "labels" lists them), so sparse
+  labels such as 5, 17, 900 are 3 classes. Zero rows, NaN/Inf features or fewer than two classes in train
+  or test end with an error that names the file and rows, and exit code 1.
   --mode <m>      paper (100 iterations, tol 1e-4, warm starts; default) or converged (1000, 1e-8, cold)
   --metric <m>    top1 (default) or mean-per-class
   --seed <n>      seed of the random 20% validation split when --val is absent (default 0)
@@ -118,21 +130,24 @@ interface LinearInputs {
   test: FeatureSet;
   nClasses: number;
   classNames: string[] | null;
+  /** labels[i]: the label value in the input files of class i (for integer labels). */
+  labels: number[];
 }
 
 async function linearInputs(flags: Map<string, string[]>): Promise<LinearInputs> {
   if (!flags.has('train') || !flags.has('test')) throw new UsageError('--train and --test are required');
   const names = new Map<string, number>();
-  const train = (await readFeatureSet(flags.get('train'), names, 'train'))!;
-  const val = await readFeatureSet(flags.get('val'), names, 'val');
-  const test = (await readFeatureSet(flags.get('test'), names, 'test'))!;
-  return {
-    train,
-    val,
-    test,
-    nClasses: classCount(train, val, test),
-    classNames: names.size > 0 ? [...names.keys()] : null,
-  };
+  const read = [
+    await readFeatureSet(flags.get('train'), names, 'train'),
+    await readFeatureSet(flags.get('val'), names, 'val'),
+    await readFeatureSet(flags.get('test'), names, 'test'),
+  ];
+  const { sets, original } = remapped(read);
+  const [train, val, test] = [sets[0]!, sets[1], sets[2]!];
+  const classNames = names.size > 0 ? original.map((i) => [...names.keys()][i]) : null;
+  checkTwoClasses(`train (${flags.get('train')![0]})`, train.y, original);
+  checkTwoClasses(`test (${flags.get('test')![0]})`, test.y, original);
+  return { train, val, test, nClasses: original.length, classNames, labels: original };
 }
 
 async function runLinear(flags: Map<string, string[]>, inputs: LinearInputs): Promise<LinearProbeResult> {
@@ -155,7 +170,7 @@ function linearSummary(r: LinearProbeResult, metric: string) {
     metric,
     testScore: r.testScore,
     chosenLog10C: r.chosenLog10C,
-    chosenC: 10 ** r.chosenLog10C,
+    chosenC: pow10(r.chosenLog10C),
     valScores: r.valScores,
     settings: r.settings,
     objective: r.objective,
@@ -184,6 +199,7 @@ export const probeLinearCommand: CliCommand = {
       backend,
       nClasses: inputs.nClasses,
       classNames: inputs.classNames,
+      labels: inputs.classNames ? undefined : inputs.labels,
       ...linearSummary(r, metric),
     });
     return 0;
@@ -233,7 +249,11 @@ export const probeFewshotCommand: CliCommand = {
       seed: intFlag(flags, 'seed', 0),
     };
     const backend = await startBackend(flags);
-    const all = (await readFeatureSet(flags.get('features'), new Map(), 'features'))!;
+    const names = new Map<string, number>();
+    const read = (await readFeatureSet(flags.get('features'), names, 'features'))!;
+    const { sets, original } = remapped([read]);
+    const all = sets[0];
+    checkTwoClasses(`features (${flags.get('features')![0]})`, all.y, original);
     const results = await fewShotProbe(all, opts, { onProgress: printProgress });
     for (const r of results) {
       const skipped =
@@ -248,6 +268,8 @@ export const probeFewshotCommand: CliCommand = {
       command: 'probe fewshot',
       backend,
       settings: opts,
+      classNames: names.size > 0 ? original.map((i) => [...names.keys()][i]) : null,
+      labels: names.size > 0 ? undefined : original,
       results: results.map(({ episodeAccuracies: _, ...rest }) => rest),
     });
     return 0;

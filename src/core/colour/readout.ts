@@ -2,6 +2,7 @@
 // regression (closed form, λ chosen on validation from a log grid) maps pooled features to mean R, G, B and
 // the 4×4×4 joint histogram; it is scored on test images by R² and by per-channel error (0–255 scale).
 
+import { pow10 } from '../math/fdlibm.ts';
 import { randomValidationSplit } from '../splits.ts';
 import { type Mat, RidgeProblem, ridgePredict } from './ridge.ts';
 import { COLOUR_TARGET_SIZE, HIST_SIZE } from './targets.ts';
@@ -161,7 +162,7 @@ function argmaxFinite(scores: number[]): number {
 /** Picks λ for the mean-RGB and histogram targets separately on the validation images. */
 function chooseLambdas(train: ColourSet, val: ColourSet, grid: number[]) {
   const problem = new RidgeProblem(asMat(train), targetMat(train));
-  const lambdas = grid.map((g) => problem.scale * 10 ** g);
+  const lambdas = grid.map((g) => problem.scale * pow10(g));
   const r2Mean: number[] = [];
   const r2Hist: number[] = [];
   for (const lambda of lambdas) {

@@ -1,6 +1,7 @@
 // Colour probes as ResultRecord scores (so tables, CSV, permalinks and charts carry them like any other
 // probe), and back into chart rows. One score per (model, dataset) and probe; the detail sits in `extra`.
 
+import { log10, pow10 } from '../math/fdlibm.ts';
 import type { ResultRecord, Score } from '../record/types.ts';
 import type { ColourReadoutResult } from './readout.ts';
 import type { ColourRelianceResult } from './reliance.ts';
@@ -26,8 +27,8 @@ export function colourReadoutScore(model: string, dataset: string, r: ColourRead
       rmseR: r.rmse.r,
       rmseG: r.rmse.g,
       rmseB: r.rmse.b,
-      log10LambdaMean: Math.log10(r.lambda.meanRgb),
-      log10LambdaHist: Math.log10(r.lambda.hist),
+      log10LambdaMean: log10(r.lambda.meanRgb),
+      log10LambdaHist: log10(r.lambda.hist),
     },
   };
 }
@@ -61,7 +62,7 @@ export function readoutRowsFromRecord(
       r2PerChannel: { r: e.r2R, g: e.r2G, b: e.r2B },
       r2Hist: e.r2Hist,
       rmse: { r: e.rmseR, g: e.rmseG, b: e.rmseB },
-      lambda: { meanRgb: 10 ** e.log10LambdaMean, hist: 10 ** e.log10LambdaHist },
+      lambda: { meanRgb: pow10(e.log10LambdaMean), hist: pow10(e.log10LambdaHist) },
       validation: { log10Relative: [], r2Mean: [], r2Hist: [] },
     };
     return [{ label: `${names.get(s.model) ?? s.model} · ${s.dataset}`, result }];

@@ -1,5 +1,8 @@
 // Calibration metrics on logits: softmax, NLL, Brier, top-label ECE and reliability-diagram bins.
-// All in float64 with the log-sum-exp trick, so large logits do not overflow.
+// All in float64 with the log-sum-exp trick, so large logits do not overflow; exp/log are the lab's own
+// (core/math/fdlibm.ts) so that the CLI and the browser give the same bits.
+
+import { exp, log } from '../math/fdlibm.ts';
 
 /** Row-wise softmax of logits / temperature, as float64. */
 export function softmaxRows(logits: ArrayLike<number>, n: number, k: number, temperature = 1): Float64Array {
@@ -9,7 +12,7 @@ export function softmaxRows(logits: ArrayLike<number>, n: number, k: number, tem
     for (let j = 0; j < k; j++) max = Math.max(max, logits[i * k + j] / temperature);
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const e = Math.exp(logits[i * k + j] / temperature - max);
+      const e = exp(logits[i * k + j] / temperature - max);
       out[i * k + j] = e;
       sum += e;
     }
@@ -32,8 +35,8 @@ export function nll(
     let max = -Infinity;
     for (let j = 0; j < k; j++) max = Math.max(max, logits[i * k + j] / temperature);
     let sum = 0;
-    for (let j = 0; j < k; j++) sum += Math.exp(logits[i * k + j] / temperature - max);
-    total += max + Math.log(sum) - logits[i * k + labels[i]] / temperature;
+    for (let j = 0; j < k; j++) sum += exp(logits[i * k + j] / temperature - max);
+    total += max + log(sum) - logits[i * k + labels[i]] / temperature;
   }
   return total / n;
 }

@@ -4,6 +4,8 @@
 // f along a line search exact enough for the Moré–Thuente conditions even when f is 10⁴ and a step lowers
 // it by 10⁻⁶. One pass per row (the row stays in L1): this runs once per line-search trial on n × K values.
 
+import { exp, log, log1p } from '../math/fdlibm.ts';
+
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 export interface LineTrial {
@@ -49,12 +51,12 @@ export function softmaxCrossEntropyAlong(
     let sum = 0;
     let others = 0;
     for (let c = 0; c < k; c++) {
-      e[c] = Math.exp(z[row + c] - max);
+      e[c] = exp(z[row + c] - max);
       sum += e[c];
       if (c !== y) others += e[c];
     }
     const zy = z[row + y];
-    ce += zy >= max ? Math.log1p(others) : max - zy + Math.log(sum);
+    ce += zy >= max ? log1p(others) : max - zy + log(sum);
     e[y] = -others; // residual_y · sum
     for (let c = 0; c < k; c++) {
       const r = e[c] / sum;

@@ -7,6 +7,8 @@
 //      (so a last-bit difference of exp() between runtimes cannot flip a vote).
 // scripts/fixtures/knn_reference.py implements the same rule in numpy.
 
+import { exp } from '../math/fdlibm.ts';
+
 /** Relative vote margin under which two classes count as tied (rule 3). */
 export const VOTE_TIE_RELATIVE = 1e-9;
 
@@ -96,7 +98,7 @@ export function votesOverK(
   for (const k of ks) {
     const upto = Math.min(k, neighbours.length);
     for (; rank < upto; rank++)
-      votes[trainLabels[neighbours[rank]]] += Math.exp(neighbourSims(rank) / temperature);
+      votes[trainLabels[neighbours[rank]]] += exp(neighbourSims(rank) / temperature);
     out.push(votedClass(votes));
   }
   return out;

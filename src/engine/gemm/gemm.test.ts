@@ -53,9 +53,9 @@ describe('GEMM engine', () => {
   let threaded: GemmEngine;
 
   beforeAll(async () => {
-    // One engine with FMA (relaxed SIMD, as Chromium runs it) and 6-row tiles, one with plain SIMD multiply
-    // and add and 4-row tiles.
-    const one = await GemmEngine.create({ threads: 1, tileRows: 6 });
+    // One engine with FMA (relaxed SIMD, opt-in for benchmarks) and 6-row tiles, one with plain SIMD multiply
+    // and add (the default) and 4-row tiles.
+    const one = await GemmEngine.create({ threads: 1, fma: true, tileRows: 6 });
     const two = await GemmEngine.create({ threads: 3, fma: false, tileRows: 4 });
     if (!one || !two) throw new Error('WebAssembly SIMD is missing from this Node; the lab needs Node ≥ 20');
     single = one;
@@ -116,11 +116,35 @@ describe('GEMM engine', () => {
     expect(results[3]).not.toEqual(results[0]); // FMA rounds once per step, mul + add twice
   });
 
-  it('picks a tile height by timing and says what it runs', async () => {
+  it('picks a tile height by timing and says what it runs: mul+add unless FMA is asked for', async () => {
     const engine = await GemmEngine.create({ threads: 2 });
     expect([4, 6]).toContain(engine?.tileRows);
-    expect(engine?.describe()).toMatch(/^wasm-gemm \((4|6)×8 tiles, FMA, 2 threads\)$/);
+    expect(engine?.describe()).toMatch(/^wasm-gemm \((4|6)×8 tiles, mul\+add, 2 threads\)$/);
     engine?.dispose();
+  });
+
+  it('by default gives exactly the IEEE float32 sequential sums, bit for bit (so any engine agrees)', async () => {
+    // c_ij = fl(fl(c + fl(a_il · b_lj))) over l = 0, 1, …: what f32x4.mul + f32x4.add must give by the
+    // WebAssembly spec, on any engine, CPU, tile height or thread count. Math.fround is exact IEEE rounding.
+    const [rows, cols, k] = [53, 67, 13];
+    const a = randomMatrix(rows * cols, 11);
+    const b = randomMatrix(cols * k, 12);
+    const want = new Float32Array(rows * k);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < k; j++) {
+        let c = 0;
+        for (let l = 0; l < cols; l++) c = Math.fround(c + Math.fround(a[i * cols + l] * b[l * k + j]));
+        want[i * k + j] = c;
+      }
+    }
+    for (const threads of [1, 2]) {
+      const engine = await GemmEngine.create({ threads });
+      const m = engine!.matrix(a, rows, cols, k);
+      expect(await m.multiply(b, k)).toEqual(want);
+      const t = engine!.matrix(transpose(a, rows, cols), rows, cols, k, true);
+      expect(await t.multiply(b, k)).toEqual(want);
+      engine!.dispose();
+    }
   });
 
   it('multiplies the same packed A by many B of any width up to maxK', async () => {
@@ -139,7 +163,28 @@ describe('GEMM engine', () => {
     await expect(m.multiply(randomMatrix(cols, 1), 1)).rejects.toThrow(/after dispose/);
   });
 
-  it('runs the FMA kernel where the engine has relaxed SIMD (Node 20: turned on by GemmEngine.create)', () => {
+  it("takes its default thread count from TLAB_THREADS (the CLI's setting), refusing nonsense", async () => {
+    const before = process.env.TLAB_THREADS;
+    try {
+      process.env.TLAB_THREADS = '1';
+      const one = await GemmEngine.create({ tileRows: 4 });
+      expect(one?.threads).toBe(1);
+      one?.dispose();
+      process.env.TLAB_THREADS = '2';
+      const two = await GemmEngine.create({ tileRows: 4 });
+      expect(two?.threads).toBe(2);
+      two?.dispose();
+      process.env.TLAB_THREADS = 'many';
+      await expect(GemmEngine.create({ tileRows: 4 })).rejects.toThrow(
+        /TLAB_THREADS must be a positive integer/,
+      );
+    } finally {
+      if (before === undefined) delete process.env.TLAB_THREADS;
+      else process.env.TLAB_THREADS = before;
+    }
+  });
+
+  it('runs the FMA kernel when asked, where the engine has relaxed SIMD (Node 20: turned on by create)', () => {
     expect(kernelSupport()).toEqual({ simd: true, fma: true });
     expect(single.fma).toBe(true);
     expect(threaded.fma).toBe(false);

@@ -14,9 +14,17 @@ const MAX_PAGES = 65536; // wasm32: 4 GiB
 export interface GemmOptions {
   /** Threads including the caller; default: all cores (capped at 8) where memory can be shared, else 1. */
   threads?: number;
-  /** Use FMA (relaxed SIMD) when the engine has it; default true. */
+  /**
+   * Use FMA (relaxed SIMD) when the engine has it; default false. relaxed_madd may be fused or not, at the
+   * engine's choice (the relaxed SIMD spec leaves it open; V8 fuses only where the CPU has FMA3), so the same
+   * product can differ in the last bit between machines or engines: records must not depend on that
+   * (docs/determinism.md). Plain f32x4.mul + f32x4.add round exactly as IEEE says everywhere. For benchmarks.
+   */
   fma?: boolean;
-  /** Tile height; default: whichever of 4 and 6 is faster on this engine (GemmEngine.fastestTile). */
+  /**
+   * Tile height; default: whichever of 4 and 6 is faster on this engine (GemmEngine.fastestTile). Results do
+   * not depend on it: every element of C is the same sequential sum over l whatever the tile (kernel.ts).
+   */
   tileRows?: TileRows;
 }
 
@@ -27,7 +35,19 @@ function sharedMemoryAllowed(): boolean {
   return isolated !== false;
 }
 
+/** TLAB_THREADS in Node's environment: the thread count the CLI uses (a positive integer), else undefined. */
+export function threadsFromEnv(): number | undefined {
+  const text = globalThis.process?.env?.TLAB_THREADS;
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`TLAB_THREADS must be a positive integer, not '${text}'`);
+  return n;
+}
+
 async function coreCount(): Promise<number> {
+  const fromEnv = threadsFromEnv();
+  if (fromEnv) return fromEnv;
   if (BROWSER_CORES) return BROWSER_CORES;
   try {
     const os = await importNodeBuiltin<typeof import('node:os')>('node:os');
@@ -48,13 +68,12 @@ function tuneValues(n: number, step: number): Float32Array {
 }
 
 /**
- * Kernel support, turning on relaxed SIMD where this Node has it behind a flag (Node 20; later versions ship
- * it). The CLI must run the same FMA kernel as Chromium: with plain mul+add instead, float32 rounding differs
- * and the 100-iteration paper fits land on different weights (0.5 points apart on a demo dataset).
+ * Kernel support; when FMA is asked for, turns on relaxed SIMD where this Node has it behind a flag (Node 20;
+ * later versions ship it).
  */
-async function supportHere(): Promise<{ simd: boolean; fma: boolean }> {
+async function supportHere(wantFma: boolean): Promise<{ simd: boolean; fma: boolean }> {
   const support = kernelSupport();
-  if (support.fma || !support.simd || !isNode()) return support;
+  if (!wantFma || support.fma || !support.simd || !isNode()) return support;
   const v8 = await importNodeBuiltin<typeof import('node:v8')>('node:v8');
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return kernelSupport();
@@ -73,9 +92,9 @@ export class GemmEngine {
 
   /** The engine, or null where WebAssembly SIMD is unavailable (the caller then stays on tfjs). */
   static async create(opts: GemmOptions = {}): Promise<GemmEngine | null> {
-    const support = await supportHere();
+    const support = await supportHere(opts.fma === true);
     if (!support.simd) return null;
-    const fma = support.fma && opts.fma !== false;
+    const fma = support.fma && opts.fma === true;
     const shared = sharedMemoryAllowed();
     const threads = shared ? Math.max(1, opts.threads ?? Math.min(8, await coreCount())) : 1;
     const { mr, module } = opts.tileRows
@@ -124,7 +143,7 @@ export class GemmEngine {
     return this.helpers.length + 1;
   }
 
-  /** For reports: 'wasm-gemm (6×8 tiles, FMA, 2 threads)'. */
+  /** For reports: 'wasm-gemm (6×8 tiles, mul+add, 2 threads)'. */
   describe(): string {
     const t = this.threads;
     const kind = this.fma ? 'FMA' : 'mul+add';

@@ -3,6 +3,7 @@
 // one fold, measure on the other four, average). A 1-D problem over logits already on the host, so it runs
 // in float64 here rather than on the device: exact enough to match reference formulas to 1e-6.
 
+import { exp } from '../../core/math/fdlibm.ts';
 import {
   brier,
   eceFromBins,
@@ -61,7 +62,7 @@ function nllDerivatives(
     let m2 = 0;
     for (let j = 0; j < k; j++) {
       const z = logits[i * k + j];
-      const e = Math.exp(s * z - max);
+      const e = exp(s * z - max);
       sum += e;
       m1 += e * z;
       m2 += e * z * z;

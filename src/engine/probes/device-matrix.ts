@@ -9,7 +9,7 @@ import { GemmEngine } from '../gemm/gemm.ts';
 export interface DeviceMatrix {
   readonly rows: number;
   readonly cols: number;
-  /** Where the matrix lives, for reports: 'tfjs-<backend>' or 'wasm-gemm (6×8 tiles, FMA, 2 threads)'. */
+  /** Where the matrix lives, for reports: 'tfjs-<backend>' or 'wasm-gemm (6×8 tiles, mul+add, 2 threads)'. */
   readonly route: string;
   /** A·B for B (cols × k, row-major); returns rows × k, row-major. */
   multiply(b: Float32Array, k: number): Promise<Float32Array>;

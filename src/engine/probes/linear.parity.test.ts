@@ -9,7 +9,7 @@ import { argmaxRows, top1Accuracy } from '../../core/metrics/classification.ts';
 import { writeNpy } from '../../core/npy.ts';
 import { initBackend } from '../backend.ts';
 import { type MatMulRoute, setMatMulRoute } from './device-matrix.ts';
-import { type FeatureSet, linearProbe, MODE_SETTINGS } from './linear.ts';
+import { type FeatureSet, linearProbe, MODE_SETTINGS, sweepLog10C } from './linear.ts';
 import { LogRegProblem, predictLogits } from './logreg.ts';
 import { type MultiLabelSet, multiLabelLinearProbe } from './multilabel.ts';
 import {
@@ -66,6 +66,65 @@ function multiLabelDigits(): Record<'train' | 'val' | 'test', MultiLabelSet> {
   return out;
 }
 
+/**
+ * The reference's paper-mode sweep, as it is and with its feature columns permuted (seeds 1, 2): the same
+ * problem with every sum over features taken in another order, as another BLAS kernel, core type or thread
+ * count takes it. 100 L-BFGS iterations do not converge, so such rounding-only changes move the reference's own
+ * chosen C and test score; the spread of these variants is what "the reference's answer" means to that
+ * precision, on any machine (docs/probes.md, "Machine-independent parity").
+ */
+const PAPER_VARIANTS = [null, 1, 2] as const;
+
+/**
+ * A hang guard, not a timing: references are made on first use (scipy; a 30,000-iteration optimum for the
+ * converged checks), which takes minutes on a shared 2-core machine, and the environment matrix
+ * (scripts/parity-env-matrix.sh) makes them afresh each time.
+ */
+const REFERENCE_TIMEOUT = 1_500_000;
+
+/** The variants; with `finalIndex`, each makes its final fit at that C of the grid instead of its own choice. */
+function paperReferences(dir: string, finalIndex?: number): SweepReference[] {
+  const forced = finalIndex === undefined ? [] : ['--final-index', String(finalIndex)];
+  return PAPER_VARIANTS.map((seed) => {
+    const perm = seed === null ? [] : ['--permute-columns', String(seed)];
+    const tag = `paper${seed === null ? '' : `-perm${seed}`}${finalIndex === undefined ? '' : `-final${finalIndex}`}`;
+    return reference<SweepReference>(dir, tag, ['--mode', 'paper', ...perm, ...forced]);
+  });
+}
+
+const sameLog10C = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+
+/**
+ * The reference outcomes to compare our test score with: the variants that chose our C; else, when our C ties
+ * theirs on validation, every variant made to finish at our C (the same C, as the protocol would have given
+ * on a machine where rounding broke the tie our way); else (a real disagreement) the variants as they are.
+ */
+function referencesAtOurC(dir: string, oursLog10C: number, refs: SweepReference[], tie: boolean) {
+  const atOurs = refs.filter((r) => sameLog10C(r.chosenLog10C, oursLog10C));
+  if (atOurs.length > 0 || !tie) return atOurs.length > 0 ? atOurs : refs;
+  return paperReferences(
+    dir,
+    sweepLog10C().findIndex((c) => sameLog10C(c, oursLog10C)),
+  );
+}
+
+/** 0.5 points: the agreement two correct implementations reach at the same C (2 images of 400). */
+const PAPER_TEST_TOLERANCE = 0.005;
+
+/**
+ * Whether our C is the reference's, up to what rounding can decide: a C some variant chose, or one whose
+ * validation score in the reference is within one validation image of the best (a near-tie that one image
+ * flipping by rounding decides; strict > then picks whichever comes first).
+ */
+function sameCUpToTies(oursLog10C: number, refs: SweepReference[], nVal: number): boolean {
+  if (refs.some((r) => sameLog10C(r.chosenLog10C, oursLog10C))) return true;
+  const index = sweepLog10C().findIndex((c) => sameLog10C(c, oursLog10C));
+  return refs.some((r) => {
+    const best = Math.max(...r.fits.map((f) => f.val));
+    return index >= 0 && best - r.fits[index].val <= 1 / nVal + 1e-12;
+  });
+}
+
 /** C values for the converged-objective check: a moderate one, and the chosen one unless it is in the
  * near-separable regime (C > 100) where 1000 iterations reach the optimum for neither scipy nor us. */
 function objectiveCs(chosenC: number): number[] {
@@ -93,11 +152,19 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
 
   for (const route of ROUTES)
     it(
-      `paper mode (${route}): same C in ≥ 80% of feature sets, test score within 0.5 points`,
+      `paper mode (${route}): same C up to ties in ≥ 80% of feature sets, test score within 0.5 points of the reference's rounding spread`,
       onRoute(route, async () => {
-        const rows: { set: string; oursC: number; refC: number; ours: number; ref: number }[] = [];
+        const rows: {
+          set: string;
+          oursC: number;
+          refC: string;
+          ours: number;
+          refLo: number;
+          refHi: number;
+          sameC: boolean;
+        }[] = [];
         for (const dir of dirs) {
-          const ref = reference<SweepReference>(dir, 'paper', ['--mode', 'paper']);
+          const refs = paperReferences(dir);
           const [train, val, test] = [loadSplit(dir, 'train'), loadSplit(dir, 'val'), loadSplit(dir, 'test')];
           const nClasses = classCount(train, val, test);
           const ours = await linearProbe(train, val, test, {
@@ -106,42 +173,54 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
             nClasses,
             seed: 0,
           });
+          const sameC = sameCUpToTies(ours.chosenLog10C, refs, val.n);
+          const compared = referencesAtOurC(dir, ours.chosenLog10C, refs, sameC);
+          const scores = compared.map((r) => r.testScore);
           rows.push({
             set: basename(dir),
             oursC: ours.chosenLog10C,
-            refC: ref.chosenLog10C,
+            refC: refs.map((r) => r.chosenLog10C.toFixed(2)).join(' / '),
             ours: ours.testScore,
-            ref: ref.testScore,
+            refLo: Math.min(...scores),
+            refHi: Math.max(...scores),
+            sameC,
           });
         }
         console.table(rows); // before the checks, so a failure shows every set
-        // Exactly 0.5 points is within (2 images of 400, which as a difference of two fractions is 0.50000…04).
-        for (const r of rows) expect(Math.abs(r.ours - r.ref) * 100, r.set).toBeLessThanOrEqual(0.5 + 1e-9);
-        const same = rows.filter((r) => Math.abs(r.oursC - r.refC) < 1e-6).length;
-        expect(same / rows.length).toBeGreaterThanOrEqual(0.8);
+        // 1e-9: exactly 0.5 points is within (2 images of 400, as a difference of fractions 0.50000…04).
+        for (const r of rows) {
+          expect(r.ours, r.set).toBeGreaterThanOrEqual(r.refLo - PAPER_TEST_TOLERANCE - 1e-9);
+          expect(r.ours, r.set).toBeLessThanOrEqual(r.refHi + PAPER_TEST_TOLERANCE + 1e-9);
+        }
+        expect(rows.filter((r) => r.sameC).length / rows.length).toBeGreaterThanOrEqual(0.8);
       }),
+      REFERENCE_TIMEOUT,
     );
 
   // The optimum is float64 L-BFGS-B run to 30,000 iterations. On ill-conditioned features (raw digit pixels)
   // scipy's own converged-mode fit (1000 iterations) stops short of it too; there we must be at least as close.
-  it('multi-label (VOC07 protocol, paper mode): same C and test mAP within 0.5 points', async () => {
-    const sets = multiLabelDigits();
-    const ref = reference<SweepReference>(join(FEATURES_DIR, 'digits-pca-attributes'), 'multilabel-paper', [
-      '--mode',
-      'paper',
-      '--multilabel',
-    ]);
-    const ours = await multiLabelLinearProbe(sets.train, sets.val, sets.test, {
-      mode: 'paper',
-      nClasses: DIGIT_ATTRIBUTES.length,
-      seed: 0,
-    });
-    console.table([
-      { oursC: ours.chosenLog10C, refC: ref.chosenLog10C, ours: ours.testScore, ref: ref.testScore },
-    ]);
-    expect(ours.chosenLog10C).toBeCloseTo(ref.chosenLog10C, 6);
-    expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
-  });
+  it(
+    'multi-label (VOC07 protocol, paper mode): same C and test mAP within 0.5 points',
+    async () => {
+      const sets = multiLabelDigits();
+      const ref = reference<SweepReference>(join(FEATURES_DIR, 'digits-pca-attributes'), 'multilabel-paper', [
+        '--mode',
+        'paper',
+        '--multilabel',
+      ]);
+      const ours = await multiLabelLinearProbe(sets.train, sets.val, sets.test, {
+        mode: 'paper',
+        nClasses: DIGIT_ATTRIBUTES.length,
+        seed: 0,
+      });
+      console.table([
+        { oursC: ours.chosenLog10C, refC: ref.chosenLog10C, ours: ours.testScore, ref: ref.testScore },
+      ]);
+      expect(ours.chosenLog10C).toBeCloseTo(ref.chosenLog10C, 6);
+      expect(Math.abs(ours.testScore - ref.testScore) * 100).toBeLessThanOrEqual(0.5);
+    },
+    REFERENCE_TIMEOUT,
+  );
 
   for (const route of ROUTES)
     it(
@@ -172,7 +251,7 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
           const problem = new LogRegProblem(trainval, nClasses);
           try {
             expect(await problem.route()).toMatch(
-              route === 'tfjs' ? /^tfjs-wasm$/ : /^wasm-gemm \((4|6)×8 tiles, FMA, \d+ threads?\)$/,
+              route === 'tfjs' ? /^tfjs-wasm$/ : /^wasm-gemm \((4|6)×8 tiles, mul\+add, \d+ threads?\)$/,
             );
             for (const C of objectiveCs(sweepRef.chosenC)) {
               const opt = reference<SingleFitReference>(dir, `optimum-C${C.toPrecision(6)}`, [
@@ -219,5 +298,6 @@ describe.skipIf(skipReason !== null).sequential('linear probe vs scikit-learn (0
           expect(bothShort ? Math.min(offOptimum, offScipy) : offOptimum, r.set).toBeLessThanOrEqual(0.1);
         }
       }),
+      REFERENCE_TIMEOUT,
     );
 });

@@ -3,6 +3,7 @@
 // strict >, refit on train+val, score on test. 'paper' mode reproduces the reference's 100-iteration,
 // warm-started fits; 'converged' mode fits each C to convergence from zeros.
 
+import { log10 } from '../../core/math/fdlibm.ts';
 import {
   type AccuracyMetric,
   accuracyMetric,
@@ -46,7 +47,7 @@ export interface LinearProbeResult {
   /** Final fit's objective in scikit-learn's scaling, Σ CE + ‖W‖²/(2C) (×C gives ½‖W‖² + C·Σ CE). */
   objective: number;
   iterations: number;
-  /** Where the probe's matrix products ran: 'wasm-gemm (6×8 tiles, FMA, 2 threads)', 'tfjs-webgpu', ... */
+  /** Where the probe's matrix products ran: 'wasm-gemm (6×8 tiles, mul+add, 2 threads)', 'tfjs-webgpu', ... */
   matMul: string;
 }
 
@@ -67,13 +68,30 @@ export const MODE_SETTINGS = {
   converged: { maxIter: 1000, tol: 1e-8, ftol: 0, warmStart: false },
 } as const;
 
-/** log10 of C = 1/wd for wd = logspace(-6, 5, 45) rounded to float32 (torch/numpy float32 as the reference). */
+/**
+ * wd = logspace(-6, 5, 45) in float32, as numpy and torch give it (checked equal to both), written out: `10 **`
+ * is engine-approximated and differs in the last bit between V8 versions (docs/determinism.md), so computing
+ * the grid here could change which float32 a value rounds to on some engine.
+ */
+const WEIGHT_DECAYS = [
+  9.999999974752427e-7, 0.0000017782793975129607, 0.0000031622776077711023, 0.00000562341347176698,
+  0.000009999999747378752, 0.00001778279329300858, 0.00003162277789670043, 0.0000562341338081751,
+  0.00009999999747378752, 0.00017782794020604342, 0.0003162277571391314, 0.000562341301701963,
+  0.0010000000474974513, 0.0017782794311642647, 0.003162277629598975, 0.005623413249850273,
+  0.009999999776482582, 0.017782794311642647, 0.03162277489900589, 0.05623413249850273, 0.10000000149011612,
+  0.17782793939113617, 0.3162277638912201, 0.5623413324356079, 1, 1.778279423713684, 3.1622776985168457,
+  5.6234130859375, 10, 17.782794952392578, 31.62277603149414, 56.234130859375, 100, 177.82794189453125,
+  316.2277526855469, 562.34130859375, 1000, 1778.2794189453125, 3162.277587890625, 5623.4130859375, 10000,
+  17782.794921875, 31622.77734375, 56234.1328125, 100000,
+] as const;
+
+/** log10 of C = 1/wd over the grid (with the lab's own log10, identical on every engine). */
 export function sweepLog10C(): number[] {
-  return Array.from({ length: 45 }, (_, i) => -Math.log10(Math.fround(10 ** (-6 + (11 * i) / 44))));
+  return WEIGHT_DECAYS.map((wd) => -log10(wd));
 }
 
 export function sweepC(): number[] {
-  return Array.from({ length: 45 }, (_, i) => 1 / Math.fround(10 ** (-6 + (11 * i) / 44)));
+  return WEIGHT_DECAYS.map((wd) => 1 / wd);
 }
 
 function rowsOf(set: FeatureSet, rows: number[]): FeatureSet {

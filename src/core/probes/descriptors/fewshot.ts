@@ -16,6 +16,16 @@ export function parseFewShotScoreName(name: string): { ways: number; shots: numb
   return m ? { ways: Number(m[1]), shots: Number(m[2]) } : null;
 }
 
+/**
+ * The run's settings with few-shot ways capped by the classes there are (never below 2: with one class
+ * nothing is feasible and the request stands, to be reported "not computed"). Applied once by the pipeline,
+ * so the CLI and the browser run (and record) the same episodes whatever the UI proposed.
+ */
+export function withWaysForClasses(s: EvalSettings, classes: number): EvalSettings {
+  if (classes < 2 || s.fewshot.ways <= classes) return s;
+  return { ...s, fewshot: { ...s.fewshot, ways: classes } };
+}
+
 export const fewShotProbeDescriptor: ProbeDescriptor = {
   kind: 'fewshot',
   label: 'few-shot',

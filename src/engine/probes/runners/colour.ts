@@ -6,6 +6,7 @@ import { type ColourSet, colourReadout } from '../../../core/colour/readout.ts';
 import { colourReliance } from '../../../core/colour/reliance.ts';
 import { colourReadoutScore, colourRelianceScore } from '../../../core/colour/scores.ts';
 import { COLOUR_TARGET_SIZE, colourTargetsOfModelInput } from '../../../core/colour/targets.ts';
+import { pow10 } from '../../../core/math/fdlibm.ts';
 import { type FeatureTable, gatherRows } from '../../../core/probes/feature-table.ts';
 import type { Score } from '../../../core/record/types.ts';
 import { GREY_NAMESPACE_SUFFIX, greyscaleDecoder } from '../../colour/reliance.ts';
@@ -104,7 +105,7 @@ async function linearClassifier(ctx: ProbeContext, table: FeatureTable) {
   const problem = new LogRegProblem(fitSet, k);
   try {
     const mode = MODE_SETTINGS[settings.linearMode];
-    const fit = await problem.fit(10 ** log10C, {
+    const fit = await problem.fit(pow10(log10C), {
       maxIter: mode.maxIter,
       tol: mode.tol,
       ftol: mode.ftol,

@@ -34,7 +34,8 @@ export const fewShotRunner: ProbeRunner = {
         extra: { episodes: r.episodes, classes: r.classesUsed, classesTotal },
       }),
     );
-    return { scores, protocol: { fewshot: opts } };
+    // The record lists the shot counts that ran (those the preconditions let through), as the app plans them.
+    return { scores, protocol: { fewshot: { ...opts, shots } } };
   },
 };
 
