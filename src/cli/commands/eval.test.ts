@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PROBE_KINDS } from '../../core/probes/registry.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import { UsageError } from '../command.ts';
 import { evalCommand } from './eval.ts';
@@ -60,7 +61,7 @@ describe('tlab eval', () => {
 
   it('reads probe names and settings flags from the registry, and refuses bad ones', async () => {
     await expect(evalCommand.run(['--data', '.', '--probes', 'linear,nope'])).rejects.toThrow(
-      new UsageError("unknown probe 'nope' (known: linear, fewshot, colour, knn)"),
+      new UsageError(`unknown probe 'nope' (known: ${PROBE_KINDS.join(', ')})`),
     );
     await expect(evalCommand.run(['--data', '.', '--probes', 'knn', '--k', '10,x'])).rejects.toThrow(
       /--k must be a positive integer, not 'x'/,

@@ -97,7 +97,7 @@ describe('tlab probe knn', () => {
     const train = write('nan_train', makeSet(30, 3, { nanRows: [4, 17] }));
     const test = write('nan_test', makeSet(12, 4));
     await expect(probeKnnCommand.run(['--train', ...train, '--test', ...test])).rejects.toThrow(
-      /nan_train_X\.npy: 2 row\(s\) are not finite \(NaN or ±Inf\): rows 4, 17/,
+      /nan_train_X\.npy\): 2 of 30 rows hold NaN or infinite features: rows 4 and 17/,
     );
     const one = write('one_train', makeSet(30, 5, { classes: 1 }));
     await expect(probeKnnCommand.run(['--train', ...one, '--test', ...test])).rejects.toThrow(
