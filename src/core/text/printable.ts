@@ -6,6 +6,7 @@
 export const MAX_SHOWN_CHARS = 160;
 
 // C0, DEL, C1, line/paragraph separators, bidi embeddings/overrides/isolates, BOM.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this regex's job
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 function escapeChar(ch: string): string {
