@@ -1,6 +1,6 @@
 // `tlab convert`: a PyTorch checkpoint (.pth/.pth.tar/.safetensors) → models/<id>/ in the lab's format.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConvertReport } from '../../convert/checkpoint.ts';
@@ -12,6 +12,7 @@ import {
   type Normalisation,
 } from '../../engine/model-format/convert-checkpoint.ts';
 import { type CliCommand, UsageError } from '../command.ts';
+import { checkOutputFolder, writeFolderAtomic } from '../output.ts';
 
 const USAGE = `Usage: npx tlab convert <checkpoint> [options]
 
@@ -20,7 +21,8 @@ const USAGE = `Usage: npx tlab convert <checkpoint> [options]
   --profile <p>      key layout: auto (default) or a family profile (moco, pycontrast, swav, simclr-v2, byol, ...)
   --float16          store weights as float16 (half the size; features within ~1e-3 relative)
   --id <id>          model id (default: the file name without extension)
-  --out <dir>        output folder (default: models/<id>)
+  --out <dir>        output folder (default: models/<id>); an existing one is kept unless --force
+  --force            replace an existing model folder
   --name <text>      display name            --family <f>     pre-training family (default: the profile)
   --mean <m>         imagenet (default) | none (plain [0,1] RGB, SimCLR) | r,g,b (then --std r,g,b)
   --std <s>          per-channel std when --mean is numeric
@@ -61,10 +63,9 @@ export function formatReport(report: ConvertReport): string {
   ].join('\n');
 }
 
-/** Writes the converted files into `dir` (created if needed). */
-export async function writeModelFolder(dir: string, result: ConvertResult): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const [name, bytes] of result.files) await writeFile(join(dir, name), bytes);
+/** Writes the converted files into `dir` under a temporary name, renamed into place once whole. */
+export async function writeModelFolder(dir: string, result: ConvertResult, force = false): Promise<void> {
+  await writeFolderAtomic(dir, result.files, { force });
 }
 
 async function readCardOverrides(path: string | undefined): Promise<Partial<ModelCard> | undefined> {
@@ -105,11 +106,15 @@ export const convertCommand: CliCommand = {
         source: { type: 'string' },
         top1: { type: 'string' },
         card: { type: 'string' },
+        force: { type: 'boolean', default: false },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one checkpoint file');
     const path = positionals[0];
     const id = values.id ?? idFromPath(path);
+    const out = values.out ?? join('models', id);
+    // Before reading a byte of the checkpoint: a model folder of the same name is never silently replaced.
+    await checkOutputFolder(out, { force: values.force });
     const inputSize = values['input-size'] === undefined ? 224 : Number(values['input-size']);
     if (!Number.isInteger(inputSize) || inputSize < 16)
       throw new UsageError('--input-size must be an integer ≥ 16');
@@ -129,8 +134,7 @@ export const convertCommand: CliCommand = {
     };
     const result = await convertCheckpoint(new Uint8Array(await readFile(path)), opts);
     console.log(formatReport(result.report));
-    const out = values.out ?? join('models', id);
-    await writeModelFolder(out, result);
+    await writeModelFolder(out, result, values.force);
     const bytes = [...result.files.values()].reduce((n, b) => n + b.byteLength, 0);
     console.log(
       `wrote ${out}: ${result.card.architecture}, ${result.card.featureSize}-d features, ${result.files.size} files, ${(bytes / 1e6).toFixed(1)} MB, weights ${result.card.weightsHash.slice(0, 12)}…`,

@@ -1,11 +1,11 @@
 // `tlab eval`: the lab's whole pipeline, headless: dataset folder (or tar shards) → features → probes → record.
 
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { formatDuration } from '../../core/progress.ts';
 import { recordToCsv } from '../../core/record/csv.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
+import { printable } from '../../core/text/printable.ts';
 import type { InputIssue, Progress } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { DEFAULT_SETTINGS, type EvalSettings, evaluate, type ProbeKind } from '../../engine/pipeline.ts';
@@ -16,6 +16,7 @@ import type { PixelPool } from '../../platform/pixel-pool-core.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { nodeDatasetSource } from '../dataset-arg.ts';
 import { embeddedModelIds, loadModelRef } from '../models-on-disk.ts';
+import { checkOutputFile, writeFileAtomic } from '../output.ts';
 import { scoresTable } from '../scores-table.ts';
 
 const USAGE = `Usage: npx tlab eval --data <folder|a.tar,b.tar> [options]
@@ -73,6 +74,12 @@ export const evalCommand: CliCommand = {
       },
     });
     if (!values.data) throw new UsageError('--data is required');
+    // Checked before any work: a run must not fail at its last step on an unwritable path or a folder.
+    for (const [flag, path] of [
+      ['--out', values.out],
+      ['--csv', values.csv],
+    ] as const)
+      if (path) await checkOutputFile(path, { force: true, flag });
     const probes = parseProbes(values.probes!);
     const settings = { ...parseSettings(values), ...parseInversion(values, probes) };
     const backend = await initBackend(parseBackend(values.backend!));
@@ -103,8 +110,8 @@ export const evalCommand: CliCommand = {
     ).finally(() => pixels?.close());
     process.stderr.write('\n');
     report(record, issues);
-    if (values.out) await writeFile(values.out, `${JSON.stringify(record, null, 2)}\n`);
-    if (values.csv) await writeFile(values.csv, recordToCsv([record]));
+    if (values.out) await writeFileAtomic(values.out, `${JSON.stringify(record, null, 2)}\n`);
+    if (values.csv) await writeFileAtomic(values.csv, recordToCsv([record]));
     return 0;
   },
 };
@@ -188,6 +195,6 @@ function report(record: ResultRecord, issues: InputIssue[]): void {
   console.log(scoresTable(record));
   if (issues.length) {
     console.log(`\n${issues.length} input problem(s):`);
-    for (const i of issues) console.log(`  ${i.action}: ${i.key}: ${i.reason}`);
+    for (const i of issues) console.log(`  ${i.action}: ${printable(i.key)}: ${printable(i.reason, 400)}`);
   }
 }
