@@ -12,8 +12,13 @@ import { concatBytes } from './write.ts';
 
 const BYTES_PER: Record<WeightSpec['dtype'], number> = { float32: 4, float16: 2 };
 
+/** model.json and card.json are a few KB; anything this large is not one. */
+const MAX_JSON_BYTES = 16 * 2 ** 20;
+
 async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
   const bytes = await read(path);
+  if (bytes.byteLength > MAX_JSON_BYTES)
+    throw new Error(`${path}: ${bytes.byteLength} bytes, not a model file`);
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
@@ -56,8 +61,54 @@ function decodeWeight(spec: WeightSpec, bytes: Uint8Array): Float32Array {
     : new Float32Array(own.buffer, 0, own.byteLength / 4);
 }
 
-async function readGroup(read: ModelFileReader, paths: string[]): Promise<Uint8Array> {
-  return concatBytes(await Promise.all(paths.map((p) => read(p))));
+/** Largest model the reader accepts, by the bytes its manifest declares (checked before any shard is read). */
+export const MAX_MODEL_BYTES = 1024 * 2 ** 20;
+
+function elementsOf(spec: WeightSpec): number {
+  if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new Error(`${MODEL_JSON}: ${String(spec.name)} has a bad shape`);
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(n) || n * BYTES_PER[spec.dtype] > MAX_MODEL_BYTES)
+    throw new Error(`${MODEL_JSON}: ${String(spec.name)} declares more than ${MAX_MODEL_BYTES} bytes`);
+  return n;
+}
+
+/** Bytes each group's weights declare; the total must fit the budget before anything is read. */
+function declaredGroupBytes(json: LabModelJson): number[] {
+  const sizes = json.weightsManifest.map((g) =>
+    g.weights.reduce((n, spec) => n + elementsOf(spec) * BYTES_PER[spec.dtype], 0),
+  );
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total > MAX_MODEL_BYTES)
+    throw new Error(`${MODEL_JSON}: weights declare ${total} bytes, over the ${MAX_MODEL_BYTES}-byte limit`);
+  return sizes;
+}
+
+/** Each shard named once across the whole manifest: one shard listed 3,000 times is not 3,000 shards. */
+function refuseRepeatedShards(json: LabModelJson): void {
+  const seen = new Set<string>();
+  for (const g of json.weightsManifest) {
+    for (const p of g.paths) {
+      if (seen.has(p)) throw new Error(`${MODEL_JSON}: shard '${p}' is listed more than once`);
+      seen.add(p);
+    }
+  }
+}
+
+/** Reads the group's shards one at a time, each size-checked against what is still due, then joins them. */
+async function readGroup(read: ModelFileReader, paths: string[], declared: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (const p of paths) {
+    const bytes = await read(p);
+    total += bytes.byteLength;
+    if (total > declared) {
+      throw new Error(`${p}: the shards hold more than the ${declared} bytes the manifest declares`);
+    }
+    parts.push(bytes);
+  }
+  // Fewer bytes than declared: the weight loop names the first weight that does not fit.
+  return concatBytes(parts);
 }
 
 export interface ReadOptions {
@@ -67,10 +118,12 @@ export interface ReadOptions {
 
 export async function readLabModel(read: ModelFileReader, opts: ReadOptions = {}): Promise<LabModel> {
   const json = parseModelJson(await readJson(read, MODEL_JSON));
+  refuseRepeatedShards(json);
+  const declared = declaredGroupBytes(json);
   const tensors = new Map<string, NamedTensor>();
   const groupBytes: Uint8Array[] = [];
-  for (const group of json.weightsManifest) {
-    const bytes = await readGroup(read, group.paths);
+  for (const [g, group] of json.weightsManifest.entries()) {
+    const bytes = await readGroup(read, group.paths, declared[g]);
     groupBytes.push(bytes);
     let offset = 0;
     for (const spec of group.weights) {
