@@ -9,6 +9,7 @@ import { evalCommand } from './commands/eval.ts';
 import { modelsFetchCommand, modelsListCommand } from './commands/models.ts';
 import { pixelsCommand } from './commands/pixels.ts';
 import { probeCommands } from './commands/probe.ts';
+import { showCommand } from './commands/show.ts';
 
 // Each command lives in its own module under ./commands/ and is registered here.
 const COMMANDS: CliCommand[] = [
@@ -18,6 +19,7 @@ const COMMANDS: CliCommand[] = [
   modelsListCommand,
   modelsFetchCommand,
   pixelsCommand,
+  showCommand,
   ...probeCommands,
 ];
 

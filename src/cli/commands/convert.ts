@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConvertReport } from '../../convert/checkpoint.ts';
+import { CheckpointError } from '../../convert/errors.ts';
+import { printable } from '../../core/text/printable.ts';
 import type { ModelCard } from '../../core/types.ts';
 import {
   type ConvertOptions,
@@ -132,7 +134,13 @@ export const convertCommand: CliCommand = {
       imagenetTop1: parseTop1(values.top1),
       cardOverrides: await readCardOverrides(values.card),
     };
-    const result = await convertCheckpoint(new Uint8Array(await readFile(path)), opts);
+    const result = await convertCheckpoint(new Uint8Array(await readFile(path)), opts).catch(
+      (err: unknown) => {
+        // Name the file: the readers only know the member or key.
+        if (err instanceof CheckpointError) err.message = `${printable(path)}: ${err.message}`;
+        throw err;
+      },
+    );
     console.log(formatReport(result.report));
     await writeModelFolder(out, result, values.force);
     const bytes = [...result.files.values()].reduce((n, b) => n + b.byteLength, 0);
