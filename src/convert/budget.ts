@@ -16,7 +16,7 @@ export interface BudgetLimits {
 export const DEFAULT_BUDGET: BudgetLimits = {
   // A ResNet-152 state dict has ~1,000 tensors, a Haiku tree a few thousand paths.
   maxObjects: 200_000,
-  maxPickleWork: 50_000_000,
+  maxPickleWork: 10_000_000,
   // 768 MiB: a wide_resnet101_2 (127 M parameters, 508 MB as float32) fits with its raw storages.
   maxBytes: 768 * 2 ** 20,
 };
