@@ -104,4 +104,3 @@ describe.skipIf(!hasTime)('hostile inputs through the CLI', () => {
     },
   );
 });
-});
