@@ -137,11 +137,11 @@ export function archiveCases(dir: string): HostileCase[] {
     });
   }
   {
-    const whole = tar([c1, c2, d1, d2, bad({})]);
+    const whole = tar([c1, c2, d1, d2, bad({ data: new Uint8Array(5000).fill(1) })]);
     const caseDir = join(dir, 'truncated');
     mkdirSync(caseDir, { recursive: true });
     const shard = join(caseDir, 'cut.tar');
-    writeFileSync(shard, whole.subarray(0, whole.length - 1024 - 512 * 2));
+    writeFileSync(shard, whole.subarray(0, whole.length - 1024 - 2000));
     const out = join(caseDir, 'feats.npy');
     cases.push({
       id: 'truncated',

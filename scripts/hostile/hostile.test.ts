@@ -73,7 +73,7 @@ describe.skipIf(!hasTime)('hostile inputs through the CLI', () => {
     const kinds = new Set(generated.map((c) => c.kind));
     expect([...kinds].sort()).toEqual(['archive', 'checkpoint', 'image', 'labels', 'model', 'permalink']);
     expect(generated.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(generated.map((c) => c.id)).size).toBe(generated.length);
+    expect(new Set(generated.map((c) => `${c.kind}/${c.id}`)).size).toBe(generated.length);
   });
 
   describe.concurrent.each(generated.map((c) => [`${c.kind} ${c.id}: ${c.what}`, c] as const))(
