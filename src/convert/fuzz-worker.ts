@@ -28,11 +28,11 @@ function prng(seed: number): () => number {
   return createRng(seed).nextFloat;
 }
 
-type Mutation = (input: Uint8Array, rand: () => number) => { bytes: Uint8Array; what: string };
+export type Mutation = (input: Uint8Array, rand: () => number) => { bytes: Uint8Array; what: string };
 
 const int = (rand: () => number, n: number) => Math.floor(rand() * n);
 
-const MUTATIONS: Mutation[] = [
+export const MUTATIONS: Mutation[] = [
   (input, rand) => {
     const bytes = input.slice();
     const flips = 1 + int(rand, 8);
