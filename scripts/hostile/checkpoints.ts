@@ -123,6 +123,11 @@ function pickleDag(depth: number, width: number, record = false): Uint8Array {
   return w.stop().bytes();
 }
 
+/** The headline pickle: dicts sharing their children, 4 per level, 20 levels (4^20 key paths). */
+export function sharedChildrenPickle(): Uint8Array {
+  return pickleDag(20, 4);
+}
+
 export function checkpointCases(dir: string): HostileCase[] {
   const cases: HostileCase[] = [];
   const add = (id: string, what: string, bytes: Uint8Array, mentions: string[], ext = '.pth') => {

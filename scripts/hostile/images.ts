@@ -105,6 +105,16 @@ function jpegHeaderOnly(width: number, height: number): Uint8Array {
   return Uint8Array.from([0xff, 0xd8, ...sof, 0xff, 0xd9]);
 }
 
+/** A PNG whose header says 1000×1000 and whose image data inflates to 2 GiB (about 2 MB on disk). */
+export function pngBomb(): Uint8Array {
+  return png(ihdr(1000, 1000), chunk('IDAT', zlibZeros(2 ** 31)), IEND);
+}
+
+/** A 40×40 PNG with a second IHDR claiming 100 megapixels. */
+export function pngSecondIhdr(): Uint8Array {
+  return png(ihdr(40, 40), ihdr(10_000, 10_000), rgbIdat(40, 40), IEND);
+}
+
 export function imageCases(dir: string): HostileCase[] {
   const cases: HostileCase[] = [];
   const add = (id: string, what: string, name: string, bytes: Uint8Array, mentions: string[]) => {
@@ -125,20 +135,12 @@ export function imageCases(dir: string): HostileCase[] {
     });
   };
 
-  add(
-    'png-bomb',
-    'a 2 MB PNG whose image data inflates to 2 GiB',
-    'cat/bomb.png',
-    png(ihdr(1000, 1000), chunk('IDAT', zlibZeros(2 ** 31)), IEND),
-    ['inflates past'],
-  );
-  add(
-    'png-second-ihdr',
-    'a PNG whose second IHDR claims 100 megapixels',
-    'cat/ihdr2.png',
-    png(ihdr(40, 40), ihdr(10_000, 10_000), rgbIdat(40, 40), IEND),
-    ['second IHDR'],
-  );
+  add('png-bomb', 'a 2 MB PNG whose image data inflates to 2 GiB', 'cat/bomb.png', pngBomb(), [
+    'inflates past',
+  ]);
+  add('png-second-ihdr', 'a PNG whose second IHDR claims 100 megapixels', 'cat/ihdr2.png', pngSecondIhdr(), [
+    'second IHDR',
+  ]);
   add(
     'png-huge',
     'a PNG header of 60 megapixels',
