@@ -53,9 +53,15 @@ function statePickle(tensors: TensorSpec[]): Uint8Array {
 
 /** Streams `total` zero bytes through a DEFLATE compressor in 1 MiB pushes (bounded memory). */
 function deflatedZeros(total: number): Uint8Array {
+  return deflatedSparse(total, 0);
+}
+
+/** Zeros with a 1 every `gap` bytes (none when 0), DEFLATE-compressed in 1 MiB pushes. */
+function deflatedSparse(total: number, gap: number): Uint8Array {
   const parts: Uint8Array[] = [];
   const d = new Deflate({ level: 6 }, (chunk) => parts.push(chunk));
   const block = new Uint8Array(2 ** 20);
+  if (gap > 0) for (let i = 0; i < block.length; i += gap) block[i] = 1;
   for (let done = 0; done < total; done += block.length)
     d.push(block.subarray(0, Math.min(block.length, total - done)), done + block.length >= total);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -330,13 +336,16 @@ export function checkpointCases(dir: string): HostileCase[] {
     ]);
   }
   {
-    // One 64 MiB storage (64 KB deflated) under every ResNet-18 key.
+    // One 64 MiB storage under every ResNet-18 key, compressed just under the 1000× ratio cap (~100 KB).
     const numel = 2 ** 24;
+    let gap = 2 ** 16;
+    let data = deflatedSparse(numel * 4, gap);
+    while ((numel * 4) / data.length > 900 && gap > 64) data = deflatedSparse(numel * 4, (gap >>= 1));
     const tensors = RESNET18_KEYS.map((name) => ({ name, storage: '0', numel, shape: [4096, 4096] }));
     const zip = zipWithRawDeflate(
       { 'archive/data.pkl': statePickle(tensors) },
       'archive/data/0',
-      deflatedZeros(numel * 4),
+      data,
       numel * 4,
     );
     add('shared-storage', 'one 64 MiB storage reused under 85 keys (5.4 GB as tensors)', zip, [
@@ -346,7 +355,8 @@ export function checkpointCases(dir: string): HostileCase[] {
   }
   {
     // Two entries declaring ~2 GiB each, within the 1000× ratio cap (2.2 MB of compressed data each).
-    const numel = 2 ** 29 - 1;
+    // 1.5 GiB each: 3 GiB in all stays under the zip's 4 GiB total, so the memory budget is what refuses it.
+    const numel = 3 * 2 ** 27;
     const raw = Uint8Array.from({ length: 2_200_000 }, (_, i) => (i * 2654435761) >>> 24);
     const pkl = statePickle([
       { name: 'conv1.weight', storage: '0', numel, shape: [numel] },
@@ -365,7 +375,7 @@ export function checkpointCases(dir: string): HostileCase[] {
     setU32(zip, local + 22, numel * 4);
     setU32(zip, central + 24, numel * 4);
     zip = zip.slice();
-    add('two-big-entries', 'two DEFLATE entries declaring 2 GiB each, within the ratio cap', zip, [
+    add('two-big-entries', 'two DEFLATE entries declaring 1.5 GiB each, within the ratio cap', zip, [
       'CheckpointTooLargeError',
       'memory budget',
     ]);

@@ -171,7 +171,7 @@ export function imageCases(dir: string): HostileCase[] {
     'a PNG whose image data comes before IHDR',
     'cat/first.png',
     png(rgbIdat(40, 40), ihdr(40, 40), IEND),
-    ['before IHDR'],
+    ['no valid image header'],
   );
   add(
     'png-truncated',

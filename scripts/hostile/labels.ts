@@ -51,11 +51,11 @@ export function labelCases(dir: string): HostileCase[] {
   );
   add(
     'splits-stray-quote',
-    'splits.csv with a stray quote on line 2',
+    'splits.csv with a stray quote on its first line',
     'splits.csv',
     ['cat/c1.png,tr"ain', 'cat/c2.png,test'].join('\n'),
     'error',
-    ['CsvError', 'splits.csv', 'line 2'],
+    ['CsvError', 'splits.csv', 'line 1'],
   );
   add(
     'csv-escape-codes',
