@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Deflate, zipSync } from 'fflate';
+import { crc32 } from '../../src/convert/zip.ts';
 import { PickleWriter } from './pickle.ts';
 import type { HostileCase } from './types.ts';
 
@@ -96,6 +97,7 @@ function zipWithRawDeflate(
   name: string,
   raw: Uint8Array,
   size: number,
+  crc?: number,
 ): Uint8Array {
   // Build with a placeholder stored entry of raw's length, then turn it into a deflate entry in place.
   const zip = zipSync({ ...files, [name]: raw }, { level: 0 });
@@ -110,6 +112,7 @@ function zipWithRawDeflate(
     zip[at + methodAt] = 8;
     zip[at + methodAt + 1] = 0;
     setU32(zip, at + sizeAt, size);
+    if (crc !== undefined) setU32(zip, at + sizeAt - 8, crc);
   }
   return zip;
 }
@@ -341,12 +344,15 @@ export function checkpointCases(dir: string): HostileCase[] {
     let gap = 2 ** 16;
     let data = deflatedSparse(numel * 4, gap);
     while ((numel * 4) / data.length > 900 && gap > 64) data = deflatedSparse(numel * 4, (gap >>= 1));
+    const whole = new Uint8Array(numel * 4);
+    for (let i = 0; i < whole.length; i += gap) whole[i] = 1;
     const tensors = RESNET18_KEYS.map((name) => ({ name, storage: '0', numel, shape: [4096, 4096] }));
     const zip = zipWithRawDeflate(
       { 'archive/data.pkl': statePickle(tensors) },
       'archive/data/0',
       data,
       numel * 4,
+      crc32(whole),
     );
     add('shared-storage', 'one 64 MiB storage reused under 85 keys (5.4 GB as tensors)', zip, [
       'CheckpointTooLargeError',
