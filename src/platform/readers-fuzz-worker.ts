@@ -4,7 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { CheckpointError } from '../convert/errors.ts';
-import { MUTATIONS } from '../convert/fuzz-worker.ts';
+import { MUTATIONS } from '../convert/fuzz-mutations.ts';
 import { ZipArchive } from '../convert/zip.ts';
 import { DatasetError } from '../core/dataset/errors.ts';
 import { buildListing } from '../core/dataset/listing.ts';
