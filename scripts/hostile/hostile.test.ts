@@ -84,6 +84,9 @@ describe.skipIf(!hasTime)('hostile inputs through the CLI', () => {
       }, async () => {
         const run = await runTlab(c.argv);
         const where = `tlab ${c.argv.join(' ')}\n--- stderr ---\n${run.stderr.slice(0, 2000)}`;
+        console.log(
+          `${c.kind}/${c.id}: ${run.cpuSeconds.toFixed(2)} s CPU, ${(run.maxRssKb / 1024).toFixed(0)} MiB peak RSS`,
+        );
         expect(run.cpuSeconds, where).toBeLessThan(CPU_LIMIT_S);
         expect(run.maxRssKb, where).toBeLessThan(RSS_LIMIT_KB);
         // Messages are printable and capped: no raw escape codes, no 20 MB names.
