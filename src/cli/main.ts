@@ -1,5 +1,6 @@
 // `tlab`: the headless lab. Dispatches to one command module per sub-command.
 
+import { printableMessage } from '../core/text/printable.ts';
 import type { CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
 import { convertCommand } from './commands/convert.ts';
@@ -11,6 +12,7 @@ import { modelsFetchCommand, modelsListCommand } from './commands/models.ts';
 import { pixelsCommand } from './commands/pixels.ts';
 import { probeCommands } from './commands/probe.ts';
 import { probeKnnCommand } from './commands/probe-knn.ts';
+import { showCommand } from './commands/show.ts';
 
 // Each command lives in its own module under ./commands/ and is registered here.
 const COMMANDS: CliCommand[] = [
@@ -21,6 +23,7 @@ const COMMANDS: CliCommand[] = [
   modelsListCommand,
   modelsFetchCommand,
   pixelsCommand,
+  showCommand,
   ...probeCommands,
   diffusionCommand,
   probeKnnCommand,
@@ -68,10 +71,12 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`tlab ${command.name}: ${err.message}\n\n${command.usage}`);
+      console.error(`tlab ${command.name}: ${printableMessage(err.message)}\n\n${command.usage}`);
       return 2;
     }
-    console.error(`tlab ${command.name}: ${err instanceof Error ? err.message : String(err)}`);
+    // Messages may quote file contents (names, keys): printed escaped and capped, never raw.
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    console.error(`tlab ${command.name}: ${printableMessage(message)}`);
     return 1;
   }
 }

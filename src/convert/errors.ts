@@ -1,9 +1,14 @@
 // Typed failures of the checkpoint readers. Callers (UI, CLI, fuzz tests) can rely on every bad input
 // surfacing as a CheckpointError subclass, never as a RangeError or a hang.
 
-/** Base class: anything wrong with a checkpoint file. */
+import { printableMessage } from '../core/text/printable.ts';
+
+/** Base class: anything wrong with a checkpoint file. Its message is printable (control characters escaped) and capped. */
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
+  constructor(message: string) {
+    super(printableMessage(message));
+  }
 }
 
 /** The file is cut short, or its structure contradicts itself. */

@@ -2,6 +2,7 @@
 // system info, the object (storages as persistent ids), the list of storage keys — then, per key,
 // an int64 element count followed by the raw little-endian elements.
 
+import { ReadBudget } from './budget.ts';
 import { ByteReader } from './byte-reader.ts';
 import { CorruptCheckpointError, UnsupportedCheckpointError } from './errors.ts';
 import { unpickle } from './pickle.ts';
@@ -30,7 +31,7 @@ function checkHeader(bytes: Uint8Array): number {
   return sysInfo.end;
 }
 
-function collectRoots(bytes: Uint8Array, start: number) {
+function collectRoots(bytes: Uint8Array, start: number, budget: ReadBudget) {
   const roots = new Map<string, TorchStorage>();
   const views = new Map<string, TorchStorage>();
   const persistentLoad = (pid: PyValue): PyValue => {
@@ -49,7 +50,7 @@ function collectRoots(bytes: Uint8Array, start: number) {
     views.set(view.key, made);
     return made;
   };
-  const object = unpickle(bytes, { persistentLoad, what: 'legacy object pickle' }, start);
+  const object = unpickle(bytes, { persistentLoad, what: 'legacy object pickle', budget }, start);
   return { object, roots, views };
 }
 
@@ -64,6 +65,7 @@ function readStorageData(
   for (const key of keys) {
     const root = typeof key === 'string' ? roots.get(key) : undefined;
     if (!root) throw new CorruptCheckpointError(`legacy storage key ${String(key)} is not referenced`);
+    if (root.bytes) throw new CorruptCheckpointError(`legacy storage ${key} is listed twice`);
     const count = r.i64();
     if (count < 0n || count !== BigInt(root.numel)) {
       throw new CorruptCheckpointError(
@@ -74,10 +76,10 @@ function readStorageData(
   }
 }
 
-export function readTorchLegacy(bytes: Uint8Array): PyValue {
+export function readTorchLegacy(bytes: Uint8Array, budget: ReadBudget = new ReadBudget()): PyValue {
   const objectStart = checkHeader(bytes);
-  const { object, roots, views } = collectRoots(bytes, objectStart);
-  const keys = unpickle(bytes, { what: 'legacy storage keys' }, object.end);
+  const { object, roots, views } = collectRoots(bytes, objectStart, budget);
+  const keys = unpickle(bytes, { what: 'legacy storage keys', budget }, object.end);
   readStorageData(bytes, keys.end, keys.value, roots);
   for (const view of views.values()) {
     const root = view.root as TorchStorage;

@@ -2,6 +2,7 @@
 // It is a plain stack machine over a bounds-checked reader: globals resolve only through the allow-list
 // in pickle-globals.ts, calls build inert data, and every opcode consumes input, so it always ends.
 
+import { ReadBudget } from './budget.ts';
 import { ByteReader, decodeLatin1, decodeUtf8 } from './byte-reader.ts';
 import { CorruptCheckpointError, UnsafePickleError, UnsupportedCheckpointError } from './errors.ts';
 import { callGlobal, resolveGlobal, setArrayState, setDTypeState } from './pickle-globals.ts';
@@ -25,6 +26,8 @@ export interface UnpickleOptions {
   persistentLoad?: PersistentLoad;
   /** Names the input in error messages. */
   what?: string;
+  /** Work budget shared with the rest of the read (a fresh default one when absent). */
+  budget?: ReadBudget;
 }
 
 export interface UnpickleResult {
@@ -43,6 +46,7 @@ class Machine {
   private readonly memo = new Map<number, PyValue>();
   private readonly r: ByteReader;
   private readonly what: string;
+  private readonly budget: ReadBudget;
 
   constructor(
     bytes: Uint8Array,
@@ -50,6 +54,7 @@ class Machine {
     private readonly options: UnpickleOptions,
   ) {
     this.what = options.what ?? 'pickle';
+    this.budget = options.budget ?? new ReadBudget();
     this.r = new ByteReader(bytes, this.what, start);
   }
 
@@ -358,7 +363,7 @@ class Machine {
     const items = this.popMark();
     const target = this.top();
     if (!(target instanceof PySet)) this.corrupt('ADDITEMS to a non-set');
-    target.items.push(...items);
+    for (const item of items) target.items.push(item);
   }
 
   private setItem(): void {
@@ -464,13 +469,25 @@ class Machine {
   private reduce(): void {
     const args = sequenceItems(this.pop());
     if (!args) this.corrupt('call arguments are not a tuple');
+    this.chargeCall(args);
     this.push(callGlobal(this.pop(), args));
+  }
+
+  /**
+   * A call walks its arguments (sizes, strides, pair lists): one shared 100,000-item list passed to 100,000
+   * calls is 10^10 steps from a few hundred KB of pickle, so each call pays for what it may walk.
+   */
+  private chargeCall(args: PyValue[]): void {
+    let units = 1 + args.length;
+    for (const arg of args) units += sequenceItems(arg)?.length ?? 0;
+    this.budget.pickleWork(units, this.what);
   }
 
   private newObjEx(): void {
     const kwargs = this.pop();
     const args = sequenceItems(this.pop());
     if (!args) this.corrupt('NEWOBJ_EX arguments are not a tuple');
+    this.chargeCall(args);
     const obj = callGlobal(this.pop(), args);
     if (obj instanceof PyObject) obj.state = kwargs;
     this.push(obj);

@@ -71,6 +71,8 @@ export interface StorageType {
 /** A torch storage: a typed, flat run of elements, bytes resolved now (zip) or later (legacy). */
 export class TorchStorage {
   bytes: Uint8Array | null = null;
+  /** Its elements as float32, decoded once and shared by every tensor over it (tensors.ts). */
+  floats: Float32Array | null = null;
   constructor(
     readonly type: StorageType,
     readonly key: string,
@@ -132,15 +134,33 @@ export type PyValue =
   | NdArray
   | NumpyDTypeValue;
 
-export function dictKey(key: PyValue, depth = 0): PyDictKey {
+/** Longest text a tuple key is rendered to: nested shared tuples would otherwise grow exponentially. */
+const MAX_KEY_TEXT = 256;
+
+export function dictKey(key: PyValue): PyDictKey {
   if (key === null || typeof key !== 'object') return key;
-  if (key instanceof PyTuple) {
-    // Depth-capped: a hostile pickle can nest tuples far deeper than the JS stack.
-    if (depth > 8) return '(…)';
-    return `(${key.items.map((k) => String(dictKey(k, depth + 1))).join(', ')})`;
-  }
+  if (key instanceof PyTuple) return tupleKey(key, { left: MAX_KEY_TEXT }, 0);
   if (key instanceof PyBytes) return `b'${key.bytes.length} bytes'`;
   return `<${key.constructor.name}>`;
+}
+
+/** Renders a tuple key, spending a shared character budget: work and size stay bounded whatever the nesting. */
+function tupleKey(key: PyTuple, budget: { left: number }, depth: number): string {
+  if (depth > 8 || budget.left <= 0) return '(…)';
+  const parts: string[] = [];
+  for (const item of key.items) {
+    if (budget.left <= 0) {
+      parts.push('…');
+      break;
+    }
+    const text =
+      item instanceof PyTuple
+        ? tupleKey(item, budget, depth + 1)
+        : String(dictKey(item)).slice(0, budget.left);
+    budget.left -= text.length + 2;
+    parts.push(text);
+  }
+  return `(${parts.join(', ')})`;
 }
 
 /** Items of a tuple or list; null for anything else. */

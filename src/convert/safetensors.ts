@@ -1,10 +1,11 @@
 // safetensors: u64 header length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__?}, raw data.
 // The reader checks every offset against the buffer; the writer emits float32 (what a StateDict holds).
 
+import type { ReadBudget } from './budget.ts';
 import { ByteReader, decodeUtf8 } from './byte-reader.ts';
 import { CheckpointTooLargeError, CorruptCheckpointError, UnsupportedCheckpointError } from './errors.ts';
 import { decodeToFloat32, elementCount, itemSize } from './tensors.ts';
-import type { DType, StateDict } from './types.ts';
+import type { DType, StateDict, TensorEntry } from './types.ts';
 
 const DTYPES: Readonly<Record<string, DType>> = {
   F32: 'float32',
@@ -18,8 +19,13 @@ const DTYPES: Readonly<Record<string, DType>> = {
   BOOL: 'bool',
 };
 
-/** Headers above this are refused before parsing (the format's own readers use 100 MB). */
-const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Headers above this are refused before parsing (the format's own readers allow 100 MB; parsing that much
+ * JSON of tiny objects takes gigabytes). A ResNet's header is ~30 KB, a large language model's a few MB.
+ */
+const MAX_HEADER_BYTES = 16 * 2 ** 20;
+/** More tensors than any checkpoint has; each costs a little bookkeeping. */
+const MAX_TENSORS = 200_000;
 
 export interface SafetensorsFile {
   tensors: StateDict;
@@ -35,7 +41,7 @@ export function isSafetensors(bytes: Uint8Array): boolean {
   if (bytes.length < 10) return false;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
-  return n > 1n && n <= BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8)) && bytes[8] === 0x7b;
+  return n > 1n && n <= BigInt(Math.min(100_000_000, bytes.length - 8)) && bytes[8] === 0x7b;
 }
 
 function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
@@ -64,13 +70,43 @@ function readMetadata(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, String(v)]));
 }
 
-export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
+/** A tensor of the file, decoded only when loaded. */
+export interface SafetensorsTensor {
+  shape: number[];
+  dtype: DType;
+  load(budget?: ReadBudget): TensorEntry;
+}
+
+interface Span {
+  name: string;
+  begin: number;
+  end: number;
+}
+
+/**
+ * Each tensor must own its bytes: headers whose ranges overlap (one region listed under 2,000 names) let a
+ * small file stand for an enormous one, so they are refused before anything is decoded.
+ */
+function refuseOverlaps(spans: Span[]): void {
+  const sorted = spans.filter((s) => s.end > s.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].begin < sorted[i - 1].end) {
+      corrupt(`${sorted[i].name} overlaps the bytes of ${sorted[i - 1].name}`);
+    }
+  }
+}
+
+/** Reads and checks the header; tensors are decoded lazily, each charged to the budget first. */
+export function indexSafetensors(bytes: Uint8Array): Map<string, SafetensorsTensor> {
   const { header, dataStart } = parseHeader(bytes);
   const data = bytes.subarray(dataStart);
-  const tensors: StateDict = new Map();
-  for (const [name, info] of Object.entries(header)) {
+  const tensors = new Map<string, SafetensorsTensor>();
+  const spans: Span[] = [];
+  const names = Object.keys(header);
+  if (names.length > MAX_TENSORS) throw new CheckpointTooLargeError(`safetensors: ${names.length} tensors`);
+  for (const name of names) {
     if (name === '__metadata__') continue;
-    const { dtype: code, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
+    const { dtype: code, shape, data_offsets: offsets } = (header[name] ?? {}) as Record<string, unknown>;
     const dtype = typeof code === 'string' ? DTYPES[code] : undefined;
     if (!dtype)
       throw new UnsupportedCheckpointError(`safetensors: ${name} has unsupported dtype ${String(code)}`);
@@ -81,8 +117,21 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
       corrupt(`${name}: offsets [${begin}, ${end}] outside ${data.length} data bytes`);
     if (end - begin !== elementCount(shape) * itemSize(dtype))
       corrupt(`${name}: byte range does not match its shape`);
-    tensors.set(name, { shape: [...shape], data: decodeToFloat32(data.subarray(begin, end), dtype), dtype });
+    spans.push({ name, begin, end });
+    const load = (budget?: ReadBudget): TensorEntry => {
+      budget?.allocate((end - begin) * (4 / itemSize(dtype)), `safetensors tensor ${name}`);
+      return { shape: [...shape], data: decodeToFloat32(data.subarray(begin, end), dtype), dtype };
+    };
+    tensors.set(name, { shape: [...shape], dtype, load });
   }
+  refuseOverlaps(spans);
+  return tensors;
+}
+
+export function readSafetensors(bytes: Uint8Array, budget?: ReadBudget): SafetensorsFile {
+  const tensors: StateDict = new Map();
+  for (const [name, tensor] of indexSafetensors(bytes)) tensors.set(name, tensor.load(budget));
+  const { header } = parseHeader(bytes);
   return { tensors, metadata: readMetadata(header.__metadata__) };
 }
 

@@ -1,6 +1,7 @@
 // Turns torch tensors and numpy arrays (raw bytes + dtype + strides) into contiguous float32 TensorEntries.
 // float32 data is copied bit for bit; other dtypes convert exactly where float32 can hold them.
 
+import type { ReadBudget } from './budget.ts';
 import { CheckpointTooLargeError, CorruptCheckpointError, UnsupportedCheckpointError } from './errors.ts';
 import type { NdArray, TorchStorage, TorchTensor } from './py-values.ts';
 import type { DType, TensorEntry } from './types.ts';
@@ -128,17 +129,41 @@ export function gatherStrided(
   return out;
 }
 
-function storageBytes(storage: TorchStorage): Uint8Array {
+/**
+ * The storage's elements as float32, decoded once per storage and shared: a little-endian float32 storage
+ * at an aligned offset is a view (no copy), anything else is converted once, charged to the budget first.
+ */
+function storageFloats(storage: TorchStorage, budget: ReadBudget | undefined): Float32Array {
+  if (storage.floats) return storage.floats;
+  const root = storage.root;
+  if (root) {
+    const floats = storageFloats(root, budget);
+    storage.floats = floats.subarray(storage.rootOffset, storage.rootOffset + storage.numel);
+    return storage.floats;
+  }
   if (!storage.bytes) throw new CorruptCheckpointError(`storage ${storage.key} has no data`);
-  return storage.bytes;
+  const size = storage.type.itemSize;
+  const bytes = storage.bytes.subarray(0, storage.numel * size);
+  if (bytes.length !== storage.numel * size)
+    throw new CorruptCheckpointError(`storage ${storage.key} is shorter than its ${storage.numel} elements`);
+  if (storage.type.dtype === 'float32' && HOST_LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    storage.floats = new Float32Array(bytes.buffer, bytes.byteOffset, storage.numel);
+  } else {
+    budget?.allocate(storage.numel * 4, `storage ${storage.key}`);
+    storage.floats = decodeToFloat32(bytes, storage.type.dtype);
+  }
+  return storage.floats;
 }
 
-export function tensorToEntry(tensor: TorchTensor): TensorEntry {
+/** Float32 bytes a tensor will take once materialised (for budgets computed before any decoding). */
+export function materialisedBytes(shape: number[]): number {
+  return elementCount(shape) * 4;
+}
+
+export function tensorToEntry(tensor: TorchTensor, budget?: ReadBudget): TensorEntry {
   const { storage, offset, shape, stride } = tensor;
   const dtype = storage.type.dtype;
-  const size = storage.type.itemSize;
   const count = elementCount(shape);
-  const bytes = storageBytes(storage);
   if (count === 0) return { shape: [...shape], data: new Float32Array(0), dtype };
   if (count > storage.numel) {
     // Only expanded (stride-0) views outgrow their storage; state dicts never hold them, bombs might.
@@ -146,23 +171,23 @@ export function tensorToEntry(tensor: TorchTensor): TensorEntry {
       `tensor of ${count} elements over a ${storage.numel}-element storage`,
     );
   }
-  if (isRowMajor(shape, stride)) {
-    const slice = bytes.subarray(offset * size, (offset + count) * size);
-    if (slice.length !== count * size)
-      throw new CorruptCheckpointError(`tensor overruns storage ${storage.key}`);
-    return { shape: [...shape], data: decodeToFloat32(slice, dtype), dtype };
-  }
   const last = shape.reduce((acc, d, i) => acc + (d - 1) * stride[i], offset);
-  const span = bytes.subarray(offset * size, (last + 1) * size);
-  if (span.length !== (last + 1 - offset) * size)
+  if (offset < 0 || last >= storage.numel)
     throw new CorruptCheckpointError(`tensor overruns storage ${storage.key}`);
-  return { shape: [...shape], data: gatherStrided(decodeToFloat32(span, dtype), 0, shape, stride), dtype };
+  budget?.allocate(count * 4, `tensor over storage ${storage.key}`);
+  const floats = storageFloats(storage, budget);
+  const data = isRowMajor(shape, stride)
+    ? floats.slice(offset, offset + count)
+    : gatherStrided(floats, offset, shape, stride);
+  return { shape: [...shape], data, dtype };
 }
 
-export function ndarrayToEntry(array: NdArray): TensorEntry {
+export function ndarrayToEntry(array: NdArray, budget?: ReadBudget): TensorEntry {
   const dtype = array.dtype.dtype;
   if (!dtype) throw new UnsupportedCheckpointError(`numpy dtype ${array.dtype.code} cannot become a tensor`);
   const count = elementCount(array.shape);
+  // The decode copies once and a Fortran array gathers once more.
+  budget?.allocate(count * 4 * (array.fortran ? 2 : 1), 'numpy array');
   if (array.data.length !== count * ITEM_SIZE[dtype]) {
     throw new CorruptCheckpointError(`numpy array of ${count} ${dtype} holds ${array.data.length} bytes`);
   }

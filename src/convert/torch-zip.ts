@@ -1,5 +1,6 @@
 // PyTorch ≥ 1.6 checkpoints: a zip of `<name>/data.pkl` and one raw entry per storage, `<name>/data/<key>`.
 
+import { ReadBudget } from './budget.ts';
 import { CorruptCheckpointError, UnsupportedCheckpointError } from './errors.ts';
 import { unpickle } from './pickle.ts';
 import type { PyValue, TorchStorage } from './py-values.ts';
@@ -13,13 +14,17 @@ function findPickle(archive: ZipArchive): string {
   return candidates.sort((a, b) => a.length - b.length)[0];
 }
 
-export function readTorchZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): PyValue {
+export function readTorchZip(
+  bytes: Uint8Array,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  budget: ReadBudget = new ReadBudget(),
+): PyValue {
   const archive = new ZipArchive(bytes, limits);
   const pickleName = findPickle(archive);
   const prefix = pickleName.slice(0, -'data.pkl'.length);
   // torch ≥ 2.1 records the writer's byte order; older files are little-endian.
   if (archive.entries.has(`${prefix}byteorder`)) {
-    const order = new TextDecoder().decode(archive.read(`${prefix}byteorder`)).trim();
+    const order = new TextDecoder().decode(archive.read(`${prefix}byteorder`, { budget })).trim();
     if (order !== 'little') throw new UnsupportedCheckpointError(`torch file written ${order}-endian`);
   }
   const storages = new Map<string, TorchStorage>();
@@ -28,15 +33,13 @@ export function readTorchZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_
     const known = storages.get(parsed.key);
     if (known) return known;
     const storage = parsed.storage;
-    const data = archive.read(`${prefix}data/${parsed.key}`);
-    if (data.length < storage.numel * storage.type.itemSize) {
-      throw new CorruptCheckpointError(
-        `storage ${parsed.key} holds ${data.length} bytes, ${storage.numel} × ${storage.type.itemSize} expected`,
-      );
-    }
-    storage.bytes = data;
+    // Each storage is read (inflated) once, at the size its persistent id declares, and shared by its tensors.
+    storage.bytes = archive.read(`${prefix}data/${parsed.key}`, {
+      expectedSize: storage.numel * storage.type.itemSize,
+      budget,
+    });
     storages.set(parsed.key, storage);
     return storage;
   };
-  return unpickle(archive.read(pickleName), { persistentLoad, what: pickleName }).value;
+  return unpickle(archive.read(pickleName, { budget }), { persistentLoad, what: pickleName, budget }).value;
 }

@@ -3,6 +3,7 @@
 // a hard output cap, so a zip bomb (lying or honest) is refused after at most one chunk of excess work.
 
 import { Inflate } from 'fflate';
+import type { ReadBudget } from './budget.ts';
 import { ByteReader } from './byte-reader.ts';
 import { CheckpointTooLargeError, CorruptCheckpointError, UnsupportedCheckpointError } from './errors.ts';
 
@@ -28,6 +29,8 @@ export interface ZipEntry {
   size: number;
   crc32: number;
   localHeaderOffset: number;
+  /** Where the entry's (compressed) data starts, from its local header. */
+  dataOffset: number;
 }
 
 const EOCD_SIG = 0x06054b50;
@@ -120,10 +123,17 @@ function readCentralEntry(r: ByteReader): ZipEntry {
   r.take(8); // disk, internal attrs, external attrs
   const localHeaderOffset = r.u32();
   const name = new TextDecoder().decode(r.take(nameLength));
-  const entry: ZipEntry = { name, method, compressedSize, size, crc32, localHeaderOffset };
+  const entry: ZipEntry = { name, method, compressedSize, size, crc32, localHeaderOffset, dataOffset: -1 };
   applyZip64Extra(entry, r.take(extraLength));
   r.take(commentLength);
   return entry;
+}
+
+export interface ReadEntryOptions {
+  /** The size the caller's own metadata declares (a storage's numel × itemSize): the entry must match it. */
+  expectedSize?: number;
+  /** Charged for a DEFLATE entry's output before it is allocated. */
+  budget?: ReadBudget;
 }
 
 export class ZipArchive {
@@ -146,7 +156,26 @@ export class ZipArchive {
       if (total > limits.maxTotalBytes) {
         throw new CheckpointTooLargeError(`zip: entries declare over ${limits.maxTotalBytes} bytes in total`);
       }
+      if (this.entries.has(entry.name)) corrupt(`${entry.name}: listed twice in the central directory`);
+      entry.dataOffset = this.locateData(entry);
       this.entries.set(entry.name, entry);
+    }
+    this.refuseOverlaps();
+  }
+
+  /**
+   * Every entry must own its bytes: entries whose data ranges overlap (or repeat) let a small file stand
+   * for any number of large ones, so they are refused before anything is read.
+   */
+  private refuseOverlaps(): void {
+    const ranges = [...this.entries.values()]
+      .filter((e) => e.compressedSize > 0)
+      .sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+    for (let i = 1; i < ranges.length; i++) {
+      const prev = ranges[i - 1];
+      if (ranges[i].localHeaderOffset < prev.dataOffset + prev.compressedSize) {
+        corrupt(`${ranges[i].name} overlaps the bytes of ${prev.name}`);
+      }
     }
   }
 
@@ -167,16 +196,23 @@ export class ZipArchive {
     return [...this.entries.keys()];
   }
 
-  /** The entry's bytes: a view for STORED, a fresh array for DEFLATE. CRC-checked. */
-  read(name: string): Uint8Array {
+  /**
+   * The entry's bytes: a view for STORED, a fresh array for DEFLATE (inflated in pushes that stop at the
+   * declared size, after the size was checked against `expectedSize` and charged to the budget). CRC-checked.
+   */
+  read(name: string, opts: ReadEntryOptions = {}): Uint8Array {
     const entry = this.entries.get(name);
     if (!entry) corrupt(`no entry ${name}`);
-    const raw = this.rawData(entry);
+    if (opts.expectedSize !== undefined && entry.size !== opts.expectedSize) {
+      corrupt(`${name} holds ${entry.size} bytes, its metadata declares ${opts.expectedSize}`);
+    }
+    const raw = this.bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
     let data: Uint8Array;
     if (entry.method === STORED) {
       if (entry.compressedSize !== entry.size) corrupt(`${name}: stored sizes disagree`);
       data = raw;
     } else if (entry.method === DEFLATE) {
+      opts.budget?.allocate(entry.size, `zip entry ${name}`);
       data = inflateCapped(raw, entry.size, name);
     } else {
       throw new UnsupportedCheckpointError(`zip: ${name} uses compression method ${entry.method}`);
@@ -185,7 +221,7 @@ export class ZipArchive {
     return data;
   }
 
-  private rawData(entry: ZipEntry): Uint8Array {
+  private locateData(entry: ZipEntry): number {
     const r = new ByteReader(this.bytes, `zip local header of ${entry.name}`, entry.localHeaderOffset);
     if (r.u32() !== LOCAL_SIG) corrupt(`${entry.name}: bad local header`);
     r.take(22);
@@ -194,7 +230,7 @@ export class ZipArchive {
     r.take(nameLength + extraLength);
     if (entry.compressedSize > r.remaining)
       corrupt(`${entry.name}: data runs past the end (truncated file?)`);
-    return r.take(entry.compressedSize);
+    return r.pos;
   }
 }
 

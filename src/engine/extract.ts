@@ -3,6 +3,7 @@
 // The next batch's pixels are prepared while the current batch runs on the backbone: with a PixelSource
 // (a pool of pixel workers) that is real parallelism; in-thread it still overlaps the file reads.
 
+import { sha256Hex } from '../core/hash.ts';
 import { preprocessInto } from '../core/pixels/preprocess.ts';
 import { progressTracker } from '../core/progress.ts';
 import type {
@@ -69,7 +70,13 @@ export async function extractFeatures(opts: ExtractOptions): Promise<ExtractResu
   const issues: InputIssue[] = [];
   const tracker = progressTracker(opts.stage, keys.length);
 
-  const cached = opts.cache ? await opts.cache.get(opts.cacheNamespace, keys) : [];
+  const cacheKeys = opts.cache ? await contentKeys(opts.source, keys) : new Map<string, string>();
+  const cached = opts.cache
+    ? await opts.cache.get(
+        opts.cacheNamespace,
+        keys.map((k) => cacheKeys.get(k)!),
+      )
+    : [];
   const todo: string[] = [];
   keys.forEach((key, i) => {
     const hit = cached[i];
@@ -92,7 +99,10 @@ export async function extractFeatures(opts: ExtractOptions): Promise<ExtractResu
         const feats = await backbone.embed({ data: pixels, n: okKeys.length, size: opts.rule.crop });
         const entries = okKeys.map((key, i) => ({ key, features: feats.slice(i * dim, (i + 1) * dim) }));
         for (const e of entries) rows.set(e.key, e.features);
-        await opts.cache?.put(opts.cacheNamespace, entries);
+        await opts.cache?.put(
+          opts.cacheNamespace,
+          entries.map((e) => ({ key: cacheKeys.get(e.key)!, features: e.features })),
+        );
       }
       opts.onProgress?.(tracker.update(fromCache + Math.min(start + batchSize, todo.length)));
     }
@@ -107,6 +117,23 @@ export async function extractFeatures(opts: ExtractOptions): Promise<ExtractResu
     features.set(rows.get(k)!, i * dim);
   });
   return { features, usedKeys, issues, fromCache };
+}
+
+/**
+ * Cache keys from content: the sha256 of each item's bytes (read one at a time), so an image replaced by
+ * another of the same name and size never gets the old one's features. An unreadable item gets a key no
+ * content can have; its read fails again when it is decoded and it is reported there.
+ */
+async function contentKeys(source: DatasetSource, keys: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const key of keys) {
+    try {
+      out.set(key, `sha256:${await sha256Hex(await source.read(key))}`);
+    } catch {
+      out.set(key, `unreadable:${key}`);
+    }
+  }
+  return out;
 }
 
 interface Batch {

@@ -1,11 +1,13 @@
 // `tlab convert`: a PyTorch checkpoint (.pth/.pth.tar/.safetensors) → models/<id>/ in the lab's format.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ConvertReport } from '../../convert/checkpoint.ts';
+import { CheckpointError } from '../../convert/errors.ts';
 import type { InferredFamily } from '../../convert/infer-family.ts';
 import { LayoutNotFoundError, overrideFlags } from '../../convert/layout-search.ts';
+import { printable } from '../../core/text/printable.ts';
 import type { ModelCard } from '../../core/types.ts';
 import {
   type ConvertOptions,
@@ -14,6 +16,7 @@ import {
   type Normalisation,
 } from '../../engine/model-format/convert-checkpoint.ts';
 import { type CliCommand, UsageError } from '../command.ts';
+import { checkOutputFolder, writeFolderAtomic } from '../output.ts';
 
 const USAGE = `Usage: npx tlab convert <checkpoint> [options]
 
@@ -27,7 +30,8 @@ const USAGE = `Usage: npx tlab convert <checkpoint> [options]
   --prefix <p>       only this key prefix, e.g. module.backbone. ('' for none)
   --float16          store weights as float16 (half the size; features within ~1e-3 relative)
   --id <id>          model id (default: the file name without extension)
-  --out <dir>        output folder (default: models/<id>)
+  --out <dir>        output folder (default: models/<id>); an existing one is kept unless --force
+  --force            replace an existing model folder
   --name <text>      display name            --family <f>     pre-training family (default: inferred
                      from the file name, then from the layout)
   --mean <m>         imagenet (default) | none (plain [0,1] RGB, SimCLR) | r,g,b (then --std r,g,b)
@@ -80,10 +84,9 @@ export function formatReport(report: ConvertReport, family?: InferredFamily): st
   ].join('\n');
 }
 
-/** Writes the converted files into `dir` (created if needed). */
-export async function writeModelFolder(dir: string, result: ConvertResult): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  for (const [name, bytes] of result.files) await writeFile(join(dir, name), bytes);
+/** Writes the converted files into `dir` under a temporary name, renamed into place once whole. */
+export async function writeModelFolder(dir: string, result: ConvertResult, force = false): Promise<void> {
+  await writeFolderAtomic(dir, result.files, { force });
 }
 
 async function readCardOverrides(path: string | undefined): Promise<Partial<ModelCard> | undefined> {
@@ -126,11 +129,15 @@ export const convertCommand: CliCommand = {
         source: { type: 'string' },
         top1: { type: 'string' },
         card: { type: 'string' },
+        force: { type: 'boolean', default: false },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one checkpoint file');
     const path = positionals[0];
     const id = values.id ?? idFromPath(path);
+    const out = values.out ?? join('models', id);
+    // Before reading a byte of the checkpoint: a model folder of the same name is never silently replaced.
+    await checkOutputFolder(out, { force: values.force });
     const inputSize = values['input-size'] === undefined ? 224 : Number(values['input-size']);
     if (!Number.isInteger(inputSize) || inputSize < 16)
       throw new UsageError('--input-size must be an integer ≥ 16');
@@ -155,13 +162,14 @@ export const convertCommand: CliCommand = {
       (err: unknown) => {
         // The refusal names the command that would work; put the user's own path into it.
         if (err instanceof LayoutNotFoundError)
-          throw new LayoutNotFoundError(err.message.replaceAll('<checkpoint>', path));
+          throw new LayoutNotFoundError(err.message.replaceAll('<checkpoint>', printable(path)));
+        // Name the file: the readers only know the member or key.
+        if (err instanceof CheckpointError) err.message = `${printable(path)}: ${err.message}`;
         throw err;
       },
     );
     console.log(formatReport(result.report, result.family));
-    const out = values.out ?? join('models', id);
-    await writeModelFolder(out, result);
+    await writeModelFolder(out, result, values.force);
     const bytes = [...result.files.values()].reduce((n, b) => n + b.byteLength, 0);
     console.log(
       `wrote ${out}: ${result.card.architecture}, ${result.card.featureSize}-d features, ${result.files.size} files, ${(bytes / 1e6).toFixed(1)} MB, weights ${result.card.weightsHash.slice(0, 12)}…`,

@@ -12,6 +12,7 @@ import { loadBackbone } from '../../engine/load-backbone.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
 import { main } from '../main.ts';
 import { loadModelRef } from '../models-on-disk.ts';
+import { pathListFile, readPathList } from './embed.ts';
 
 const DATA = 'public/datasets/digits';
 const MODEL = 'zoo-supervised-r10n';
@@ -22,7 +23,7 @@ describe('tlab embed', () => {
     const code = await main(['embed', '--model', MODEL, '--data', DATA, '--out', out, '--no-cache']);
     expect(code).toBe(0);
     const feats = readNpy(new Uint8Array(readFileSync(out)));
-    const paths = readFileSync(`${out}.txt`, 'utf8').trimEnd().split('\n');
+    const paths = readPathList(readFileSync(pathListFile(out), 'utf8'));
     expect(feats.shape).toEqual([1797, 128]);
     expect(feats.dtype).toBe('<f4');
     expect(paths).toHaveLength(1797);

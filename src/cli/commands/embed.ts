@@ -1,9 +1,9 @@
 // `tlab embed`: features of every image of a dataset as NPY float32 (N×D), with the paths in row order,
 // so they can be taken to any other tool.
 
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { writeNpy } from '../../core/npy.ts';
+import { printable } from '../../core/text/printable.ts';
 import type { InputIssue } from '../../core/types.ts';
 import { loadAnyBackbone } from '../../engine/backbones.ts';
 import { initBackend } from '../../engine/backend.ts';
@@ -13,13 +13,16 @@ import { decodeImageNode } from '../../platform/node/decode.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { nodeDatasetSource } from '../dataset-arg.ts';
 import { loadModelRef } from '../models-on-disk.ts';
+import { checkOutputFile, writeFileAtomic } from '../output.ts';
 import { decodePoolIfUseful, positiveInt } from './eval.ts';
 
 const USAGE = `Usage: npx tlab embed --model <id|folder> --data <folder|a.tar,b.tar> --out feats.npy [options]
 
   --model <m>      a model id from models/ or a model folder (card.json + model.json + shards)
   --data <path>    ImageFolder dataset or comma-separated tar shards
-  --out <file>     NPY float32 N×D; the relative image paths, in row order, go to <file>.txt
+  --out <file>     NPY float32 N×D; the relative image paths, in row order, go to <file>.paths.jsonl
+                   (one JSON string per line: unambiguous whatever the names hold, newlines included)
+  --force          replace existing output files
   --rule <r>       preprocessing: linear (default; resize shorter side + centre crop) or fewshot (squash + crop)
   --backend <b>    wasm (default) or cpu
   --batch <n>      images per batch (default 16)
@@ -40,6 +43,7 @@ export const embedCommand: CliCommand = {
         backend: { type: 'string', default: 'wasm' },
         batch: { type: 'string', default: '16' },
         'no-cache': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
       },
     });
     if (!values.model || !values.data || !values.out)
@@ -48,6 +52,9 @@ export const embedCommand: CliCommand = {
       throw new UsageError('--rule must be linear or fewshot');
     if (values.backend !== 'wasm' && values.backend !== 'cpu')
       throw new UsageError('--backend must be wasm or cpu');
+    const pathsOut = pathListFile(values.out);
+    await checkOutputFile(values.out, { force: values.force });
+    await checkOutputFile(pathsOut, { force: values.force, flag: '--out (path list)' });
     await initBackend(values.backend);
     const ref = await loadModelRef(values.model);
     const source = nodeDatasetSource(values.data);
@@ -71,11 +78,11 @@ export const embedCommand: CliCommand = {
       });
       process.stderr.write('\n');
       const dim = ref.card.featureSize;
-      await writeFile(values.out, writeNpy(result.features, [result.usedKeys.length, dim]));
-      await writeFile(`${values.out}.txt`, `${result.usedKeys.join('\n')}\n`);
+      await writeFileAtomic(values.out, writeNpy(result.features, [result.usedKeys.length, dim]));
+      await writeFileAtomic(pathsOut, writePathList(result.usedKeys));
       reportIssues([...listing.issues, ...result.issues]);
       console.log(
-        `wrote ${result.usedKeys.length}×${dim} features to ${values.out} (paths in ${values.out}.txt)`,
+        `wrote ${result.usedKeys.length}×${dim} features to ${printable(values.out)} (paths in ${printable(pathsOut)})`,
       );
     } finally {
       backbone.dispose();
@@ -86,5 +93,26 @@ export const embedCommand: CliCommand = {
 };
 
 function reportIssues(issues: InputIssue[]): void {
-  for (const i of issues) console.error(`${i.action}: ${i.key}: ${i.reason}`);
+  for (const i of issues) console.error(`${i.action}: ${printable(i.key)}: ${printable(i.reason, 400)}`);
+}
+
+/** Where the row-order path list of `out` goes. */
+export function pathListFile(out: string): string {
+  return `${out}.paths.jsonl`;
+}
+
+/** One JSON string per line: a name holding a newline cannot shift the rows. */
+export function writePathList(paths: string[]): string {
+  return paths.map((p) => `${JSON.stringify(p)}\n`).join('');
+}
+
+/**
+ * Reads a path list: JSON lines (what embed writes), or the old plain `<out>.txt` format (one path per line,
+ * written before names with newlines were handled), told apart by the first character.
+ */
+export function readPathList(text: string): string[] {
+  const lines = text.split('\n').filter((l) => l !== '');
+  if (lines.length > 0 && lines.every((l) => l.startsWith('"')))
+    return lines.map((l) => JSON.parse(l) as string);
+  return lines;
 }

@@ -1,6 +1,5 @@
 // `tlab eval`: the lab's whole pipeline, headless: dataset folder (or tar shards) → features → probes → record.
 
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -16,6 +15,7 @@ import { formatDuration } from '../../core/progress.ts';
 import { recordToCsv } from '../../core/record/csv.ts';
 import { parseShard, type ShardInfo, type ShardSpec, shardModels } from '../../core/record/shard.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
+import { printable } from '../../core/text/printable.ts';
 import type { InputIssue, Progress } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { evaluate } from '../../engine/pipeline.ts';
@@ -26,6 +26,7 @@ import type { PixelPool } from '../../platform/pixel-pool-core.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { nodeDatasetSource } from '../dataset-arg.ts';
 import { loadModelRef, modelIdsFromArg } from '../models-on-disk.ts';
+import { checkOutputFile, writeFileAtomic } from '../output.ts';
 import { scoresTable } from '../scores-table.ts';
 
 const PROBE_FLAGS = PROBES.flatMap((p) => p.flags);
@@ -81,6 +82,12 @@ export const evalCommand: CliCommand = {
       },
     });
     if (!values.data) throw new UsageError('--data is required');
+    // Checked before any work: a run must not fail at its last step on an unwritable path or a folder.
+    for (const [flag, path] of [
+      ['--out', values.out],
+      ['--csv', values.csv],
+    ] as const)
+      if (typeof path === 'string') await checkOutputFile(path, { force: true, flag });
     const probes = parseProbes(String(values.probes));
     const settings = parseSettings(values as Record<string, string | boolean | undefined>, probes);
     const backend = await initBackend(parseBackend(String(values.backend)));
@@ -113,8 +120,9 @@ export const evalCommand: CliCommand = {
     process.stderr.write('\n');
     report(record, issues);
     const written = shard ? { ...record, shard } : record;
-    if (typeof values.out === 'string') await writeFile(values.out, `${JSON.stringify(written, null, 2)}\n`);
-    if (typeof values.csv === 'string') await writeFile(values.csv, recordToCsv([record]));
+    if (typeof values.out === 'string')
+      await writeFileAtomic(values.out, `${JSON.stringify(written, null, 2)}\n`);
+    if (typeof values.csv === 'string') await writeFileAtomic(values.csv, recordToCsv([record]));
     if (record.scores.length === 0) {
       console.error('Nothing could be computed (see "not computed" above).');
       return 1;
@@ -204,6 +212,6 @@ function report(record: ResultRecord, issues: InputIssue[]): void {
   }
   if (issues.length) {
     console.log(`\n${issues.length} input problem(s):`);
-    for (const i of issues) console.log(`  ${i.action}: ${i.key}: ${i.reason}`);
+    for (const i of issues) console.log(`  ${i.action}: ${printable(i.key)}: ${printable(i.reason, 400)}`);
   }
 }

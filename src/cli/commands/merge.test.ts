@@ -85,6 +85,6 @@ describe.sequential('tlab eval --shard i/n + tlab merge', () => {
     }
     const clobber = await cli(['merge', shardFile(1), shardFile(2), shardFile(3), '--out', whole]);
     expect(clobber.code).toBe(2);
-    expect(clobber.stderr).toMatch(/exists \(use --force/);
+    expect(clobber.stderr).toMatch(/already exists \(pass --force/);
   });
 });

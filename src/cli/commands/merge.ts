@@ -1,11 +1,12 @@
 // `tlab merge`: joins the records of the n shards of one `tlab eval --shard i/n` run into the record one
 // unsharded run writes (src/core/record/shard.ts says why that is exact).
 
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { mergeShards, readShardInfo, type ShardPart } from '../../core/record/shard.ts';
 import { validateRecord } from '../../core/record/validate.ts';
 import { type CliCommand, UsageError } from '../command.ts';
+import { checkOutputFile, writeFileAtomic } from '../output.ts';
 import { scoresTable } from '../scores-table.ts';
 
 const USAGE = `Usage: npx tlab merge <shard.json...> --out merged.json [--force]
@@ -32,10 +33,10 @@ export const mergeCommand: CliCommand = {
     });
     if (positionals.length === 0) throw new UsageError('give the shard records to merge');
     if (!values.out) throw new UsageError('--out is required');
-    await checkOut(values.out, values.force!);
+    await checkOutputFile(values.out, { force: values.force });
     const parts = await Promise.all(positionals.map(readPart));
     const merged = validateRecord(mergeShards(parts));
-    await writeAtomically(values.out, `${JSON.stringify(merged, null, 2)}\n`);
+    await writeFileAtomic(values.out, `${JSON.stringify(merged, null, 2)}\n`);
     console.log(scoresTable(merged));
     console.error(`merged ${parts.length} shard(s) into ${values.out}`);
     return 0;
@@ -53,22 +54,4 @@ async function readPart(path: string): Promise<ShardPart> {
   }
   const shard = readShardInfo(raw, path);
   return { record: validateRecord(raw), shard, source: path };
-}
-
-async function checkOut(out: string, force: boolean): Promise<void> {
-  const existing = await stat(out).catch(() => null);
-  if (existing?.isDirectory()) throw new UsageError(`--out ${out} is a directory`);
-  if (existing && !force) throw new UsageError(`--out ${out} exists (use --force to overwrite)`);
-}
-
-/** Written beside the target and renamed, so a failure never leaves half a file under the final name. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
 }

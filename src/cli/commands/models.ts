@@ -157,7 +157,7 @@ export async function fetchOne(
       : await converters.resnet(bytes, opts);
   console.log(`${entry.id}:\n${formatReport(result.report, result.family).replace(/^/gm, '  ')}`);
   const out = join(outRoot, entry.id);
-  await writeModelFolder(out, result);
+  await writeModelFolder(out, result, true); // a fetch replaces its own catalog id's folder
   console.log(`${entry.id}: wrote ${out} (weights ${result.card.weightsHash.slice(0, 12)}…)`);
 }
 

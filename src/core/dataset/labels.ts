@@ -12,15 +12,19 @@ import { normalisePath, splitOfFolder } from './paths.ts';
 
 const HEADER_CELLS = new Set(['path', 'file', 'filename', 'image', 'key']);
 
-function dataRows(text: string): string[][] {
-  const rows = parseCsv(text);
+function dataRows(text: string, file: string): string[][] {
+  const rows = parseCsv(text, file);
   if (rows.length > 0 && HEADER_CELLS.has(rows[0][0].trim().toLowerCase())) rows.shift();
   return rows;
 }
 
-export function parseLabelsCsv(text: string, issues: InputIssue[]): Map<string, string[]> {
+export function parseLabelsCsv(
+  text: string,
+  issues: InputIssue[],
+  file = 'labels.csv',
+): Map<string, string[]> {
   const labels = new Map<string, string[]>();
-  for (const row of dataRows(text)) {
+  for (const row of dataRows(text, file)) {
     const path = normalisePath(row[0].trim());
     const names = (row[1] ?? '')
       .split(';')
@@ -39,9 +43,9 @@ export function parseLabelsCsv(text: string, issues: InputIssue[]): Map<string, 
   return labels;
 }
 
-export function parseSplitList(text: string, issues: InputIssue[]): Map<string, Split> {
+export function parseSplitList(text: string, issues: InputIssue[], file = 'splits.csv'): Map<string, Split> {
   const splits = new Map<string, Split>();
-  for (const row of dataRows(text)) {
+  for (const row of dataRows(text, file)) {
     const path = normalisePath(row[0].trim());
     const split = splitOfFolder((row[1] ?? '').trim());
     if (!split) {

@@ -13,6 +13,8 @@ export interface ListedFile {
   /** Relative path; a trailing '/' marks a folder (lets empty class folders be reported). */
   path: string;
   size: number;
+  /** Set when the entry could not be read (dangling symlink, loop, permission): reported as a skip. */
+  unreadable?: string;
 }
 
 export interface ListingOptions {
@@ -46,6 +48,10 @@ function usableFiles(files: ListedFile[], issues: InputIssue[]): ListedFile[] {
   const usable: ListedFile[] = [];
   for (const file of files) {
     const path = normalisePath(file.path);
+    if (file.unreadable) {
+      issues.push(skip(path || file.path, file.unreadable));
+      continue;
+    }
     if (file.path.endsWith('/') || path === '' || isDatasetMetadata(path)) continue;
     if (isHiddenPath(path)) {
       issues.push(skip(path, 'hidden or system file'));

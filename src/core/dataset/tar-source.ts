@@ -2,7 +2,7 @@
 
 import type { DatasetListing, DatasetSource } from '../types.ts';
 import { buildListing, type ListingOptions } from './listing.ts';
-import { listTar, planShards, type ReadAt, type ShardPlan } from './tar.ts';
+import { planShards, type ReadAt, type ShardPlan, scanTar } from './tar.ts';
 
 export interface TarShard {
   name: string;
@@ -13,9 +13,9 @@ export interface TarShard {
 export function createTarSource(name: string, shards: TarShard[], opts: ListingOptions = {}): DatasetSource {
   let plan: Promise<ShardPlan> | null = null;
   const planned = () => {
-    plan ??= Promise.all(shards.map(async (s) => ({ ...s, entries: await listTar(s.read, s.size) }))).then(
-      planShards,
-    );
+    plan ??= Promise.all(
+      shards.map(async (s) => ({ ...s, ...(await scanTar(s.read, s.size, s.name)) })),
+    ).then(planShards);
     return plan;
   };
   return {

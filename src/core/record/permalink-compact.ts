@@ -18,6 +18,7 @@ import type {
   ResultRecord,
   Score,
 } from './types.ts';
+import { RECORD_LIMITS } from './validate.ts';
 
 const SCALE = 1e4;
 const quantise = (x: number) => Math.round(x * SCALE);
@@ -139,12 +140,14 @@ function compactScores(
 
 // ---- reading back: every position is checked, errors name it (e.g. "models[2][4]") ----
 
-const MAX_ITEMS = 200_000;
+const MAX_ITEMS = RECORD_LIMITS.scores;
 
 export function fromCompact(x: unknown, schema: number): ResultRecord {
   const c = array(x, 'payload', schema === 1 ? 10 : 12);
-  const models = array(c[4], 'models', MAX_ITEMS).map((m, i) => readModel(m, `models[${i}]`));
-  const datasets = array(c[5], 'datasets', MAX_ITEMS).map((d, i) => readDataset(d, `datasets[${i}]`));
+  const models = array(c[4], 'models', RECORD_LIMITS.models).map((m, i) => readModel(m, `models[${i}]`));
+  const datasets = array(c[5], 'datasets', RECORD_LIMITS.datasets).map((d, i) =>
+    readDataset(d, `datasets[${i}]`),
+  );
   const probes = array(c[7], 'probes', MAX_ITEMS).map((p, i) => string(p, `probes[${i}]`, 64));
   const extraKeys = array(c[8], 'extraKeys', MAX_ITEMS).map((k, i) => string(k, `extraKeys[${i}]`, 64));
   const metrics =
@@ -296,10 +299,19 @@ function readScores(
     if (ci !== NO_CI) score.ci95 = dequantise(ci);
     return score;
   });
+  // Extras are added in place, each score's capped as the validator caps it: copying the object per entry
+  // made a link with many keys on one score quadratic (88 s for 99,000 characters).
   for (let t = 0; t < cols[6].length; t += 3) {
     const score = scores[index(6, t, n)];
     const key = extraKeys[index(6, t + 1, extraKeys.length)];
-    score.extra = { ...score.extra, [key]: dequantise(number(cols[6][t + 2], `scores[6][${t + 2}]`)) };
+    score.extra ??= {};
+    if (!Object.hasOwn(score.extra, key) && Object.keys(score.extra).length >= RECORD_LIMITS.extras) {
+      throw new RecordError(
+        `scores[6][${t + 1}]`,
+        `more than ${RECORD_LIMITS.extras} extra values on one score`,
+      );
+    }
+    score.extra[key] = dequantise(number(cols[6][t + 2], `scores[6][${t + 2}]`));
   }
   return scores;
 }

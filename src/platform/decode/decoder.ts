@@ -5,6 +5,7 @@ import type { ImageDecoder, ResizeRule, RgbImage } from '../../core/types.ts';
 import { DecodeError } from './errors.ts';
 import { decodeCmykJpeg, JpegDecoder } from './jpeg.ts';
 import { decodePng } from './png.ts';
+import { checkPng, PngCheckError } from './png-check.ts';
 import { headerSize, type ImageFormat, jpegHeader, MAX_PIXELS, sniffFormat } from './sniff.ts';
 
 function checkedSize(key: string, format: ImageFormat, bytes: Uint8Array) {
@@ -20,6 +21,17 @@ function checkedSize(key: string, format: ImageFormat, bytes: Uint8Array) {
     );
   }
   return size;
+}
+
+/** Every chunk checked and the image data's inflated size bounded before the decoder sees the file. */
+function checkedPng(key: string, bytes: Uint8Array): void {
+  try {
+    checkPng(bytes);
+  } catch (err) {
+    if (!(err instanceof PngCheckError)) throw err;
+    if (err.tooLarge) throw new DecodeError(key, 'over 50 megapixels: refused before decoding', err.message);
+    throw new DecodeError(key, 'corrupt or truncated', err.message);
+  }
 }
 
 function decodeOrExplain(key: string, decode: () => RgbImage | Promise<RgbImage>): Promise<RgbImage> {
@@ -46,7 +58,10 @@ export function createImageDecoder(loadJpegWasm: () => Promise<WebAssembly.Modul
       );
     }
     checkedSize(key, format, bytes);
-    if (format === 'png') return decodeOrExplain(key, () => decodePng(bytes));
+    if (format === 'png') {
+      checkedPng(key, bytes);
+      return decodeOrExplain(key, () => decodePng(bytes));
+    }
     const components = jpegHeader(bytes)?.components ?? 3;
     return decodeOrExplain(key, () => (components === 4 ? decodeCmykJpeg(bytes) : jpeg.decode(bytes)));
   };

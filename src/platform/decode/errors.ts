@@ -1,5 +1,6 @@
 // Why an image could not be decoded, in words the UI and the CLI show next to the file name.
 
+import { printable, printableMessage } from '../../core/text/printable.ts';
 import type { InputIssue } from '../../core/types.ts';
 
 export type DecodeFailure =
@@ -14,7 +15,7 @@ export class DecodeError extends Error {
   readonly key: string;
 
   constructor(key: string, reason: DecodeFailure, detail?: string) {
-    super(`${key}: ${reason}${detail ? ` (${detail})` : ''}`);
+    super(printableMessage(`${printable(key)}: ${reason}${detail ? ` (${printable(detail, 400)})` : ''}`));
     this.name = 'DecodeError';
     this.reason = reason;
     this.key = key;
@@ -24,6 +25,6 @@ export class DecodeError extends Error {
 /** The listing-style issue for a file that failed to decode: refused when too large, else skipped. */
 export function issueFromDecodeError(err: DecodeError): InputIssue {
   const action = err.reason === 'over 50 megapixels: refused before decoding' ? 'refused' : 'skipped';
-  const detail = err.message.slice(err.key.length + 2); // drop the "key: " prefix, the key has its own field
+  const detail = err.message.slice(printable(err.key).length + 2); // drop the "key: " prefix, the key has its own field
   return { key: err.key, action, reason: detail };
 }

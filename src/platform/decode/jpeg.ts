@@ -7,6 +7,7 @@ import createMozjpeg from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
 import jpegJs from 'jpeg-js';
 import { rgbaToRgb } from '../../core/pixels/convert.ts';
 import type { RgbImage } from '../../core/types.ts';
+import { MAX_PIXELS } from './sniff.ts';
 
 interface MozjpegModule {
   decode(
@@ -62,6 +63,7 @@ export class JpegDecoder {
     }
     if (!result) throw new Error(this.warnings.join('; ') || 'libjpeg returned no image');
     if (this.warnings.some((w) => w.includes(TRUNCATED_WARNING))) throw new Error(TRUNCATED_WARNING);
+    if (result.width * result.height > MAX_PIXELS) throw new Error('decoded past the pixel cap');
     return rgbaToRgb(result.data, result.width, result.height);
   }
 }
@@ -71,6 +73,13 @@ export class JpegDecoder {
  * cmyk2rgb up to rounding; its IDCT and box upsampling add ±1–2 levels. CMYK photos are rare in datasets.
  */
 export function decodeCmykJpeg(bytes: Uint8Array): RgbImage {
-  const img = jpegJs.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false });
+  // Bounded by the same pixel cap as the header check, and by memory (jpeg-js's own guards).
+  const img = jpegJs.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: false,
+    tolerantDecoding: false,
+    maxResolutionInMP: MAX_PIXELS / 1e6,
+    maxMemoryUsageInMB: 512,
+  });
   return { data: img.data, width: img.width, height: img.height };
 }
