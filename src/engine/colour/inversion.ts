@@ -15,6 +15,7 @@ import {
   type ProgressFn,
   type RgbImage,
 } from '../../core/types.ts';
+import { resnetConfigOf } from '../model-format/read.ts';
 import type { LabModel } from '../model-format/types.ts';
 import { type Normalisation, TfResNet } from '../resnet/build.ts';
 import { type DipConfig, DipGenerator } from './dip-generator.ts';
@@ -154,7 +155,7 @@ export async function invertImage(
   hooks: InversionHooks = {},
 ): Promise<InversionResult & { target: RgbImage }> {
   const target = resizeAndCrop(img, card.preprocessing.linear);
-  const net = new TfResNet(model.json.config, model.tensors);
+  const net = new TfResNet(resnetConfigOf(model.json), model.tensors);
   try {
     const result = await invertFeatures(net, { mean: card.mean, std: card.std }, target, opts, hooks);
     return { ...result, target };

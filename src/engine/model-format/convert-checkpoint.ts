@@ -2,10 +2,15 @@
 // `tlab models fetch` and the browser's .pth drop).
 
 import { type ConvertReport, readCheckpoint } from '../../convert/checkpoint.ts';
+import { CheckpointError } from '../../convert/errors.ts';
 import { inferResNetConfig, NAMED_RESNETS } from '../../convert/resnet-keys.ts';
+import type { VitConfig } from '../../convert/vit-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
 import type { ResNetConfig } from '../resnet/config.ts';
+import type { VitFeature } from '../vit/build.ts';
+import { isVitRequest } from '../vit/convert.ts';
+import { convertVitCheckpoint } from '../vit/convert-checkpoint.ts';
 import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from './card.ts';
 import { labModelFromStateDict } from './from-state-dict.ts';
 import type { CardInput } from './types.ts';
@@ -34,13 +39,17 @@ export interface ConvertOptions {
   checkpointSha256?: string;
   /** Extra card fields laid over the generated card (weightsHash, format and featureSize stay computed). */
   cardOverrides?: Partial<ModelCard>;
+  /** ViTs: the feature the card emits (default 'cls': class token after the final norm). */
+  feature?: VitFeature;
+  /** ViTs: 'protocol' (default: the paper's, as for every backbone) or 'family' (the family's own). */
+  preprocessing?: 'protocol' | 'family';
 }
 
 export interface ConvertResult {
   files: Map<string, Uint8Array>;
   card: ModelCard;
   report: ConvertReport;
-  config: ResNetConfig;
+  config: ResNetConfig | VitConfig;
 }
 
 function sameConfig(a: ResNetConfig, b: ResNetConfig): boolean {
@@ -73,7 +82,25 @@ export function describeCustom(config: ResNetConfig): string {
   return `resnet-${config.block}-${config.layers.join('')}-w${config.widths[0]}`;
 }
 
+/**
+ * A ResNet, or a ViT when asked for one (--arch vit_*, a ViT profile) or when no ResNet is found and the
+ * tensors form a ViT in one of its three layouts.
+ */
 export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
+  if (isVitRequest(opts.arch, opts.profile)) return convertVitCheckpoint(bytes, opts);
+  try {
+    return await convertResNetCheckpoint(bytes, opts);
+  } catch (err) {
+    if (!(err instanceof CheckpointError) || (opts.profile ?? 'auto') !== 'auto') throw err;
+    try {
+      return await convertVitCheckpoint(bytes, opts);
+    } catch {
+      throw err; // not a ViT either: the ResNet reader's message says more
+    }
+  }
+}
+
+async function convertResNetCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
   // Only torchvision names constrain the reader; any other --arch is just the card's label.
   const namedArch = opts.arch && opts.arch in NAMED_RESNETS ? opts.arch : undefined;
   const { stateDict, report } = readCheckpoint(bytes, { profile: opts.profile ?? 'auto', arch: namedArch });

@@ -1,9 +1,10 @@
 // Reads a model in the lab's format through a platform's file reader, checking everything it can:
 // a truncated shard, a wrong manifest or a hash mismatch fails here with a message naming the file.
 
+import { assertValidVitConfig, type VitConfig } from '../../convert/vit-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
-import { assertValidConfig } from '../resnet/config.ts';
+import { assertValidConfig, type ResNetConfig } from '../resnet/config.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import type { ModelFileReader } from '../types.ts';
 import { decodeFloat16 } from './float16.ts';
@@ -23,11 +24,13 @@ async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
 
 export function parseModelJson(x: unknown): LabModelJson {
   const j = x as Partial<LabModelJson> | null;
-  if (j?.format !== 'lab-resnet') throw new Error(`${MODEL_JSON}: format must be 'lab-resnet'`);
+  if (j?.format !== 'lab-resnet' && j?.format !== 'lab-vit')
+    throw new Error(`${MODEL_JSON}: format must be 'lab-resnet' or 'lab-vit'`);
   if (j.formatVersion !== 1)
     throw new Error(`${MODEL_JSON}: unsupported formatVersion ${String(j.formatVersion)}`);
   if (!j.config) throw new Error(`${MODEL_JSON}: no config`);
-  assertValidConfig(j.config);
+  if (j.format === 'lab-vit') assertValidVitConfig(j.config as VitConfig);
+  else assertValidConfig(j.config as ResNetConfig);
   const groups = j.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0) throw new Error(`${MODEL_JSON}: empty weightsManifest`);
   for (const g of groups) {
@@ -107,4 +110,10 @@ export async function readCard(read: ModelFileReader): Promise<ModelCard> {
     throw new Error(`${CARD_JSON}: not a model card (needs id and weightsHash)`);
   }
   return card;
+}
+
+/** The ResNet config of a model, for the code paths that only build ResNets (inversion, the ResNet backbone). */
+export function resnetConfigOf(json: LabModelJson): ResNetConfig {
+  if (json.format !== 'lab-resnet') throw new Error(`expected a lab-resnet model, got '${json.format}'`);
+  return json.config;
 }

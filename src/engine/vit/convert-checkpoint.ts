@@ -1,0 +1,68 @@
+// `tlab convert` for Vision Transformers: checkpoint bytes → lab-vit model files with a card.
+
+import { readRawTensors } from '../../convert/checkpoint.ts';
+import { sha256Hex } from '../../core/hash.ts';
+import type { ModelCard } from '../../core/types.ts';
+import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../model-format/card.ts';
+import type { ConvertOptions, ConvertResult } from '../model-format/convert-checkpoint.ts';
+import type { CardInput } from '../model-format/types.ts';
+import { familyProtocol } from './card.ts';
+import { matchVitCheckpoint, vitArchitectureName, vitLabTensors, writeVitModel } from './convert.ts';
+
+function normalisation(opts: ConvertOptions): Pick<CardInput, 'mean' | 'std'> {
+  const n = opts.normalisation;
+  if (n === 'none') return { mean: null, std: null };
+  if (n === undefined || n === 'imagenet') return { mean: IMAGENET_MEAN, std: IMAGENET_STD };
+  return { mean: n.mean, std: n.std };
+}
+
+function withoutComputed(o: Partial<ModelCard> | undefined): Partial<ModelCard> {
+  if (!o) return {};
+  const { weightsHash: _h, format: _f, featureSize: _s, sizes: _z, ...rest } = o;
+  return rest;
+}
+
+export async function convertVitCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
+  const { format, container, tensors } = readRawTensors(bytes);
+  const match = matchVitCheckpoint(tensors, opts.profile === 'auto' ? undefined : opts.profile, opts.arch);
+  const config = match.config;
+  const family = opts.family ?? (config.layout === 'clip' ? 'clip' : 'unknown');
+  const protocol = familyProtocol(family, config.layout);
+  const inputSize = opts.inputSize ?? 224;
+  const report = {
+    format,
+    container,
+    profile: `vit-${config.layout}`,
+    dropped: match.dropped,
+    missing: [],
+    renamed: match.params.filter((p) => p.source !== p.target).length,
+    tensors: match.params.length,
+  };
+  const own = opts.preprocessing === 'family';
+  const cardInput: CardInput = {
+    id: opts.id,
+    name: opts.name ?? opts.id,
+    architecture: opts.arch ?? vitArchitectureName(config),
+    family,
+    inputSize: own ? protocol.preprocessing.linear.crop : inputSize,
+    preprocessing: own ? protocol.preprocessing : protocolPreprocessing(inputSize),
+    ...(own ? { mean: protocol.mean, std: protocol.std } : normalisation(opts)),
+    familyProtocol: protocol,
+    featureLayer: opts.feature ?? 'cls',
+    source:
+      typeof opts.source === 'function' ? opts.source(report) : (opts.source ?? 'converted by tlab convert'),
+    licence: opts.licence ?? 'unknown',
+    imagenetTop1: opts.imagenetTop1 ?? null,
+    checkpointSha256: opts.checkpointSha256 ?? (await sha256Hex(bytes)),
+    ...(opts.description ? { description: opts.description } : {}),
+    ...withoutComputed(opts.cardOverrides),
+  };
+  const { files, card } = await writeVitModel(
+    vitLabTensors(tensors, match),
+    config,
+    opts.feature ?? 'cls',
+    cardInput,
+    { float16: opts.float16 },
+  );
+  return { files, card, report, config };
+}
