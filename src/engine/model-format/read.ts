@@ -11,9 +11,9 @@ import { decodeFloat16 } from './float16.ts';
 import { CARD_JSON, type LabModel, type LabModelJson, MODEL_JSON, type WeightSpec } from './types.ts';
 import { concatBytes } from './write.ts';
 
-const BYTES_PER: Record<WeightSpec['dtype'], number> = { float32: 4, float16: 2 };
+export const BYTES_PER: Record<WeightSpec['dtype'], number> = { float32: 4, float16: 2 };
 
-async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
+export async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
   const bytes = await read(path);
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
@@ -50,7 +50,7 @@ export function parseModelJson(x: unknown): LabModelJson {
   return j as LabModelJson;
 }
 
-function decodeWeight(spec: WeightSpec, bytes: Uint8Array): Float32Array {
+export function decodeWeight(spec: WeightSpec, bytes: Uint8Array): Float32Array {
   // Copy into a fresh, aligned buffer: shard offsets need not be multiples of 4, and a Node Buffer's
   // slice() would share (and offset into) its pool.
   const own = new Uint8Array(bytes);

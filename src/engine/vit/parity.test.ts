@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendName, ModelCard } from '../../core/types.ts';
+import { loadAnyBackbone } from '../backbones.ts';
 import { initBackend } from '../backend.ts';
 import { convertCheckpoint } from '../model-format/convert-checkpoint.ts';
 import { readLabModel } from '../model-format/read.ts';
@@ -22,7 +23,7 @@ if (skipReason) console.warn(`\n!!! ${skipReason}\n`);
 /** float32 throughout on both sides; 1e-4 of the feature scale leaves room for summation order only. */
 const TOLERANCE = 1e-4;
 
-const converted = new Map<string, { card: ModelCard; model: LabModel }>();
+const converted = new Map<string, { card: ModelCard; model: LabModel; files: Map<string, Uint8Array> }>();
 
 async function convertOnce(c: VitCase, checkpoint: string) {
   const key = `${c.layout}-${c.variant}`;
@@ -36,7 +37,7 @@ async function convertOnce(c: VitCase, checkpoint: string) {
       if (!f) throw new Error(`no ${p}`);
       return f;
     });
-    hit = { card, model };
+    hit = { card, model, files };
     converted.clear(); // one model in memory at a time (ViT-B is 86 M parameters)
     converted.set(key, hit);
   }
@@ -46,13 +47,18 @@ async function convertOnce(c: VitCase, checkpoint: string) {
 async function checkParity(backend: BackendName, c: VitCase, features: VitFeature[] = ['cls', 'patch-mean']) {
   const ref = vitReference(c);
   await initBackend(backend);
-  const { card, model } = await convertOnce(c, ref.checkpoint);
+  const { card, model, files } = await convertOnce(c, ref.checkpoint);
   for (const feature of features) {
     const expected = feature === 'cls' ? ref.cls : feature === 'patch-mean' ? ref.mean : ref.proj;
     if (!expected) throw new Error(`the reference has no '${feature}' feature`);
     const featureSize = expected.length / c.n;
     const before = tf.memory().numTensors;
-    const backbone = vitBackboneFromLabModel({ ...card, featureLayer: feature, featureSize }, model);
+    // The card's own feature goes through the real path (streamed shards, hash check); the others reuse
+    // the weights already read, with the card's feature switched.
+    const backbone =
+      feature === card.featureLayer
+        ? await loadAnyBackbone(card, async (p) => files.get(p) ?? new Uint8Array(0))
+        : vitBackboneFromLabModel({ ...card, featureLayer: feature, featureSize }, model);
     try {
       const ours = await backbone.embed({ data: ref.pixels, n: c.n, size: c.size });
       const { diff, scale } = maxAbsDiff(ours, expected);
@@ -68,68 +74,70 @@ async function checkParity(backend: BackendName, c: VitCase, features: VitFeatur
   }
 }
 
-describe.skipIf(skipReason !== null).sequential('tfjs ViT matches PyTorch eval-mode features', () => {
-  let tensorsAtStart = 0;
-  beforeAll(async () => {
-    await initBackend('cpu');
-    tensorsAtStart = tf.memory().numTensors;
-  });
-  afterAll(() => {
-    expect(tf.memory().numTensors).toBe(tensorsAtStart);
-  });
+describe
+  .skipIf(skipReason !== null)
+  .sequential('tfjs ViT matches PyTorch eval-mode features', { timeout: 600_000 }, () => {
+    let tensorsAtStart = 0;
+    beforeAll(async () => {
+      await initBackend('cpu');
+      tensorsAtStart = tf.memory().numTensors;
+    });
+    afterAll(() => {
+      expect(tf.memory().numTensors).toBe(tensorsAtStart);
+    });
 
-  describe('timm layout (DINO, MAE, DeiT names)', () => {
-    it('ViT-S/16, 48 px (grid 14→3, antialiased), cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'timm', variant: 's16', n: 2, size: 48 });
-      await checkParity('wasm', { layout: 'timm', variant: 's16', n: 2, size: 48 });
+    describe('timm layout (DINO, MAE, DeiT names)', () => {
+      it('ViT-S/16, 48 px (grid 14→3, antialiased), cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'timm', variant: 's16', n: 2, size: 48 });
+        await checkParity('wasm', { layout: 'timm', variant: 's16', n: 2, size: 48 });
+      });
+      it('ViT-S/16 at its trained 224 px (no resampling), wasm', async () => {
+        await checkParity('wasm', { layout: 'timm', variant: 's16', n: 1, size: 224 }, ['cls']);
+      });
+      it('ViT-B/16, 64 px, cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'timm', variant: 'b16', n: 1, size: 64 });
+        await checkParity('wasm', { layout: 'timm', variant: 'b16', n: 2, size: 64 });
+      });
+      it('ViT-S/14 + 4 registers, timm names (reg_token, no_embed_class), 56 px (grid 7→4), cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'timm', variant: 's14reg', n: 2, size: 56 });
+        await checkParity('wasm', { layout: 'timm', variant: 's14reg', n: 2, size: 56 });
+      });
+      it("ViT-S/14 + 4 registers, DINOv2's own names and interpolation, 56 and 140 px, cpu and wasm", async () => {
+        await checkParity('cpu', { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 });
+        await checkParity('wasm', { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 });
+        await checkParity('wasm', { layout: 'dinov2', variant: 's14reg', n: 1, size: 140 });
+      });
     });
-    it('ViT-S/16 at its trained 224 px (no resampling), wasm', async () => {
-      await checkParity('wasm', { layout: 'timm', variant: 's16', n: 1, size: 224 }, ['cls']);
-    });
-    it('ViT-B/16, 64 px, cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'timm', variant: 'b16', n: 1, size: 64 });
-      await checkParity('wasm', { layout: 'timm', variant: 'b16', n: 2, size: 64 });
-    });
-    it('ViT-S/14 + 4 registers, timm names (reg_token, no_embed_class), 56 px (grid 7→4), cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'timm', variant: 's14reg', n: 2, size: 56 });
-      await checkParity('wasm', { layout: 'timm', variant: 's14reg', n: 2, size: 56 });
-    });
-    it("ViT-S/14 + 4 registers, DINOv2's own names and interpolation, 56 and 140 px, cpu and wasm", async () => {
-      await checkParity('cpu', { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 });
-      await checkParity('wasm', { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 });
-      await checkParity('wasm', { layout: 'dinov2', variant: 's14reg', n: 1, size: 140 });
-    });
-  });
 
-  describe("torchvision's VisionTransformer", () => {
-    it('vit_s_16-sized, 48 px (interpolate_embeddings 14→3), cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'torchvision', variant: 's16', n: 2, size: 48 });
-      await checkParity('wasm', { layout: 'torchvision', variant: 's16', n: 2, size: 48 });
+    describe("torchvision's VisionTransformer", () => {
+      it('vit_s_16-sized, 48 px (interpolate_embeddings 14→3), cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'torchvision', variant: 's16', n: 2, size: 48 });
+        await checkParity('wasm', { layout: 'torchvision', variant: 's16', n: 2, size: 48 });
+      });
+      it('vit_b_16, 64 px, cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'torchvision', variant: 'b16', n: 1, size: 64 });
+        await checkParity('wasm', { layout: 'torchvision', variant: 'b16', n: 2, size: 64 });
+      });
+      it('patch 14 (no registers in this layout), 56 and 140 px, cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 });
+        await checkParity('wasm', { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 });
+        await checkParity('wasm', { layout: 'torchvision', variant: 's14reg', n: 1, size: 140 });
+      });
     });
-    it('vit_b_16, 64 px, cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'torchvision', variant: 'b16', n: 1, size: 64 });
-      await checkParity('wasm', { layout: 'torchvision', variant: 'b16', n: 2, size: 64 });
-    });
-    it('patch 14 (no registers in this layout), 56 and 140 px, cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 });
-      await checkParity('wasm', { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 });
-      await checkParity('wasm', { layout: 'torchvision', variant: 's14reg', n: 1, size: 140 });
-    });
-  });
 
-  describe("OpenAI CLIP's visual tower (in a full CLIP state dict)", () => {
-    const all: VitFeature[] = ['cls', 'patch-mean', 'proj'];
-    it('ViT-S/16-sized, 48 px, cpu and wasm, with the projection', async () => {
-      await checkParity('cpu', { layout: 'clip', variant: 's16', n: 2, size: 48 }, all);
-      await checkParity('wasm', { layout: 'clip', variant: 's16', n: 2, size: 48 }, all);
-    });
-    it('ViT-B/16, 64 px, cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'clip', variant: 'b16', n: 1, size: 64 }, all);
-      await checkParity('wasm', { layout: 'clip', variant: 'b16', n: 2, size: 64 }, all);
-    });
-    it('patch 14 (no registers in this layout), 56 px, cpu and wasm', async () => {
-      await checkParity('cpu', { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, all);
-      await checkParity('wasm', { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, all);
+    describe("OpenAI CLIP's visual tower (in a full CLIP state dict)", () => {
+      const all: VitFeature[] = ['cls', 'patch-mean', 'proj'];
+      it('ViT-S/16-sized, 48 px, cpu and wasm, with the projection', async () => {
+        await checkParity('cpu', { layout: 'clip', variant: 's16', n: 2, size: 48 }, all);
+        await checkParity('wasm', { layout: 'clip', variant: 's16', n: 2, size: 48 }, all);
+      });
+      it('ViT-B/16, 64 px, cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'clip', variant: 'b16', n: 1, size: 64 }, all);
+        await checkParity('wasm', { layout: 'clip', variant: 'b16', n: 2, size: 64 }, all);
+      });
+      it('patch 14 (no registers in this layout), 56 px, cpu and wasm', async () => {
+        await checkParity('cpu', { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, all);
+        await checkParity('wasm', { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, all);
+      });
     });
   });
-});
