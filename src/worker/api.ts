@@ -20,7 +20,7 @@ import type {
   RgbImage,
 } from '../core/types.ts';
 import { type BackendInfo, initBackend } from '../engine/backend.ts';
-import { loadBackbone } from '../engine/load-backbone.ts';
+import { loadAnyBackbone } from '../engine/backbones.ts';
 import { type EvalSettings, evaluate } from '../engine/pipeline.ts';
 import { inversionRecord, runInversion } from '../engine/run-colour.ts';
 import type { ModelFileReader } from '../engine/types.ts';
@@ -340,7 +340,7 @@ export function createLabApi() {
 
     /** Debug entry for e2e parity tests: features of one model for given NHWC [0,1] pixels. */
     async embedPixels(modelId: string, pixels: PixelBatch): Promise<Float32Array> {
-      const backbone = await loadBackbone(entry(modelId).card, readerFor(modelId));
+      const backbone = await loadAnyBackbone(entry(modelId).card, readerFor(modelId));
       try {
         const features = await backbone.embed(pixels);
         return Comlink.transfer(features, [features.buffer]);

@@ -1,0 +1,88 @@
+// ViT parity in Chromium: random-init ViTs saved by PyTorch in the timm (DINO/DeiT/MAE and DINOv2 names),
+// torchvision and CLIP layouts are converted in the browser worker through the path a dropped .pth takes
+// (auto-detected layout), run there on wasm and on WebGPU (SwiftShader, tiny input), and must give PyTorch's
+// eval-mode features: max|diff| ≤ 1e-4·max|feature|. References: scripts/fixtures/vit_features.py via
+// src/engine/vit/test-fixtures.ts (the same fixtures as the Node parity test).
+
+import { expect, type Page, test } from '@playwright/test';
+import type { BackendName } from '../src/core/types.ts';
+import { maxAbsDiff } from '../src/engine/resnet/test-fixtures.ts';
+import { type VitCase, vitReference } from '../src/engine/vit/test-fixtures.ts';
+import { collectErrors } from './helpers.ts';
+import { convertInPage, embedInPage, openLab, parityPythonMissing, setBackend } from './parity-helpers.ts';
+
+const missing = parityPythonMissing();
+if (missing) console.warn(`\n!!! browser ViT parity SKIPPED: ${missing}\n`);
+
+const STRICT = 1e-4;
+
+const LAYOUT_PROFILE = {
+  timm: 'vit-timm',
+  dinov2: 'vit-timm',
+  torchvision: 'vit-torchvision',
+  clip: 'vit-clip',
+};
+
+async function runCase(page: Page, c: VitCase, backend: BackendName): Promise<void> {
+  const ref = vitReference(c);
+  const name = `${c.layout}-${c.variant}`;
+  const converted = await convertInPage(page, ref.checkpoint, {
+    name,
+    family: 'random',
+    profile: 'auto',
+    normalisation: 'imagenet',
+  });
+  expect(converted.errors).toEqual([]);
+  expect(converted.card.format).toBe('lab-vit');
+  expect(converted.card.source).toContain(`profile ${LAYOUT_PROFILE[c.layout]}`);
+  const ours = await embedInPage(page, converted.card.id, { data: ref.pixels, n: c.n, size: c.size });
+  const { diff, scale } = maxAbsDiff(ours, ref.cls);
+  const line = `${name} on ${backend} @ ${c.n}×${c.size}px: max|diff| ${diff.toExponential(2)}, max|f| ${scale.toFixed(3)}, ratio ${(diff / scale).toExponential(2)} (limit ${STRICT})`;
+  console.log(line);
+  test.info().annotations.push({ type: 'parity', description: line });
+  expect(ours.length).toBe(ref.cls.length);
+  expect(scale).toBeGreaterThan(0);
+  expect(diff).toBeLessThanOrEqual(STRICT * scale);
+}
+
+const WASM_CASES: VitCase[] = [
+  { layout: 'timm', variant: 's16', n: 2, size: 48 },
+  { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 },
+  { layout: 'torchvision', variant: 's16', n: 2, size: 48 },
+  { layout: 'clip', variant: 's16', n: 2, size: 48 },
+];
+
+const WEBGPU_CASES: VitCase[] = [
+  { layout: 'dinov2', variant: 's14reg', n: 1, size: 28 },
+  { layout: 'clip', variant: 's16', n: 1, size: 32 },
+];
+
+test.describe('converted ViT checkpoints give PyTorch features in Chromium', () => {
+  test.skip(missing !== null, `browser ViT parity needs Debian python3 with torch: ${missing}`);
+
+  for (const c of WASM_CASES) {
+    test(`${c.layout} ${c.variant} → wasm, ${c.n}×${c.size}px`, async ({ page }) => {
+      const errors = collectErrors(page);
+      const boot = await openLab(page);
+      const backend = boot.name === 'wasm' ? boot : await setBackend(page, 'wasm');
+      expect(backend.name).toBe('wasm');
+      await runCase(page, c, 'wasm');
+      expect(errors).toEqual([]);
+    });
+  }
+
+  for (const c of WEBGPU_CASES) {
+    test(`${c.layout} ${c.variant} → webgpu (SwiftShader), ${c.n}×${c.size}px`, async ({ page }) => {
+      const errors = collectErrors(page);
+      const boot = await openLab(page);
+      test.skip(
+        !boot.available.includes('webgpu'),
+        `!!! WebGPU ViT parity SKIPPED: Chromium offers no WebGPU adapter here (available: ${boot.available.join(', ')})`,
+      );
+      const info = await setBackend(page, 'webgpu');
+      expect(info.name).toBe('webgpu');
+      await runCase(page, c, 'webgpu');
+      expect(errors).toEqual([]);
+    });
+  }
+});
