@@ -13,7 +13,7 @@ export type VitFeature = 'cls' | 'patch-mean' | 'proj';
 export const VIT_FEATURES: readonly VitFeature[] = ['cls', 'patch-mean', 'proj'];
 
 /** Score tensors above this many bytes are computed in query tiles (e.g. DINOv2 at 518 px: 1370² per head). */
-const ATTENTION_TILE_BYTES = 64 * 1024 * 1024;
+export const ATTENTION_TILE_BYTES = 64 * 1024 * 1024;
 
 export function vitFeatureSize(config: VitConfig, feature: VitFeature): number {
   if (feature !== 'proj') return config.width;
@@ -42,6 +42,7 @@ export class TfVit {
     readonly config: VitConfig,
     weights: VitWeights,
     readonly feature: VitFeature = 'cls',
+    private readonly tileBytes = ATTENTION_TILE_BYTES,
   ) {
     assertValidVitConfig(config);
     this.featureSize = vitFeatureSize(config, feature);
@@ -114,7 +115,7 @@ export class TfVit {
     const qh = tf.mul(this.splitHeads(q, n, tokens), 1 / Math.sqrt(dh)) as tf.Tensor3D;
     const kh = this.splitHeads(k, n, tokens);
     const vh = this.splitHeads(v, n, tokens);
-    const tile = Math.max(1, Math.floor(ATTENTION_TILE_BYTES / (4 * n * heads * tokens)));
+    const tile = Math.max(1, Math.floor(this.tileBytes / (4 * n * heads * tokens)));
     const parts: tf.Tensor3D[] = [];
     for (let start = 0; start < tokens; start += tile) {
       const size = Math.min(tile, tokens - start);
