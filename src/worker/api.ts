@@ -19,8 +19,8 @@ import type {
   ResizeRule,
   RgbImage,
 } from '../core/types.ts';
-import { type BackendInfo, initBackend } from '../engine/backend.ts';
 import { loadAnyBackbone } from '../engine/backbones.ts';
+import { type BackendInfo, initBackend } from '../engine/backend.ts';
 import { type EvalSettings, evaluate } from '../engine/pipeline.ts';
 import { inversionRecord, runInversion } from '../engine/run-colour.ts';
 import type { ModelFileReader } from '../engine/types.ts';
