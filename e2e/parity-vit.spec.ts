@@ -1,6 +1,6 @@
 // ViT parity in Chromium: random-init ViTs saved by PyTorch in the timm (DINO/DeiT/MAE and DINOv2 names),
 // torchvision and CLIP layouts are converted in the browser worker through the path a dropped .pth takes
-// (auto-detected layout), run there on wasm and on WebGPU (SwiftShader, tiny input), and must give PyTorch's
+// (auto-detected layout), run there on wasm and on WebGPU and WebGL (SwiftShader, tiny inputs), and must give PyTorch's
 // eval-mode features: max|diff| ≤ 1e-4·max|feature|. References: scripts/fixtures/vit_features.py via
 // src/engine/vit/test-fixtures.ts (the same fixtures as the Node parity test).
 
@@ -52,9 +52,10 @@ const WASM_CASES: VitCase[] = [
   { layout: 'clip', variant: 's16', n: 2, size: 48 },
 ];
 
-const WEBGPU_CASES: VitCase[] = [
-  { layout: 'dinov2', variant: 's14reg', n: 1, size: 28 },
-  { layout: 'clip', variant: 's16', n: 1, size: 32 },
+const GPU_CASES: { backend: 'webgpu' | 'webgl'; c: VitCase }[] = [
+  { backend: 'webgpu', c: { layout: 'dinov2', variant: 's14reg', n: 1, size: 28 } },
+  { backend: 'webgpu', c: { layout: 'clip', variant: 's16', n: 1, size: 32 } },
+  { backend: 'webgl', c: { layout: 'torchvision', variant: 's16', n: 1, size: 32 } },
 ];
 
 test.describe('converted ViT checkpoints give PyTorch features in Chromium', () => {
@@ -71,17 +72,17 @@ test.describe('converted ViT checkpoints give PyTorch features in Chromium', () 
     });
   }
 
-  for (const c of WEBGPU_CASES) {
-    test(`${c.layout} ${c.variant} → webgpu (SwiftShader), ${c.n}×${c.size}px`, async ({ page }) => {
+  for (const { backend, c } of GPU_CASES) {
+    test(`${c.layout} ${c.variant} → ${backend} (SwiftShader), ${c.n}×${c.size}px`, async ({ page }) => {
       const errors = collectErrors(page);
       const boot = await openLab(page);
       test.skip(
-        !boot.available.includes('webgpu'),
-        `!!! WebGPU ViT parity SKIPPED: Chromium offers no WebGPU adapter here (available: ${boot.available.join(', ')})`,
+        !boot.available.includes(backend),
+        `!!! ${backend} ViT parity SKIPPED: Chromium offers no ${backend} here (available: ${boot.available.join(', ')})`,
       );
-      const info = await setBackend(page, 'webgpu');
-      expect(info.name).toBe('webgpu');
-      await runCase(page, c, 'webgpu');
+      const info = await setBackend(page, backend);
+      expect(info.name).toBe(backend);
+      await runCase(page, c, backend);
       expect(errors).toEqual([]);
     });
   }
