@@ -1,6 +1,7 @@
 // `tlab convert` for Vision Transformers: checkpoint bytes → lab-vit model files with a card.
 
-import { readRawTensors } from '../../convert/checkpoint.ts';
+import { type ConvertReport, readRawTensors } from '../../convert/checkpoint.ts';
+import type { StateDict } from '../../convert/types.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../model-format/card.ts';
@@ -24,12 +25,32 @@ function withoutComputed(o: Partial<ModelCard> | undefined): Partial<ModelCard> 
 
 export async function convertVitCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
   const { format, container, tensors } = readRawTensors(bytes);
+  return convertVitTensors(
+    tensors,
+    { format, container },
+    {
+      ...opts,
+      checkpointSha256: opts.checkpointSha256 ?? (await sha256Hex(bytes)),
+    },
+  );
+}
+
+/**
+ * The same from tensors already read and unwrapped (e.g. by the automatic layout search, after it stripped a
+ * container and prefix): `where` goes into the report.
+ */
+export async function convertVitTensors(
+  tensors: StateDict,
+  where: Pick<ConvertReport, 'format' | 'container'>,
+  opts: ConvertOptions,
+): Promise<ConvertResult> {
+  const { format, container } = where;
   const match = matchVitCheckpoint(tensors, opts.profile === 'auto' ? undefined : opts.profile, opts.arch);
   const config = match.config;
   const family = opts.family ?? (config.layout === 'clip' ? 'clip' : 'unknown');
   const protocol = familyProtocol(family, config.layout);
   const inputSize = opts.inputSize ?? 224;
-  const report = {
+  const report: ConvertReport = {
     format,
     container,
     profile: `vit-${config.layout}`,
@@ -53,7 +74,7 @@ export async function convertVitCheckpoint(bytes: Uint8Array, opts: ConvertOptio
       typeof opts.source === 'function' ? opts.source(report) : (opts.source ?? 'converted by tlab convert'),
     licence: opts.licence ?? 'unknown',
     imagenetTop1: opts.imagenetTop1 ?? null,
-    checkpointSha256: opts.checkpointSha256 ?? (await sha256Hex(bytes)),
+    checkpointSha256: opts.checkpointSha256 ?? null,
     ...(opts.description ? { description: opts.description } : {}),
     ...withoutComputed(opts.cardOverrides),
   };
