@@ -27,7 +27,7 @@ export const VIT_B_16: VitConfig = {
 };
 
 /** PyTorch shape of each matched name (what vit-keys.ts emits), for a config. */
-function torchShape(name: string, c: VitConfig): number[] {
+export function torchShape(name: string, c: VitConfig): number[] {
   const D = c.width;
   const M = c.mlpWidth;
   const part = name.replace(/^blocks\.\d+\./, '');

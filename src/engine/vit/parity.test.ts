@@ -34,7 +34,10 @@ async function convertOnce(c: VitCase, checkpoint: string, float16: boolean) {
   if (!hit) {
     const { card, files } = await convertCheckpoint(new Uint8Array(readFileSync(checkpoint)), {
       id: `parity-${key}`,
+      float16,
     });
+    // Really stored as float16 (2 bytes a parameter) or float32.
+    expect(card.sizes?.downloadBytes).toBe((float16 ? 2 : 4) * (card.sizes?.parameters ?? 0));
     const model = await readLabModel(async (p) => {
       const f = files.get(p);
       if (!f) throw new Error(`no ${p}`);
