@@ -80,3 +80,23 @@ export function clipKeys(D: number, depth: number, p: number, grid: number, E: n
     mhaBlock(k, `${prefix}transformer.resblocks.${i}`, 'attn', 'mlp.c_fc', 'mlp.c_proj', D);
   return k;
 }
+
+/** A safetensors file of F32 tensors with the given shapes (values: a slow ramp, so nothing is all-zero). */
+export function vitSafetensors(shapes: Map<string, number[]>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, shape] of shapes) {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.byteLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.byteLength), true);
+  out.set(head, 8);
+  const data = new Float32Array(out.buffer, 8 + head.byteLength, offset / 4);
+  for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.01);
+  return out;
+}
