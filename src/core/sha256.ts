@@ -28,31 +28,45 @@ export class Sha256 {
   update(bytes: Uint8Array): this {
     if (this.done) throw new Error('Sha256: update after digest');
     let i = 0;
-    this.length += bytes.byteLength;
-    while (i < bytes.byteLength) {
-      const take = Math.min(64 - this.filled, bytes.byteLength - i);
-      this.block.set(bytes.subarray(i, i + take), this.filled);
+    const n = bytes.byteLength;
+    this.length += n;
+    // Top up a partial block first; then whole blocks straight from the input (no copy), then keep the tail.
+    if (this.filled > 0) {
+      const take = Math.min(64 - this.filled, n);
+      this.block.set(bytes.subarray(0, take), this.filled);
       this.filled += take;
-      i += take;
-      if (this.filled === 64) {
-        this.compress();
-        this.filled = 0;
-      }
+      i = take;
+      if (this.filled < 64) return this;
+      this.compress(this.block, 0);
+      this.filled = 0;
+    }
+    for (; i + 64 <= n; i += 64) this.compress(bytes, i);
+    if (i < n) {
+      this.block.set(bytes.subarray(i), 0);
+      this.filled = n - i;
     }
     return this;
   }
 
-  private compress(): void {
-    const { w, block, h } = this;
+  private compress(src: Uint8Array, off: number): void {
+    const { w, h } = this;
     for (let t = 0; t < 16; t++) {
-      w[t] = (block[4 * t] << 24) | (block[4 * t + 1] << 16) | (block[4 * t + 2] << 8) | block[4 * t + 3];
+      const o = off + 4 * t;
+      w[t] = (src[o] << 24) | (src[o + 1] << 16) | (src[o + 2] << 8) | src[o + 3];
     }
     for (let t = 16; t < 64; t++) {
       const s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >>> 3);
       const s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >>> 10);
       w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
     }
-    let [a, b, c, d, e, f, g, hh] = h;
+    let a = h[0];
+    let b = h[1];
+    let c = h[2];
+    let d = h[3];
+    let e = h[4];
+    let f = h[5];
+    let g = h[6];
+    let hh = h[7];
     for (let t = 0; t < 64; t++) {
       const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + w[t]) | 0;
       const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
