@@ -13,5 +13,6 @@ worker.postMessage({
   batch: Number(params.get('batch') ?? 8),
   rounds: Number(params.get('rounds') ?? 5),
   backend: params.get('backend') ?? 'auto',
+  arch: params.get('arch') ?? 'resnet50',
   crossOriginIsolated: globalThis.crossOriginIsolated,
 });

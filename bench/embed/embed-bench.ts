@@ -1,18 +1,23 @@
-// ResNet-50 feature extraction throughput: the lab's tfjs backbone (wasm, Node) vs PyTorch CPU (2 threads),
-// same batch size and resolution, in one run. Usage: npx tsx bench/embed/embed-bench.ts [--batch 8] [--rounds 5]
-// Weights are seeded random (see random-resnet.ts).
+// Feature extraction throughput, ResNet-50 or ViT-B/16: the lab's tfjs backbone (wasm, Node) vs PyTorch CPU
+// (2 threads), same batch size and resolution, in one run.
+// Usage: npx tsx bench/embed/embed-bench.ts [--arch resnet50|vit_b_16] [--batch 8] [--rounds 5]
+// Weights are seeded random (see random-resnet.ts, random-vit.ts).
 
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { loadAnyBackbone } from '../../src/engine/backbones.ts';
 import { initBackend } from '../../src/engine/backend.ts';
-import { loadBackboneFromFiles } from '../../src/engine/load-backbone.ts';
 import { median, randomResNet50Files, SIZE, timeEmbed } from './random-resnet.ts';
+import { randomVitB16Files } from './random-vit.ts';
 
-async function benchTfjs(batch: number, rounds: number) {
+type Arch = 'resnet50' | 'vit_b_16';
+const LABEL: Record<Arch, string> = { resnet50: 'ResNet-50', vit_b_16: 'ViT-B/16' };
+
+async function benchTfjs(arch: Arch, batch: number, rounds: number) {
   const info = await initBackend('wasm');
-  const { card, files } = await randomResNet50Files();
-  const backbone = await loadBackboneFromFiles(card, files);
+  const { card, files } = arch === 'resnet50' ? await randomResNet50Files() : await randomVitB16Files();
+  const backbone = await loadAnyBackbone(card, async (p) => files.get(p) ?? new Uint8Array(0));
   const timing = await timeEmbed((p) => backbone.embed(p), batch, rounds);
   backbone.dispose();
   return { backend: info.name, threads: info.threads, ...timing };
@@ -20,10 +25,13 @@ async function benchTfjs(batch: number, rounds: number) {
 
 const TORCH = `
 import sys, time, json, torch, torchvision
-batch, rounds = int(sys.argv[1]), int(sys.argv[2])
+batch, rounds, arch = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 torch.set_num_threads(2)
 torch.manual_seed(0)
-m = torchvision.models.resnet50(weights=None); m.fc = torch.nn.Identity(); m.eval()
+m = getattr(torchvision.models, arch)(weights=None)
+if arch == "resnet50": m.fc = torch.nn.Identity()
+else: m.heads = torch.nn.Identity()  # class token after the final norm, as the lab's cls feature
+m.eval()
 x = torch.rand(batch, 3, ${SIZE}, ${SIZE})
 with torch.inference_mode():
     t = time.perf_counter(); m(x); first = time.perf_counter() - t
@@ -33,16 +41,24 @@ with torch.inference_mode():
 print(json.dumps({"first": first, "times": times, "torch": torch.__version__}))
 `;
 
-function benchTorch(batch: number, rounds: number) {
-  const r = spawnSync('/usr/bin/python3', ['-c', TORCH, String(batch), String(rounds)], { encoding: 'utf8' });
+function benchTorch(arch: Arch, batch: number, rounds: number) {
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH, String(batch), String(rounds), arch], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) return null;
   const out = JSON.parse(r.stdout) as { first: number; times: number[]; torch: string };
   return { ...out, imgPerS: batch / median(out.times) };
 }
 
 const { values } = parseArgs({
-  options: { batch: { type: 'string', default: '8' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    arch: { type: 'string', default: 'resnet50' },
+    batch: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '5' },
+  },
 });
+if (values.arch !== 'resnet50' && values.arch !== 'vit_b_16') throw new Error('--arch resnet50 or vit_b_16');
+const arch = values.arch as Arch;
 const batch = Number(values.batch);
 const rounds = Number(values.rounds);
 console.log(
@@ -51,12 +67,12 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}, node ${process.version}`,
 );
-const tfjs = await benchTfjs(batch, rounds);
+const tfjs = await benchTfjs(arch, batch, rounds);
 console.log(
-  `tfjs ${tfjs.backend} (${tfjs.threads} thread${tfjs.threads > 1 ? 's' : ''}), ResNet-50 ${SIZE}px batch ${batch}: ` +
+  `tfjs ${tfjs.backend} (${tfjs.threads} thread${tfjs.threads > 1 ? 's' : ''}), ${LABEL[arch]} ${SIZE}px batch ${batch}: ` +
     `${tfjs.imgPerS.toFixed(2)} img/s (median of ${rounds}: ${median(tfjs.times).toFixed(3)} s/batch; first call ${tfjs.first.toFixed(2)} s; checksum ${tfjs.checksum.toFixed(6)})`,
 );
-const torch = benchTorch(batch, rounds);
+const torch = benchTorch(arch, batch, rounds);
 if (torch) {
   console.log(
     `PyTorch ${torch.torch} CPU (2 threads), same model/input: ${torch.imgPerS.toFixed(2)} img/s ` +

@@ -3,9 +3,8 @@
 
 import type { ArchitectureMatcher } from './architectures.ts';
 import { resnetMatcher } from './resnet-matcher.ts';
+import { vitMatcher } from './vit-matcher.ts';
 
-export const ARCHITECTURE_MATCHERS: readonly ArchitectureMatcher[] = [
-  resnetMatcher,
-  // LEAD: register the ViT matcher here (from src/convert/vit-*.ts, kind 'vit'); readCheckpoint then
-  // returns its state dict with report.kind === 'vit' for the ViT builder to consume.
-];
+// A ViT's state dict comes back under its names below the prefix (report.kind === 'vit'), for the ViT
+// converter (src/engine/vit/convert-checkpoint.ts) to consume.
+export const ARCHITECTURE_MATCHERS: readonly ArchitectureMatcher[] = [resnetMatcher, vitMatcher];

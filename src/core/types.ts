@@ -35,7 +35,7 @@ export interface Preprocessing {
   fewshot: ResizeRule;
 }
 
-export type ModelFormat = 'lab-resnet' | 'tfjs-graph' | 'tfjs-layers';
+export type ModelFormat = 'lab-resnet' | 'lab-vit' | 'tfjs-graph' | 'tfjs-layers';
 
 /** A model card: everything the lab needs to know about a backbone, as data next to its weights. */
 export interface ModelCard {
@@ -64,6 +64,26 @@ export interface ModelCard {
   description?: string;
   /** For tfjs-graph / tfjs-layers models: the node (graph) or layer (layers) whose output is the feature. */
   embeddingNode?: string;
+  /** What loading costs, so a picker can say it before loading (written by the lab's converter). */
+  sizes?: ModelSizes;
+  /** The family's own preprocessing (e.g. CLIP's mean/std), one setting away from the protocol default. */
+  familyProtocol?: FamilyProtocol;
+}
+
+export interface ModelSizes {
+  parameters: number;
+  /** Bytes of the weight shards to download (float16 storage halves it). */
+  downloadBytes: number;
+  /** Bytes the weights take once uploaded (tfjs keeps float32 on every backend). */
+  memoryBytes: number;
+}
+
+export interface FamilyProtocol {
+  preprocessing: Preprocessing;
+  mean: [number, number, number] | null;
+  std: [number, number, number] | null;
+  /** Where the protocol comes from, e.g. "OpenAI CLIP's preprocess". */
+  source: string;
 }
 
 export type Split = 'train' | 'val' | 'test';

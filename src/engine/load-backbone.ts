@@ -2,7 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelCard, PixelBatch } from '../core/types.ts';
-import { readLabModel } from './model-format/read.ts';
+import { readLabModel, resnetConfigOf } from './model-format/read.ts';
 import type { LabModel } from './model-format/types.ts';
 import { TfResNet } from './resnet/build.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
@@ -35,7 +35,7 @@ async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
 
 /** Builds a backbone from an already-read model (e.g. converted in the browser and kept in memory). */
 export function backboneFromLabModel(card: ModelCard, model: LabModel): ResNetBackbone {
-  const net = new TfResNet(model.json.config, model.tensors);
+  const net = new TfResNet(resnetConfigOf(model.json), model.tensors);
   if (card.featureSize !== net.featureSize) {
     net.dispose();
     throw new Error(`${card.id}: card says featureSize ${card.featureSize}, weights give ${net.featureSize}`);

@@ -7,8 +7,8 @@ import * as Comlink from 'comlink';
 import type { ConvertReport } from '../convert/checkpoint.ts';
 import { preprocess as preprocessImage } from '../core/pixels/preprocess.ts';
 import type { BackendName, FeatureCache, PixelBatch, Progress, ResizeRule } from '../core/types.ts';
+import { loadAnyBackbone } from '../engine/backbones.ts';
 import { type BackendInfo, initBackend } from '../engine/backend.ts';
-import { loadBackbone } from '../engine/load-backbone.ts';
 import { browserFeatureCache } from '../platform/browser/cache.ts';
 import { decodeImageBrowser } from '../platform/browser/decode.ts';
 import { fileListSource } from '../platform/browser/files.ts';
@@ -124,7 +124,7 @@ export function createLabApi() {
 
     /** Debug entry for e2e parity tests: features of one model for given NHWC [0,1] pixels. */
     async embedPixels(modelId: string, pixels: PixelBatch): Promise<Float32Array> {
-      const backbone = await loadBackbone(models.entry(modelId).card, models.readerFor(modelId));
+      const backbone = await loadAnyBackbone(models.entry(modelId).card, models.readerFor(modelId));
       try {
         const features = await backbone.embed(pixels);
         return Comlink.transfer(features, [features.buffer]);

@@ -15,19 +15,25 @@ import {
   convertCheckpoint,
   type Normalisation,
 } from '../../engine/model-format/convert-checkpoint.ts';
+import { VIT_FEATURES, type VitFeature } from '../../engine/vit/build.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { checkOutputFolder, writeFolderAtomic } from '../output.ts';
 
 const USAGE = `Usage: npx tlab convert <checkpoint> [options]
 
-  --arch <a>         resnet18|resnet34|resnet50|resnet101|resnet152|wide_resnet50_2 (checked against the
+  --arch <a>         resnet18|resnet34|resnet50|resnet101|resnet152|wide_resnet50_2, or a ViT:
+                     vit_s_16|vit_b_16|vit_l_16|vit_s_14|vit_b_14|vit_l_14|vit_h_14|... (checked against the
                      weights), or a free label for a custom-width ResNet of the same layout
-  --profile <p>      key layout: auto (default: searches every nested container and key prefix for the
-                     backbone and reports what it chose) or a named profile (moco, pycontrast, swav,
-                     simclr-v2, byol, torchvision, ...)
+  --profile <p>      key layout: auto (default: searches every nested container and key prefix for a ResNet
+                     or ViT backbone and reports what it chose) or a named profile (moco, pycontrast, swav,
+                     simclr-v2, byol, torchvision, ...; ViTs: vit-timm (dino, dinov2, mae, deit),
+                     vit-torchvision, vit-clip (clip))
   --container <path> only this container, e.g. state_dict, teacher, classy_state_dict/base_model/model/trunk,
                      '(top)' for the top level
   --prefix <p>       only this key prefix, e.g. module.backbone. ('' for none)
+  --feature <f>      ViTs: cls (default: class token after the final norm) | patch-mean | proj (CLIP)
+  --preprocessing <p> ViTs: protocol (default: the paper's, same for every backbone) | family (the family's
+                     own resize, crop and mean/std, e.g. CLIP's)
   --float16          store weights as float16 (half the size; features within ~1e-3 relative)
   --id <id>          model id (default: the file name without extension)
   --out <dir>        output folder (default: models/<id>); an existing one is kept unless --force
@@ -104,9 +110,21 @@ function parseTop1(text: string | undefined): number | null {
   return x;
 }
 
+function parseFeature(text: string | undefined): VitFeature | undefined {
+  if (text === undefined) return undefined;
+  if (!VIT_FEATURES.includes(text as VitFeature))
+    throw new UsageError(`--feature must be one of ${VIT_FEATURES.join(', ')}`);
+  return text as VitFeature;
+}
+
+function parsePreprocessing(text: string | undefined): 'protocol' | 'family' | undefined {
+  if (text === undefined || text === 'protocol' || text === 'family') return text;
+  throw new UsageError('--preprocessing must be protocol or family');
+}
+
 export const convertCommand: CliCommand = {
   name: 'convert',
-  summary: 'convert a PyTorch checkpoint (backbone found in any container/prefix) into models/<id>/',
+  summary: 'convert a PyTorch ResNet or ViT checkpoint (found in any container/prefix) into models/<id>/',
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -130,6 +148,8 @@ export const convertCommand: CliCommand = {
         top1: { type: 'string' },
         card: { type: 'string' },
         force: { type: 'boolean', default: false },
+        feature: { type: 'string' },
+        preprocessing: { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one checkpoint file');
@@ -157,6 +177,8 @@ export const convertCommand: CliCommand = {
       source: values.source ?? basename(path),
       imagenetTop1: parseTop1(values.top1),
       cardOverrides: await readCardOverrides(values.card),
+      feature: parseFeature(values.feature),
+      preprocessing: parsePreprocessing(values.preprocessing),
     };
     const result = await convertCheckpoint(new Uint8Array(await readFile(path)), opts).catch(
       (err: unknown) => {

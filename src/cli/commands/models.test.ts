@@ -7,9 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSafetensors } from '../../convert/safetensors.ts';
 import { ensureCheckpointFixtures } from '../../convert/test-fixtures.ts';
-import type { StateDict } from '../../convert/types.ts';
+import { timmKeys, vitSafetensors } from '../../convert/vit-test-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
 import { parseCatalog } from '../../engine/model-format/catalog.ts';
@@ -19,19 +18,10 @@ import { main } from '../main.ts';
 import { download, type FetchConverters, fetchOne } from './models.ts';
 
 /** A few timm-named ViT tensors under model (MAE/DeiT style): what a fetch must download and hand on. */
+/** A one-block, 64-wide timm-layout ViT under the container 'model' (as the catalog entry says). */
 function tinyVitCheckpoint(): Uint8Array {
-  const sd: StateDict = new Map();
-  const put = (name: string, shape: number[]) =>
-    sd.set(name, {
-      shape,
-      data: new Float32Array(shape.reduce((a, d) => a * d, 1)).fill(0.25),
-      dtype: 'float32',
-    });
-  put('model/cls_token', [1, 1, 8]);
-  put('model/pos_embed', [1, 5, 8]);
-  put('model/patch_embed.proj.weight', [8, 3, 16, 16]);
-  put('model/blocks.0.attn.qkv.weight', [24, 8]);
-  return writeSafetensors(sd);
+  const keys = timmKeys({ D: 64, depth: 1, p: 16, grid: 2 });
+  return vitSafetensors(new Map([...keys].map(([k, s]) => [`model/${k}`, s] as [string, number[]])));
 }
 
 const skipReason = torchMissingReason();
@@ -218,12 +208,12 @@ describe.skipIf(skipReason !== null).sequential('tlab models fetch (local HTTP s
       join(dir, 'dl'),
     ];
     errors.length = 0;
-    // Until the ViT conversion is wired (src/engine/model-format/convert-vit.ts), it refuses by name.
-    expect(await main(['models', 'fetch', 'tiny-vit', ...args])).toBe(1);
-    expect(errors.join('\n')).toMatch(/tiny-vit: FAILED: tiny-vit: a Vision Transformer \(timm layout\)/);
+    // The layout search finds the ViT in the catalog's container and the ViT converter writes a lab-vit model.
+    expect(await main(['models', 'fetch', 'tiny-vit', ...args])).toBe(0);
     const cached = new Uint8Array(readFileSync(join(dir, 'dl/tiny-vit.checkpoint')));
     expect(await sha256Hex(cached)).toBe(await sha256Hex(vitCheckpoint));
-    expect(existsSync(join(dir, 'models/tiny-vit'))).toBe(false);
+    const card = JSON.parse(readFileSync(join(dir, 'models/tiny-vit/card.json'), 'utf8'));
+    expect(card).toMatchObject({ format: 'lab-vit', featureSize: 64 });
     // The fetch hands the verified bytes and the entry's layout to whichever ViT converter is wired.
     const seen: Array<{ sha: string; layout: string; patch?: number; container?: string }> = [];
     const vit: FetchConverters['vit'] = async (bytes, opts) => {

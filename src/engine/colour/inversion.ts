@@ -15,6 +15,7 @@ import {
   type ProgressFn,
   type RgbImage,
 } from '../../core/types.ts';
+import { resnetConfigOf } from '../model-format/read.ts';
 import type { LabModel } from '../model-format/types.ts';
 import { type Normalisation, TfResNet } from '../resnet/build.ts';
 import { type DipConfig, DipGenerator } from './dip-generator.ts';
@@ -153,7 +154,7 @@ export async function invertImage(
   opts: InversionOptions = {},
   hooks: InversionHooks = {},
 ): Promise<InversionResult & { target: RgbImage }> {
-  const net = new TfResNet(model.json.config, model.tensors);
+  const net = new TfResNet(resnetConfigOf(model.json), model.tensors);
   try {
     return await invertWithNet(card, net, img, opts, hooks);
   } finally {

@@ -2,11 +2,16 @@
 // `tlab models fetch` and the browser's .pth drop).
 
 import { type ConvertReport, readCheckpoint } from '../../convert/checkpoint.ts';
+import { CheckpointError } from '../../convert/errors.ts';
 import { type InferredFamily, inferFamily } from '../../convert/infer-family.ts';
 import { inferResNetConfig, NAMED_RESNETS } from '../../convert/resnet-keys.ts';
+import type { VitConfig } from '../../convert/vit-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
 import type { ResNetConfig } from '../resnet/config.ts';
+import type { VitFeature } from '../vit/build.ts';
+import { isVitRequest } from '../vit/convert.ts';
+import { convertVitCheckpoint, convertVitTensors } from '../vit/convert-checkpoint.ts';
 import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from './card.ts';
 import { labModelFromStateDict } from './from-state-dict.ts';
 import type { CardInput } from './types.ts';
@@ -40,13 +45,17 @@ export interface ConvertOptions {
   checkpointSha256?: string;
   /** Extra card fields laid over the generated card (weightsHash, format and featureSize stay computed). */
   cardOverrides?: Partial<ModelCard>;
+  /** ViTs: the feature the card emits (default 'cls': class token after the final norm). */
+  feature?: VitFeature;
+  /** ViTs: 'protocol' (default: the paper's, as for every backbone) or 'family' (the family's own). */
+  preprocessing?: 'protocol' | 'family';
 }
 
 export interface ConvertResult {
   files: Map<string, Uint8Array>;
   card: ModelCard;
   report: ConvertReport;
-  config: ResNetConfig;
+  config: ResNetConfig | VitConfig;
   /** The family on the card and where it came from ('given', 'file name', 'layout (…)'). */
   family: InferredFamily;
 }
@@ -81,18 +90,46 @@ export function describeCustom(config: ResNetConfig): string {
   return `resnet-${config.block}-${config.layers.join('')}-w${config.widths[0]}`;
 }
 
+/**
+ * Whatever backbone the layout search finds (a ResNet or a ViT, any container, any prefix); a named ViT
+ * profile (vit-timm, clip, ...) reads the container's tensors directly in that layout; and when the search
+ * finds nothing, the ViT layouts are tried on the top container before the search's message is given.
+ */
 export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
-  // Only torchvision names constrain the reader; any other --arch is just the card's label.
-  const namedArch = opts.arch && opts.arch in NAMED_RESNETS ? opts.arch : undefined;
+  const profile = opts.profile ?? 'auto';
+  if (profile !== 'auto' && isVitRequest(undefined, profile)) return convertVitCheckpoint(bytes, opts);
+  try {
+    return await convertResNetCheckpoint(bytes, opts);
+  } catch (err) {
+    if (!(err instanceof CheckpointError) || (opts.profile ?? 'auto') !== 'auto') throw err;
+    try {
+      return await convertVitCheckpoint(bytes, opts);
+    } catch {
+      throw err; // not a ViT either: the ResNet reader's message says more
+    }
+  }
+}
+
+async function convertResNetCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
+  // torchvision ResNet names and ViT names constrain the search; any other --arch is just the card's label.
+  const namedArch =
+    opts.arch && (opts.arch in NAMED_RESNETS || isVitRequest(opts.arch, undefined)) ? opts.arch : undefined;
   const { stateDict, report } = readCheckpoint(bytes, {
     profile: opts.profile ?? 'auto',
     container: opts.container,
     prefix: opts.prefix,
     arch: namedArch,
   });
+  if (report.kind === 'vit') {
+    // The layout search found a ViT (any container, any prefix): its tensors, under their names below the
+    // prefix, go to the ViT converter, which reads the layout's details (registers, projection, ...) from them.
+    return convertVitTensors(stateDict, report, {
+      ...opts,
+      checkpointSha256: opts.checkpointSha256 ?? (await sha256Hex(bytes)),
+    });
+  }
   if (report.kind !== 'resnet') {
-    // LEAD: the ViT matcher's state dicts go to the ViT builder here (report.kind === 'vit').
-    throw new Error(`found a ${report.architecture} (${report.kind}); this build converts ResNets only`);
+    throw new Error(`found a ${report.architecture} (${report.kind}); this build converts ResNets and ViTs`);
   }
   if (report.missing.length > 0) {
     const shown = report.missing.slice(0, 8).join(', ');

@@ -1,10 +1,9 @@
-// The one function through which `tlab models fetch` (and later the checkpoint drop) converts a Vision
-// Transformer checkpoint. The ViT key mapping (src/convert/vit-*.ts) and builder (src/engine/vit/) come from
-// the ViT work (issue 15 part 2); until they are wired here, a ViT entry is downloaded and verified, then
-// refused with this message, never converted by the ResNet path.
+// The one function through which `tlab models fetch` (and the checkpoint drop) converts a Vision Transformer
+// checkpoint: the layout search finds the ViT wherever the release put it (the catalog's container and prefix
+// pin it when known), and the result must be a ViT in the layout the catalog names.
 
 import { UnsupportedCheckpointError } from '../../convert/errors.ts';
-import type { ConvertOptions, ConvertResult } from './convert-checkpoint.ts';
+import { type ConvertOptions, type ConvertResult, convertCheckpoint } from './convert-checkpoint.ts';
 
 export interface VitConvertOptions extends ConvertOptions {
   /** Key names of the checkpoint: 'timm' (DINO, DINOv2, MAE, DeiT), 'torchvision' or 'clip'. */
@@ -13,12 +12,17 @@ export interface VitConvertOptions extends ConvertOptions {
 }
 
 export async function convertVitCheckpoint(
-  _bytes: Uint8Array,
+  bytes: Uint8Array,
   opts: VitConvertOptions,
 ): Promise<ConvertResult> {
-  // LEAD: call the ViT conversion here (layout search with the ViT matcher → ViT state dict → lab files).
-  throw new UnsupportedCheckpointError(
-    `${opts.id}: a Vision Transformer (${opts.layout} layout); this build has no ViT conversion wired ` +
-      '(src/engine/model-format/convert-vit.ts)',
-  );
+  const { layout, patchSize: _p, ...rest } = opts;
+  const result = await convertCheckpoint(bytes, { ...rest, profile: 'auto' });
+  const { report } = result;
+  if (report.kind !== 'vit' || report.naming !== layout) {
+    throw new UnsupportedCheckpointError(
+      `${opts.id}: the catalog names a ${layout}-layout Vision Transformer, the file holds a ` +
+        `${report.architecture} (${report.naming} names)`,
+    );
+  }
+  return result;
 }

@@ -1,9 +1,10 @@
 // Reads a model in the lab's format through a platform's file reader, checking everything it can:
 // a truncated shard, a wrong manifest or a hash mismatch fails here with a message naming the file.
 
+import { assertValidVitConfig, type VitConfig } from '../../convert/vit-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
-import { assertValidConfig } from '../resnet/config.ts';
+import { assertValidConfig, type ResNetConfig } from '../resnet/config.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import type { ModelFileReader } from '../types.ts';
 import { decodeFloat16 } from './float16.ts';
@@ -27,12 +28,12 @@ async function readFileOf(read: ModelFileReader, path: string): Promise<Uint8Arr
   }
 }
 
-const BYTES_PER: Record<WeightSpec['dtype'], number> = { float32: 4, float16: 2 };
+export const BYTES_PER: Record<WeightSpec['dtype'], number> = { float32: 4, float16: 2 };
 
 /** model.json and card.json are a few KB; anything this large is not one. */
 const MAX_JSON_BYTES = 16 * 2 ** 20;
 
-async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
+export async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
   const bytes = await readFileOf(read, path);
   if (bytes.byteLength > MAX_JSON_BYTES)
     throw new ModelFormatError(`${path}: ${bytes.byteLength} bytes, not a model file`);
@@ -47,11 +48,13 @@ async function readJson(read: ModelFileReader, path: string): Promise<unknown> {
 
 export function parseModelJson(x: unknown): LabModelJson {
   const j = x as Partial<LabModelJson> | null;
-  if (j?.format !== 'lab-resnet') throw new ModelFormatError(`${MODEL_JSON}: format must be 'lab-resnet'`);
+  if (j?.format !== 'lab-resnet' && j?.format !== 'lab-vit')
+    throw new ModelFormatError(`${MODEL_JSON}: format must be 'lab-resnet' or 'lab-vit'`);
   if (j.formatVersion !== 1)
     throw new ModelFormatError(`${MODEL_JSON}: unsupported formatVersion ${String(j.formatVersion)}`);
   if (!j.config) throw new ModelFormatError(`${MODEL_JSON}: no config`);
-  assertValidConfig(j.config);
+  if (j.format === 'lab-vit') assertValidVitConfig(j.config as VitConfig);
+  else assertValidConfig(j.config as ResNetConfig);
   const groups = j.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0)
     throw new ModelFormatError(`${MODEL_JSON}: empty weightsManifest`);
@@ -72,7 +75,7 @@ export function parseModelJson(x: unknown): LabModelJson {
   return j as LabModelJson;
 }
 
-function decodeWeight(spec: WeightSpec, bytes: Uint8Array): Float32Array {
+export function decodeWeight(spec: WeightSpec, bytes: Uint8Array): Float32Array {
   // Copy into a fresh, aligned buffer: shard offsets need not be multiples of 4, and a Node Buffer's
   // slice() would share (and offset into) its pool.
   const own = new Uint8Array(bytes);
@@ -188,4 +191,10 @@ export async function readCard(read: ModelFileReader): Promise<ModelCard> {
     throw new ModelFormatError(`${CARD_JSON}: not a model card (needs id and weightsHash)`);
   }
   return card;
+}
+
+/** The ResNet config of a model, for the code paths that only build ResNets (inversion, the ResNet backbone). */
+export function resnetConfigOf(json: LabModelJson): ResNetConfig {
+  if (json.format !== 'lab-resnet') throw new Error(`expected a lab-resnet model, got '${json.format}'`);
+  return json.config;
 }

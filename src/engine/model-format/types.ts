@@ -1,6 +1,7 @@
-// The lab's model format: models/<id>/model.json (a tfjs-style weights manifest plus the ResNet config),
+// The lab's model format: models/<id>/model.json (a tfjs-style weights manifest plus the ResNet or ViT config),
 // weight shards group1-shardKofN.bin, and card.json (the ModelCard).
 
+import type { VitConfig } from '../../convert/vit-keys.ts';
 import type { ModelCard } from '../../core/types.ts';
 import type { ResNetConfig } from '../resnet/config.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
@@ -18,13 +19,23 @@ export interface WeightsGroup {
   weights: WeightSpec[];
 }
 
-export interface LabModelJson {
-  format: 'lab-resnet';
+interface LabModelJsonBase {
   /** Version of this file layout; bump on incompatible change. */
   formatVersion: 1;
-  config: ResNetConfig;
   weightsManifest: WeightsGroup[];
 }
+
+export interface LabResNetJson extends LabModelJsonBase {
+  format: 'lab-resnet';
+  config: ResNetConfig;
+}
+
+export interface LabVitJson extends LabModelJsonBase {
+  format: 'lab-vit';
+  config: VitConfig;
+}
+
+export type LabModelJson = LabResNetJson | LabVitJson;
 
 /** A model read back into memory: weights always as float32 whatever the storage dtype. */
 export interface LabModel {
@@ -35,7 +46,7 @@ export interface LabModel {
 }
 
 /** The card fields the writer computes itself; everything else comes from the caller. */
-export type CardInput = Omit<ModelCard, 'format' | 'weightsHash' | 'featureSize'>;
+export type CardInput = Omit<ModelCard, 'format' | 'weightsHash' | 'featureSize' | 'sizes'>;
 
 export const MODEL_JSON = 'model.json';
 export const CARD_JSON = 'card.json';

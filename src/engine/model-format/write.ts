@@ -2,7 +2,7 @@
 // them to disk, the browser keeps them in memory or OPFS.
 
 import { sha256Hex } from '../../core/hash.ts';
-import type { ModelCard } from '../../core/types.ts';
+import type { ModelCard, ModelSizes } from '../../core/types.ts';
 import { featureSizeOf, type ResNetConfig } from '../resnet/config.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import { encodeFloat16 } from './float16.ts';
@@ -10,6 +10,8 @@ import {
   CARD_JSON,
   type CardInput,
   type LabModelJson,
+  type LabResNetJson,
+  type LabVitJson,
   MAX_SHARD_BYTES,
   MODEL_JSON,
   type StoredDType,
@@ -66,9 +68,30 @@ export interface LabModelFiles {
 }
 
 /** model.json + shards + card.json for the given weights (names as produced by foldResNet). */
-export async function writeLabModel(
+export function writeLabModel(
   tensors: NamedTensor[],
   config: ResNetConfig,
+  cardInput: CardInput,
+  opts: WriteOptions = {},
+): Promise<LabModelFiles> {
+  return writeModelFiles(tensors, { format: 'lab-resnet', config }, featureSizeOf(config), cardInput, opts);
+}
+
+/** What a weight list costs to download and to hold once uploaded. */
+export function modelSizes(tensors: NamedTensor[], dtype: StoredDType): ModelSizes {
+  const parameters = tensors.reduce((n, t) => n + t.data.length, 0);
+  return {
+    parameters,
+    downloadBytes: parameters * (dtype === 'float16' ? 2 : 4),
+    memoryBytes: parameters * 4,
+  };
+}
+
+/** Any lab format: the architecture part of model.json, the feature size, and the weights in order. */
+export async function writeModelFiles(
+  tensors: NamedTensor[],
+  arch: Pick<LabResNetJson, 'format' | 'config'> | Pick<LabVitJson, 'format' | 'config'>,
+  featureSize: number,
   cardInput: CardInput,
   opts: WriteOptions = {},
 ): Promise<LabModelFiles> {
@@ -78,17 +101,13 @@ export async function writeLabModel(
   const buffer = concatBytes(tensors.map((t) => tensorBytes(t, dtype)));
   const shards = splitShards(buffer, opts.shardBytes ?? MAX_SHARD_BYTES);
   const paths = shards.map((_, i) => shardName(i, shards.length));
-  const json: LabModelJson = {
-    format: 'lab-resnet',
-    formatVersion: 1,
-    config,
-    weightsManifest: [{ paths, weights }],
-  };
+  const json = { ...arch, formatVersion: 1, weightsManifest: [{ paths, weights }] } as LabModelJson;
   const card: ModelCard = {
     ...cardInput,
-    format: 'lab-resnet',
-    featureSize: featureSizeOf(config),
+    format: arch.format,
+    featureSize,
     weightsHash: await sha256Hex(buffer),
+    sizes: modelSizes(tensors, dtype),
   };
   const encoder = new TextEncoder();
   const files = new Map<string, Uint8Array>();

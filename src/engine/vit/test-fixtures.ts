@@ -1,0 +1,69 @@
+// Test-only helpers: seeded random ViTs in each checkpoint layout with their PyTorch features, made on demand
+// by scripts/fixtures/vit_features.py into .cache/fixtures/vit/ (gitignored).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readSafetensorsF32 } from '../resnet/test-fixtures.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const SCRIPT = join(ROOT, 'scripts/fixtures/vit_features.py');
+export const VIT_FIXTURE_DIR = join(ROOT, '.cache/fixtures/vit');
+
+/** The script's layouts: 'dinov2' is the timm layout with DINOv2's own names (register_tokens, mask_token). */
+export type FixtureLayout = 'timm' | 'dinov2' | 'torchvision' | 'clip';
+export type FixtureVariant = 's16' | 'b16' | 's14reg';
+
+export interface VitCase {
+  layout: FixtureLayout;
+  variant: FixtureVariant;
+  n: number;
+  size: number;
+}
+
+export interface VitReference {
+  checkpoint: string;
+  pixels: Float32Array;
+  cls: Float32Array;
+  mean: Float32Array;
+  proj: Float32Array | null;
+}
+
+export function vitFixtureFolder(layout: FixtureLayout, variant: FixtureVariant): string {
+  return join(VIT_FIXTURE_DIR, `${layout}-${variant}-s0`);
+}
+
+/** Makes (once) the checkpoint and the reference features of one case. */
+export function vitReference(c: VitCase): VitReference {
+  const dir = vitFixtureFolder(c.layout, c.variant);
+  const features = join(dir, `features-n${c.n}-s${c.size}-p0.safetensors`);
+  if (!existsSync(features)) {
+    const args = [
+      '--layout',
+      c.layout,
+      '--variant',
+      c.variant,
+      '--n',
+      String(c.n),
+      '--size',
+      String(c.size),
+      '--out',
+      dir,
+    ];
+    const r = spawnSync('/usr/bin/python3', [SCRIPT, ...args], { encoding: 'utf8', cwd: ROOT });
+    if (r.status !== 0) throw new Error(`vit_features.py ${args.join(' ')} failed:\n${r.stderr}`);
+  }
+  const sd = readSafetensorsF32(readFileSync(features));
+  const get = (k: string) => {
+    const e = sd.get(k);
+    if (!e) throw new Error(`${features} lacks ${k}`);
+    return e.data;
+  };
+  return {
+    checkpoint: join(dir, 'checkpoint.pth'),
+    pixels: get('pixels'),
+    cls: get('cls'),
+    mean: get('mean'),
+    proj: sd.get('proj')?.data ?? null,
+  };
+}
