@@ -1,6 +1,6 @@
 // GPU feature-extraction throughput: the lab's engine on tfjs's WebGPU backend in Node (Dawn, the `webgpu`
 // package), the same kernels the browser runs, beside PyTorch CUDA on the same GPU in the same run.
-// Usage: npx tsx bench/gpu/gpu-bench.ts [--batch 32] [--rounds 10] [--size 224] [--models resnet50]
+// Usage: npx tsx bench/gpu/gpu-bench.ts [--batch 32] [--rounds 10] [--size 224] [--models resnet50,vit_b_16]
 //        [--json out.json] [--no-torch]
 // On a machine without Node this runs from the kit that scripts/gpu/make-kit.sh builds (see BENCHMARKS.md).
 // Weights are seeded random: speed does not depend on their values, and no checkpoint has to travel.
@@ -9,9 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { loadAnyBackbone } from '../../src/engine/backbones.ts';
 import { initBackend } from '../../src/engine/backend.ts';
-import { loadBackboneFromFiles } from '../../src/engine/load-backbone.ts';
 import { lcg, median, randomResNet50Files } from '../embed/random-resnet.ts';
+import { randomVitB16Files } from '../embed/random-vit.ts';
 import { TORCH_GPU_SCRIPT } from './torch-gpu.ts';
 
 interface Timing {
@@ -27,7 +28,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '10' },
     size: { type: 'string', default: '224' },
-    models: { type: 'string', default: 'resnet50' },
+    models: { type: 'string', default: 'resnet50,vit_b_16' },
     json: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
   },
@@ -64,8 +65,9 @@ async function timeModel(
 }
 
 async function labModel(model: string) {
-  if (model !== 'resnet50') throw new Error(`gpu-bench: no random lab model for '${model}' yet`);
-  return randomResNet50Files();
+  if (model === 'resnet50') return randomResNet50Files();
+  if (model === 'vit_b_16') return randomVitB16Files();
+  throw new Error(`gpu-bench: no random lab model for '${model}' (resnet50, vit_b_16)`);
 }
 
 async function benchLab(): Promise<{ adapter: string; timings: Timing[] }> {
@@ -73,7 +75,7 @@ async function benchLab(): Promise<{ adapter: string; timings: Timing[] }> {
   const timings: Timing[] = [];
   for (const model of models) {
     const { card, files } = await labModel(model);
-    const backbone = await loadBackboneFromFiles(card, files);
+    const backbone = await loadAnyBackbone(card, async (p) => files.get(p) ?? new Uint8Array(0));
     try {
       timings.push(await timeModel(model, (p) => backbone.embed(p)));
     } finally {

@@ -2,7 +2,7 @@
 # Runs on the GPU machine from the kit scripts/gpu/make-kit.sh built: unpacks Node and Dawn (with Python's
 # lzma: xz may be missing there), points Dawn's Vulkan loader at the NVIDIA driver, and runs the lab's WebGPU
 # benchmark beside PyTorch CUDA. Arguments are passed to bench/gpu/gpu-bench.ts (default: batch 32,
-# ResNet-50, 224 px).
+# ResNet-50 and ViT-B/16, 224 px).
 set -euo pipefail
 KIT="$(cd "$(dirname "$0")" && pwd)"
 OUT="${OUT:-$KIT/out}"; mkdir -p "$OUT"
