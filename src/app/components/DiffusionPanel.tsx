@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
 import { DEFAULT_DIFFUSION_SETTINGS, PAPER_STRIDE } from '../../core/diffusion/settings.ts';
+import { formatDuration } from '../../core/progress.ts';
+import { diffusionCost } from '../diffusion-cost.ts';
 import { progressFraction, progressLine } from '../progress-text.ts';
 import { useLab } from '../store/react.ts';
 import { DiffusionView } from './DiffusionView.tsx';
@@ -29,6 +31,11 @@ export function DiffusionPanel() {
     [state.runs],
   );
   const settings = { ...DEFAULT_DIFFUSION_SETTINGS, stride: paper ? PAPER_STRIDE : stride, images };
+  const models = useLab((s) => s.models);
+  const backend = useLab((s) => s.backend?.name ?? null);
+  const crops = models
+    .filter((m) => selected.includes(m.card.id))
+    .map((m) => m.card.preprocessing.linear.crop);
   return (
     <section aria-label="Attentive diffusion" data-testid="diffusion-panel">
       <h3>Attentive diffusion</h3>
@@ -78,6 +85,9 @@ export function DiffusionPanel() {
           />
         </label>
       </fieldset>
+      {crops.length > 0 && !active ? (
+        <CostNotice crops={crops} settings={settings} backend={backend} />
+      ) : null}
       <div className="buttons">
         <button
           type="button"
@@ -111,5 +121,22 @@ export function DiffusionPanel() {
       </div>
       <DiffusionView rows={rows} />
     </section>
+  );
+}
+
+/** The cost of pressing Run, said before it is pressed (forward passes always; time where it has a basis). */
+function CostNotice(props: {
+  crops: number[];
+  settings: typeof DEFAULT_DIFFUSION_SETTINGS;
+  backend: string | null;
+}) {
+  const cost = diffusionCost(props);
+  const passes = `${cost.passes.toLocaleString('en-US')} forward passes (${props.crops.length} model${props.crops.length === 1 ? '' : 's'} × ${props.settings.images} images)`;
+  return (
+    <p className="cost" data-testid="diffusion-cost">
+      {cost.seconds === null
+        ? `This run: ${passes}. Its time is not known before it starts on this backend and these models; the progress line shows an ETA, and Cancel stops it at any time.`
+        : `This run: ${passes}, about ${formatDuration(cost.seconds)} on this CPU (measured with the zoo models on the 2-core test machine). Cancel stops it at any time.`}
+    </p>
   );
 }
