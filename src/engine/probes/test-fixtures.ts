@@ -92,7 +92,11 @@ function writeModelFeatureSet(model: string, dataset: string, dir: string): void
   if (r.status !== 0) throw new Error(`tlab ${args.join(' ')} failed:\n${r.stderr}`);
   const { X, d } = toFloat32Matrix(readNpy(readFileSync(all)));
   // Paths are <split>/<class>/<file>: the class folders, sorted, are the labels.
-  const paths = readFileSync(`${all}.txt`, 'utf8').trim().split('\n');
+  // tlab embed writes the row paths as JSON lines beside the features.
+  const lines = readFileSync(`${all}.paths.jsonl`, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+  const paths = lines.map((l) => JSON.parse(l) as string);
   const classes = [...new Set(paths.map((p) => p.split('/')[1]))].sort();
   const rowsOf = (split: string) => paths.flatMap((p, i) => (p.startsWith(`${split}/`) ? [i] : []));
   const trainRows = rowsOf('train');

@@ -7,7 +7,7 @@ import { vitArchitectureName } from '../../convert/vit-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { ModelCard } from '../../core/types.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../model-format/card.ts';
-import type { ConvertOptions, ConvertResult } from '../model-format/convert-checkpoint.ts';
+import type { ConvertOptions, ConvertResult } from '../model-format/convert-types.ts';
 import type { CardInput } from '../model-format/types.ts';
 import { familyProtocol } from './card.ts';
 import { matchVitCheckpoint, VIT_PROFILES, vitLabTensors, writeVitModel } from './convert.ts';
