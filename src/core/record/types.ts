@@ -83,8 +83,35 @@ export interface ResultRecord {
   datasets: RecordDataset[];
   protocol: ProtocolSettings;
   scores: Score[];
+  /** Paired significance tests between the models of this run (src/core/stats); absent in older records. */
+  comparisons?: Comparison[];
   /** Optional per-view detail (e.g. reliability-diagram bins) that permalinks may drop. */
   details?: RecordDetails;
+}
+
+export type ComparisonTest = 'mcnemar-exact' | 'paired-bootstrap' | 'paired-t';
+
+/**
+ * A paired test between two models on the same test images (or few-shot episodes) of one dataset and
+ * probe. `difference` is metric(models[0]) − metric(models[1]); p-values are two-sided; `pHolm` is
+ * Holm-corrected across every pair of the same (dataset, probe, metric).
+ */
+export interface Comparison {
+  dataset: string;
+  probe: string;
+  metric: MetricName;
+  models: [string, string];
+  test: ComparisonTest;
+  /** Paired test images (McNemar, bootstrap) or episodes (paired t). */
+  n: number;
+  difference: number;
+  /**
+   * McNemar: min(only-A-right, only-B-right), as statsmodels reports it; bootstrap: the observed difference;
+   * paired t: t. null where t is infinite (every episode differs by the same non-zero amount).
+   */
+  statistic: number | null;
+  pValue: number;
+  pHolm: number;
 }
 
 /** One bin of a reliability diagram: mean top-label confidence and accuracy of the test images in it. */
