@@ -10,6 +10,7 @@ import type {
   Score,
 } from '../core/record/types.ts';
 import { emptyRecord, recordDataset, recordModel } from '../core/run-record.ts';
+import { compareModels, type ProbeOutcome } from '../core/stats/compare.ts';
 import type {
   CancelToken,
   DatasetListing,
@@ -22,6 +23,7 @@ import type {
 } from '../core/types.ts';
 import { loadAnyBackbone } from './backbones.ts';
 import { extractFeatures, type PixelSource, ruleKey, throwIfCancelled } from './extract.ts';
+import { fewShotOutcomes, linearOutcome } from './outcomes.ts';
 import { runColour, runInversion } from './run-colour.ts';
 import { runFewShot, runLinear } from './run-probes.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
@@ -100,16 +102,20 @@ export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<Resu
     dataset: recordDataset(listing, plan),
     protocol: {},
   });
+  const outcomes: ProbeOutcome[] = [];
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
     const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
-      await evaluateModel({ req, hooks, listing, plan, backbone, record });
+      await evaluateModel({ req, hooks, listing, plan, backbone, record, outcomes });
     } finally {
       backbone.dispose();
     }
   }
+  // Paired significance tests between the models, from what each probe measured per image / episode.
+  const comparisons = compareModels(outcomes, { seed: req.settings.seed });
+  if (comparisons.length > 0) record.comparisons = comparisons;
   return record;
 }
 
@@ -120,6 +126,8 @@ interface ModelContext {
   plan: SplitPlan;
   backbone: Backbone;
   record: ResultRecord;
+  /** Per-image / per-episode results for the paired tests at the end of the run (src/engine/outcomes.ts). */
+  outcomes?: ProbeOutcome[];
 }
 
 async function evaluateModel(ctx: ModelContext): Promise<void> {
@@ -134,7 +142,9 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
   const linearFeatures = () =>
     (linear ??= features(ctx, 'linear', [...ctx.plan.train, ...(ctx.plan.val ?? []), ...ctx.plan.test]));
   if (req.probes.includes('linear')) {
-    const { scores, settings, calibration, confusion } = await runLinear(ctx, await linearFeatures());
+    const feats = await linearFeatures();
+    const { scores, settings, calibration, confusion, testLogits } = await runLinear(ctx, feats);
+    ctx.outcomes?.push(linearOutcome(ctx, feats, testLogits, scores[0].metric));
     const cell = detailCell(record, ctx.backbone.card.id, ctx.listing.name);
     cell('calibration', calibration);
     cell('confusion', confusion);
@@ -142,7 +152,8 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
   }
   if (req.probes.includes('fewshot')) {
     const feats = await features(ctx, 'fewshot', ctx.plan.pool);
-    const { scores, settings } = await runFewShot(ctx, feats);
+    const { scores, settings, episodes } = await runFewShot(ctx, feats);
+    ctx.outcomes?.push(...fewShotOutcomes(ctx, feats, episodes));
     publish(scores, { fewshot: settings });
   }
   if (req.probes.includes('colour')) {

@@ -32,6 +32,8 @@ export async function runLinear(
   calibration: CalibrationDetail;
   /** Test-set counts, confusion[true][predicted]. */
   confusion: number[][];
+  /** The final classifier's test logits (row order of the test subset), for the paired tests. */
+  testLogits: Float32Array;
 }> {
   const { plan, req, hooks, listing, backbone } = ctx;
   const metric = req.settings.metric ?? 'top1';
@@ -76,7 +78,13 @@ export async function runLinear(
     eceAfter: report.after.ece,
     temperature: report.temperature,
   };
-  return { scores, settings: result.settings, calibration, confusion: result.confusion };
+  return {
+    scores,
+    settings: result.settings,
+    calibration,
+    confusion: result.confusion,
+    testLogits: result.testLogits,
+  };
 }
 
 /** The record keeps what the reliability diagram needs (bin edges follow from the bin count). */
@@ -125,7 +133,12 @@ export function binomialCi95(p: number, n: number): number {
 export async function runFewShot(
   ctx: ModelContext,
   feats: ItemFeatures,
-): Promise<{ scores: Score[]; settings: FewShotSettings }> {
+): Promise<{
+  scores: Score[];
+  settings: FewShotSettings;
+  /** Per-episode accuracies per setting, for the paired tests. */
+  episodes: { probe: string; accuracies: number[] }[];
+}> {
   const { req, hooks, listing, backbone } = ctx;
   const all = subset(ctx, feats, feats.index);
   const opts = { ...req.settings.fewshot, seed: req.settings.seed };
@@ -152,5 +165,9 @@ export async function runFewShot(
       extra: { episodes: r.episodes, classes: r.classesUsed },
     }),
   );
-  return { scores, settings: opts };
+  const episodes = results.map((r) => ({
+    probe: `fewshot-${opts.ways}way-${r.shots}shot`,
+    accuracies: r.episodeAccuracies,
+  }));
+  return { scores, settings: opts, episodes };
 }

@@ -4,6 +4,7 @@
 // would grow too long, class names (no table or chart needs them; their count is kept).
 
 import { array, integer, number, oneOf, RecordError, string } from './checks.ts';
+import { type CompactComparison, compactComparisons, readComparisons } from './permalink-comparisons.ts';
 import type {
   FewShotSettings,
   LinearSettings,
@@ -38,6 +39,8 @@ export type CompactRecord = [
   string[],
   string[],
   CompactScores,
+  /** Present only when the record has comparisons (paired significance tests). */
+  CompactComparison[]?,
 ];
 
 export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactRecord {
@@ -57,7 +60,8 @@ export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactReco
     probes,
     extraKeys,
     compactScores(r, probes, extraKeys),
-  ];
+    ...(r.comparisons?.length ? [compactComparisons(r)] : []),
+  ] as CompactRecord;
 }
 
 function compactModel(m: RecordModel): CompactModel {
@@ -110,12 +114,12 @@ function compactScores(r: ResultRecord, probes: string[], extraKeys: string[]): 
 const MAX_ITEMS = 200_000;
 
 export function fromCompact(x: unknown, schema: number): ResultRecord {
-  const c = array(x, 'payload', 10);
+  const c = array(x, 'payload', 11);
   const models = array(c[4], 'models', MAX_ITEMS).map((m, i) => readModel(m, `models[${i}]`));
   const datasets = array(c[5], 'datasets', MAX_ITEMS).map((d, i) => readDataset(d, `datasets[${i}]`));
   const probes = array(c[7], 'probes', MAX_ITEMS).map((p, i) => string(p, `probes[${i}]`, 64));
   const extraKeys = array(c[8], 'extraKeys', MAX_ITEMS).map((k, i) => string(k, `extraKeys[${i}]`, 64));
-  return {
+  const record: ResultRecord = {
     schema,
     labVersion: string(c[0], 'labVersion', 64),
     createdAt: string(c[1], 'createdAt', 64),
@@ -126,6 +130,8 @@ export function fromCompact(x: unknown, schema: number): ResultRecord {
     protocol: readProtocol(c[6]),
     scores: readScores(c[9], models, datasets, probes, extraKeys),
   };
+  if (c[10] !== undefined) record.comparisons = readComparisons(c[10], models, datasets);
+  return record;
 }
 
 function readModel(x: unknown, field: string): RecordModel {

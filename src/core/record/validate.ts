@@ -14,6 +14,7 @@ import {
   type ResultRecord,
   type Score,
 } from './types.ts';
+import { validateComparisons } from './validate-comparisons.ts';
 import { validateDetails } from './validate-details.ts';
 
 export { RecordError } from './checks.ts';
@@ -84,6 +85,10 @@ export function validateRecord(x: unknown): ResultRecord {
     validateDetails(d, 'details', modelIds, datasetNames, classCounts(datasets)),
   );
   if (details !== undefined) record.details = details;
+  const comparisons = optional(o.comparisons, (c) =>
+    validateComparisons(c, 'comparisons', modelIds, datasetNames, METRICS),
+  );
+  if (comparisons !== undefined) record.comparisons = comparisons;
   return record;
 }
 
