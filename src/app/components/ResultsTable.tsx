@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
-import { resultTable } from '../../core/record/table.ts';
+import { type Cell, resultTable } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
+import { formatP } from '../../core/stats/compare-view.ts';
 
 /** Models (per run when comparing) × (dataset, probe), the metric named, the 95% interval where there is one. */
 export function ResultsTable({ records, testId }: { records: ResultRecord[]; testId: string }) {
@@ -15,7 +16,9 @@ export function ResultsTable({ records, testId }: { records: ResultRecord[]; tes
       ))}
       <table data-testid={testId}>
         <caption className="muted small">
-          Scores in % (± half-width of the 95% interval); best per column in bold.
+          Scores in % (± half-width of the 95% interval). Bold with *: best in its column and significantly
+          better than the runner-up by a paired test on the same images (Holm-corrected p &lt; 0.05); no bold
+          where the difference could be chance.
         </caption>
         <thead>
           <tr>
@@ -33,14 +36,39 @@ export function ResultsTable({ records, testId }: { records: ResultRecord[]; tes
             <tr key={row.key}>
               <th scope="row">{row.label}</th>
               {row.cells.map((cell, i) => (
-                <td key={columns[i].key} className={`num${cell?.best ? ' best' : ''}`}>
-                  {cell ? cell.text : '—'}
-                </td>
+                <ScoreCell key={columns[i].key} cell={cell} />
               ))}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+const TEST_NAMES: Record<string, string> = {
+  'mcnemar-exact': "McNemar's exact test",
+  'paired-bootstrap': 'paired bootstrap',
+  'paired-t': 'paired t-test over episodes',
+};
+
+/** One score: bold and starred only when significantly better than the runner-up (see the caption). */
+function ScoreCell({ cell }: { cell: Cell | null }) {
+  if (cell === null) return <td className="num">—</td>;
+  const sig = cell.significantlyBest;
+  const why = sig
+    ? `better than ${sig.runnerUp} (${TEST_NAMES[sig.test] ?? sig.test}, Holm-corrected ${formatP(sig.pHolm)})`
+    : undefined;
+  return (
+    <td className={`num${sig ? ' best' : ''}`} data-significant={sig ? 'true' : undefined} title={why}>
+      {cell.text}
+      {sig ? (
+        <>
+          <sup aria-hidden="true">*</sup>
+          <span className="visually-hidden"> (significantly {why})</span>
+        </>
+      ) : null}
+      {cell.note ? <span className="muted small"> ({cell.note})</span> : null}
+    </td>
   );
 }

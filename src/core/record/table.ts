@@ -2,6 +2,7 @@
 // with the metric named, cells formatted "87.3 ± 1.2", the best of each column flagged. The UI and the
 // CLI render this same model, so both show identical numbers.
 
+import { significantBest } from '../stats/significance.ts';
 import { mergeRecords } from './merge.ts';
 import type { MetricName, ResultRecord, Score } from './types.ts';
 import { FRACTION_METRICS } from './validate.ts';
@@ -22,6 +23,13 @@ export interface Cell {
   text: string;
   /** Best (or tied best) in its column; only flagged when a column has two or more values. */
   best: boolean;
+  /**
+   * Best in its column and significantly better than the runner-up by the run's paired test (Holm p < 0.05,
+   * src/core/stats/significance.ts); the only best the UI marks. `pHolm` and `runnerUp` say against what.
+   */
+  significantlyBest?: { runnerUp: string; pHolm: number; test: string };
+  /** A short qualifier shown with the value, e.g. how many classes took part in few-shot episodes. */
+  note?: string;
   score: Score;
 }
 
@@ -103,16 +111,48 @@ export function resultTable(records: ResultRecord[]): ResultTable {
     label: r.label,
     cells: columns.map((c) => {
       const score = byCell.get(JSON.stringify([r.key, c.key]));
-      return score === undefined ? null : toCell(score);
+      return score === undefined ? null : toCell(score, classCount(records, r.runId, score.dataset));
     }),
   }));
-  for (const [i, c] of columns.entries()) flagBest(rows, i, c.higherIsBetter);
+  for (const [i, c] of columns.entries()) {
+    flagBest(rows, i, c.higherIsBetter);
+    flagSignificantBest(records, rows, i, c);
+  }
   return { columns, rows, warnings: view.warnings };
 }
 
-function toCell(score: Score): Cell {
+const runIndex = (runId: string) => Number(runId.replace(/^run/, '')) - 1;
+
+function classCount(records: ResultRecord[], runId: string, dataset: string): number | undefined {
+  const d = records[runIndex(runId)]?.datasets.find((x) => x.name === dataset);
+  return d ? (d.classCount ?? d.classNames.length) : undefined;
+}
+
+function flagSignificantBest(records: ResultRecord[], rows: Row[], column: number, c: Column): void {
+  const present = rows.filter((r) => r.cells[column] !== null);
+  const refs = present.map((r) => ({
+    run: runIndex(r.runId),
+    model: r.modelId,
+    value: r.cells[column]!.value,
+  }));
+  const found = significantBest(records, c, refs, c.higherIsBetter);
+  if (found === null) return;
+  const best = present[refs.indexOf(found.best)];
+  const runnerUp = present[refs.indexOf(found.runnerUp)];
+  best.cells[column]!.significantlyBest = {
+    runnerUp: runnerUp.label,
+    pHolm: found.comparison.pHolm,
+    test: found.comparison.test,
+  };
+}
+
+function toCell(score: Score, classes: number | undefined): Cell {
   const cell: Cell = { value: score.value, text: formatScore(score), best: false, score };
   if (score.ci95 !== undefined) cell.ci95 = score.ci95;
+  const used = score.extra?.classes;
+  if (score.probe.startsWith('fewshot') && used !== undefined) {
+    cell.note = classes !== undefined && classes > 0 ? `${used} of ${classes} classes` : `${used} classes`;
+  }
   return cell;
 }
 
