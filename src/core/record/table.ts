@@ -2,7 +2,7 @@
 // with the metric named, cells formatted "87.3 ± 1.2", the best of each column flagged. The UI and the
 // CLI render this same model, so both show identical numbers.
 
-import { significantBest } from '../stats/significance.ts';
+import { significantBests } from '../stats/significance.ts';
 import { mergeRecords } from './merge.ts';
 import type { MetricName, ResultRecord, Score } from './types.ts';
 import { FRACTION_METRICS } from './validate.ts';
@@ -135,15 +135,15 @@ function flagSignificantBest(records: ResultRecord[], rows: Row[], column: numbe
     model: r.modelId,
     value: r.cells[column]!.value,
   }));
-  const found = significantBest(records, c, refs, c.higherIsBetter);
-  if (found === null) return;
-  const best = present[refs.indexOf(found.best)];
-  const runnerUp = present[refs.indexOf(found.runnerUp)];
-  best.cells[column]!.significantlyBest = {
-    runnerUp: runnerUp.label,
-    pHolm: found.comparison.pHolm,
-    test: found.comparison.test,
-  };
+  for (const found of significantBests(records, c, refs, c.higherIsBetter)) {
+    const best = present[refs.indexOf(found.best)];
+    const runnerUp = present[refs.indexOf(found.runnerUp)];
+    best.cells[column]!.significantlyBest = {
+      runnerUp: runnerUp.label,
+      pHolm: found.comparison.pHolm,
+      test: found.comparison.test,
+    };
+  }
 }
 
 function toCell(score: Score, classes: number | undefined): Cell {

@@ -59,20 +59,30 @@ describe('significance marks in the results table', () => {
     expect(marks(wrongWay)[0][1]).toBeNull();
   });
 
-  it('marks nothing without comparisons (older records) or across runs', () => {
+  it('marks nothing without comparisons (older records)', () => {
     expect(
       marks(smallRecord())
         .flat()
         .every((x) => x === null),
     ).toBe(true);
+  });
+
+  it('with several runs, judges each run against its own runner-up and marks only the column top', () => {
     const a = { ...smallRecord(), comparisons: [test({})] };
     const b = { ...smallRecord(), createdAt: '2026-11-27T08:00:00.000Z', comparisons: [test({})] };
-    // Two runs: the best (sup, run 1 and run 2 tie at the top) is not alone: no mark.
-    expect(
-      resultTable([a, b])
-        .rows.flatMap((r) => r.cells)
-        .some((c) => c?.significantlyBest),
-    ).toBe(false);
+    // The same run twice: both runs' sup cells are at the top and each beats its own run's swav.
+    const rows = resultTable([a, b]).rows;
+    expect(rows.map((r) => [r.label, r.cells[1]?.significantlyBest?.runnerUp ?? null])).toEqual([
+      ['Supervised (2026-11-26 08:00 · wasm)', 'SwAV (2026-11-26 08:00 · wasm)'],
+      ['Supervised (2026-11-27 08:00 · wasm)', 'SwAV (2026-11-27 08:00 · wasm)'],
+      ['SwAV (2026-11-26 08:00 · wasm)', null],
+      ['SwAV (2026-11-27 08:00 · wasm)', null],
+    ]);
+    // A later run whose best is lower than the other run's best marks nothing.
+    const lower = structuredClone(b);
+    lower.scores[2].value = 0.9;
+    const marked = resultTable([a, lower]).rows.filter((r) => r.cells[1]?.significantlyBest);
+    expect(marked.map((r) => r.label)).toEqual(['Supervised (2026-11-26 08:00 · wasm)']);
   });
 
   it('few-shot cells say how many classes took part', () => {

@@ -1,6 +1,8 @@
 // Which "best" is real: the top model of a results column counts as best only when a paired test in the
-// same run says it beats the runner-up (Holm-corrected p < SIGNIFICANCE_LEVEL) in the direction shown.
-// Columns without a test (calibration, cross-run comparisons, ties) mark nothing.
+// same run says it beats that run's runner-up (Holm-corrected p < SIGNIFICANCE_LEVEL) in the direction
+// shown. Paired tests exist only within a run, so with several runs on screen each run's best is judged
+// against its own runner-up, and marked only if it is also at the top of the whole column (two runs of the
+// same models on the same data both mark their best). Columns without a test (calibration) mark nothing.
 
 import type { Comparison, MetricName, ResultRecord } from '../record/types.ts';
 
@@ -33,9 +35,32 @@ export function findComparison(
   return null;
 }
 
+/** Per run, its significant best (see significantBest) when that is also at the top of the column. */
+export function significantBests(
+  records: ResultRecord[],
+  column: { dataset: string; probe: string; metric: MetricName },
+  cells: CellRef[],
+  higherIsBetter: boolean,
+): (Significance & { best: CellRef })[] {
+  if (cells.length === 0) return [];
+  const values = cells.map((c) => c.value);
+  const top = higherIsBetter ? Math.max(...values) : Math.min(...values);
+  const runs = [...new Set(cells.map((c) => c.run))];
+  return runs
+    .map((run) =>
+      significantBest(
+        records,
+        column,
+        cells.filter((c) => c.run === run),
+        higherIsBetter,
+      ),
+    )
+    .filter((s): s is Significance & { best: CellRef } => s !== null && s.best.value === top);
+}
+
 /**
- * The column's significant best: the top cell, when it is alone at the top, from the same run as the
- * runner-up, and that run's paired test says it is better (Holm p < 0.05, difference in its favour).
+ * The significant best of cells from one run: the top cell, when it is alone at the top and the run's paired
+ * test against the runner-up says it is better (Holm p < 0.05, difference in its favour).
  */
 export function significantBest(
   records: ResultRecord[],
