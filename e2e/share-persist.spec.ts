@@ -19,9 +19,11 @@ async function runOnce(page: Page, runsBefore: number): Promise<void> {
 async function resultsText(page: Page) {
   return {
     table: await tableTexts(page),
-    compare: await page.getByTestId('compare-view').innerText(),
-    significant: await page.locator('[data-testid=results-table] td[data-significant=true]').allInnerTexts(),
-    runs: await page.getByText(/^Comparing \d+ runs\.$/).innerText(),
+    compare: await page.getByTestId('compare-view').textContent(),
+    significant: await page
+      .locator('[data-testid=results-table] td[data-significant=true]')
+      .allTextContents(),
+    runs: await page.getByText(/^Comparing \d+ runs\.$/).textContent(),
   };
 }
 
