@@ -2,6 +2,7 @@
 // dataset listing → split plan → per model: features (cached) → probes → scores, reported live.
 
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
+import { withUsage } from '../core/record/dataset-usage.ts';
 import type {
   FewShotSettings,
   LinearSettings,
@@ -91,7 +92,16 @@ export const DEFAULT_SETTINGS: EvalSettings = {
   fewshot: { ways: 5, shots: [5, 20], queries: 15, episodes: 600 },
 };
 
-export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<ResultRecord> {
+export async function evaluate(req: EvalRequest, given: EvalHooks): Promise<ResultRecord> {
+  // Every reported issue is also kept, so the record can name the skipped files (dataset-usage.ts).
+  const issues: InputIssue[] = [];
+  const hooks: EvalHooks = {
+    ...given,
+    onIssues: (found) => {
+      issues.push(...found);
+      given.onIssues?.(found);
+    },
+  };
   const listing = hooks.listing ?? (await req.source.list());
   hooks.onIssues?.(listing.issues);
   const plan = planSplits(listing.items, req.settings.seed);
@@ -116,6 +126,7 @@ export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<Resu
   // Paired significance tests between the models, from what each probe measured per image / episode.
   const comparisons = compareModels(outcomes, { seed: req.settings.seed });
   if (comparisons.length > 0) record.comparisons = comparisons;
+  record.datasets[0] = withUsage(record.datasets[0], listing, plan, issues);
   return record;
 }
 

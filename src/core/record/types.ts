@@ -26,6 +26,15 @@ export interface RecordDataset {
    * absent when `classNames` is complete.
    */
   classCount?: number;
+  /** Files the run could not use, by name, with the reason (listing and decoding); absent when none. */
+  skipped?: SkippedFile[];
+  /** How many files were skipped (`skipped` names at most the first 1,000). */
+  skippedCount?: number;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
 }
 
 /** Linear-probe protocol settings. */

@@ -151,6 +151,20 @@ function validateDataset(x: unknown, field: string): RecordDataset {
     }
     dataset.classCount = classCount;
   }
+  const skipped = optional(o.skipped, (x) =>
+    array(x, `${field}.skipped`, 1_000).map((f, i) => {
+      const entry = object(f, `${field}.skipped[${i}]`);
+      return {
+        file: string(entry.file, `${field}.skipped[${i}].file`, 4_096, false),
+        reason: string(entry.reason, `${field}.skipped[${i}].reason`, 1_000),
+      };
+    }),
+  );
+  if (skipped !== undefined) dataset.skipped = skipped;
+  const skippedCount = optional(o.skippedCount, (c) =>
+    integer(c, `${field}.skippedCount`, skipped?.length ?? 0, Number.MAX_SAFE_INTEGER),
+  );
+  if (skippedCount !== undefined) dataset.skippedCount = skippedCount;
   return dataset;
 }
 
