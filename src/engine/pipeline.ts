@@ -26,6 +26,7 @@ import { loadAnyBackbone } from './backbones.ts';
 import { extractFeatures, type PixelSource, ruleKey, throwIfCancelled } from './extract.ts';
 import { fewShotOutcomes, linearOutcome } from './outcomes.ts';
 import { runColour, runInversion } from './run-colour.ts';
+import { evaluateMultiLabel } from './run-multilabel.ts';
 import { runFewShot, runLinear } from './run-probes.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
 
@@ -152,6 +153,10 @@ async function evaluateModel(ctx: ModelContext): Promise<void> {
   let linear: Promise<ItemFeatures> | undefined;
   const linearFeatures = () =>
     (linear ??= features(ctx, 'linear', [...ctx.plan.train, ...(ctx.plan.val ?? []), ...ctx.plan.test]));
+  if (ctx.listing.multiLabel) {
+    await evaluateMultiLabel(ctx, linearFeatures, publish);
+    return;
+  }
   if (req.probes.includes('linear')) {
     const feats = await linearFeatures();
     const { scores, settings, calibration, confusion, testLogits } = await runLinear(ctx, feats);
