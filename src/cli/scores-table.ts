@@ -1,12 +1,23 @@
 // The terminal view of a ResultRecord: the same table model the UI renders (src/core/record/table.ts).
 
-import { resultTable } from '../core/record/table.ts';
+import { type Cell, resultTable } from '../core/record/table.ts';
 import type { ResultRecord } from '../core/record/types.ts';
 import { textTable } from './text-table.ts';
 
 export function scoresTable(record: ResultRecord): string {
   const table = resultTable([record]);
   const header = ['model', ...table.columns.map((c) => `${c.dataset} · ${c.label}`)];
-  const rows = table.rows.map((r) => [r.label, ...r.cells.map((cell) => (cell ? cell.text : ''))]);
-  return [textTable(header, rows), ...table.warnings.map((w) => `warning: ${w}`)].join('\n');
+  const rows = table.rows.map((r) => [r.label, ...r.cells.map(cellText)]);
+  const marked = table.rows.some((r) => r.cells.some((c) => c?.significantlyBest));
+  const legend = marked
+    ? ['* best in its column and significantly better than the runner-up (paired test, Holm p < 0.05)']
+    : [];
+  return [textTable(header, rows), ...legend, ...table.warnings.map((w) => `warning: ${w}`)].join('\n');
+}
+
+/** As the UI shows it: the score, a * where it is significantly best, and the few-shot class count. */
+function cellText(cell: Cell | null): string {
+  if (cell === null) return '';
+  const mark = cell.significantlyBest ? '*' : '';
+  return `${cell.text}${mark}${cell.note ? ` (${cell.note})` : ''}`;
 }
