@@ -3,12 +3,14 @@
 
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { map11 } from '../metrics/voc.ts';
 import { createRng } from '../rng.ts';
 import {
   binomialCdfHalf,
   bootstrapMap11,
   bootstrapMeanPerClass,
   holmAdjust,
+  map11Of,
   mcnemarExact,
   mcnemarFromCounts,
   pairedTTest,
@@ -187,6 +189,15 @@ describe.skipIf(referenceMissing)('paired tests equal scipy / scikit-learn to 1e
 });
 
 describe('edge cases with known answers (no reference needed)', () => {
+  it("map11Of over the whole test set is the record's map11, bit for bit, ties included", () => {
+    for (const c of MAP_CASES) {
+      const all = Array.from({ length: c.n }, (_, i) => i);
+      expect(map11Of(c.scoresA, c.targets, c.k, all)).toBe(map11(c.scoresA, c.targets, c.n, c.k));
+    }
+    // An image drawn twice counts twice: two copies of a positive ranked first.
+    expect(map11Of([0.9, 0.1], [1, 0], 1, [0, 0, 1])).toBe(1);
+  });
+
   it('McNemar: no discordant pairs gives p = 1; one-sided extremes follow 2 · 2^-n', () => {
     expect(mcnemarFromCounts(0, 0).pValue).toBe(1);
     expect(mcnemarFromCounts(0, 10).pValue).toBeCloseTo(2 * 2 ** -10, 15);
