@@ -25,23 +25,43 @@ export interface BootstrapResult {
   resamples: number;
 }
 
-/** Generic paired bootstrap: `diff(indices)` gives metric(A) − metric(B) on the images `indices`. */
-export function pairedBootstrap(
+/**
+ * One model's metric on the test set and on every resample. The draws depend only on n and the seed, so
+ * every model meets the same resamples: a pair's d*_r is the difference of the two models' values, and
+ * m models cost m passes instead of one per pair.
+ */
+export interface Resampled {
+  observed: number;
+  resampled: Float64Array;
+}
+
+export function resampleStatistic(
   n: number,
-  diff: (indices: Int32Array) => number,
+  stat: (indices: Int32Array) => number,
   opts: { seed: number; resamples: number },
-): BootstrapResult {
+): Resampled {
   if (n < 1) throw new RangeError('a paired bootstrap needs at least one test image');
-  const identity = Int32Array.from({ length: n }, (_, i) => i);
-  const observed = diff(identity);
+  const observed = stat(Int32Array.from({ length: n }, (_, i) => i));
   const rng = createRng(opts.seed);
   const indices = new Int32Array(n);
-  let extreme = 0;
+  const resampled = new Float64Array(opts.resamples);
   for (let r = 0; r < opts.resamples; r++) {
     for (let i = 0; i < n; i++) indices[i] = rng.nextInt(n);
-    if (Math.abs(diff(indices) - observed) >= Math.abs(observed) - FLOAT_GUARD) extreme++;
+    resampled[r] = stat(indices);
   }
-  return { difference: observed, pValue: (1 + extreme) / (opts.resamples + 1), resamples: opts.resamples };
+  return { observed, resampled };
+}
+
+/** The p-value above from two models' resampled values (same test images, seed and resample count). */
+export function pairedFromResampled(a: Resampled, b: Resampled): BootstrapResult {
+  const R = a.resampled.length;
+  if (b.resampled.length !== R) throw new RangeError('the two models were resampled differently');
+  const observed = a.observed - b.observed;
+  let extreme = 0;
+  for (let r = 0; r < R; r++) {
+    if (Math.abs(a.resampled[r] - b.resampled[r] - observed) >= Math.abs(observed) - FLOAT_GUARD) extreme++;
+  }
+  return { difference: observed, pValue: (1 + extreme) / (R + 1), resamples: R };
 }
 
 /**
@@ -72,6 +92,19 @@ export function meanPerClassOf(
   return present > 0 ? sum / present : 0;
 }
 
+/** Mean per-class accuracy of one model's correctness bits on the test set and each resample. */
+export function resampleMeanPerClass(
+  correct: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  nClasses: number,
+  opts: { seed: number; resamples?: number },
+): Resampled {
+  return resampleStatistic(labels.length, (idx) => meanPerClassOf(correct, labels, nClasses, idx), {
+    seed: opts.seed,
+    resamples: opts.resamples ?? BOOTSTRAP_RESAMPLES,
+  });
+}
+
 export function bootstrapMeanPerClass(
   correctA: ArrayLike<number>,
   correctB: ArrayLike<number>,
@@ -81,11 +114,9 @@ export function bootstrapMeanPerClass(
 ): BootstrapResult {
   const n = labels.length;
   if (correctA.length !== n || correctB.length !== n) throw new RangeError('paired vectors differ in length');
-  return pairedBootstrap(
-    n,
-    (idx) =>
-      meanPerClassOf(correctA, labels, nClasses, idx) - meanPerClassOf(correctB, labels, nClasses, idx),
-    { seed: opts.seed, resamples: opts.resamples ?? BOOTSTRAP_RESAMPLES },
+  return pairedFromResampled(
+    resampleMeanPerClass(correctA, labels, nClasses, opts),
+    resampleMeanPerClass(correctB, labels, nClasses, opts),
   );
 }
 
@@ -184,6 +215,24 @@ class RankedMap11 {
   }
 }
 
+/** 11-point mAP of one model's n × k scores on the test set and each resample. */
+export function resampleMap11(
+  scores: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  n: number,
+  k: number,
+  opts: { seed: number; resamples?: number },
+): Resampled {
+  if (scores.length !== n * k || targets.length !== n * k)
+    throw new RangeError('scores and targets must be n × k');
+  const ranked = new RankedMap11(scores, targets, n, k);
+  const counts = new Int32Array(n);
+  return resampleStatistic(n, (idx) => ranked.map(countsOf(idx, n, counts)), {
+    seed: opts.seed,
+    resamples: opts.resamples ?? BOOTSTRAP_RESAMPLES_MAP,
+  });
+}
+
 export function bootstrapMap11(
   scoresA: ArrayLike<number>,
   scoresB: ArrayLike<number>,
@@ -192,17 +241,8 @@ export function bootstrapMap11(
   k: number,
   opts: { seed: number; resamples?: number },
 ): BootstrapResult {
-  if (scoresA.length !== n * k || scoresB.length !== n * k || targets.length !== n * k)
-    throw new RangeError('scores and targets must all be n × k');
-  const a = new RankedMap11(scoresA, targets, n, k);
-  const b = new RankedMap11(scoresB, targets, n, k);
-  const counts = new Int32Array(n);
-  return pairedBootstrap(
-    n,
-    (idx) => {
-      countsOf(idx, n, counts);
-      return a.map(counts) - b.map(counts);
-    },
-    { seed: opts.seed, resamples: opts.resamples ?? BOOTSTRAP_RESAMPLES_MAP },
+  return pairedFromResampled(
+    resampleMap11(scoresA, targets, n, k, opts),
+    resampleMap11(scoresB, targets, n, k, opts),
   );
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bootstrapMeanPerClass } from './bootstrap.ts';
 import { compareModels, type ProbeOutcome } from './compare.ts';
 import { holmAdjust } from './holm.ts';
 import { mcnemarFromCounts } from './mcnemar.ts';
@@ -65,6 +66,20 @@ describe('compareModels', () => {
     expect(out[0].test).toBe('paired-bootstrap');
     expect(out[0].difference).toBeCloseTo(0.4, 12);
     expect(out[0].pValue).toBeLessThan(0.01);
+  });
+
+  it('bootstrap values reused across pairs give each pair exactly its own bootstrap', () => {
+    const mpc = (o: ProbeOutcome): ProbeOutcome => ({ ...o, metric: 'mean-per-class' });
+    const labels = a.map((_, i) => i % 2);
+    const out = compareModels([mpc(perImage('A', a)), mpc(perImage('B', b)), mpc(perImage('C', c))], {
+      seed: 3,
+    });
+    const direct = [
+      bootstrapMeanPerClass(a, b, labels, 2, { seed: 3 }),
+      bootstrapMeanPerClass(a, c, labels, 2, { seed: 3 }),
+      bootstrapMeanPerClass(b, c, labels, 2, { seed: 3 }),
+    ];
+    expect(out.map((x) => [x.difference, x.pValue])).toEqual(direct.map((d) => [d.difference, d.pValue]));
   });
 
   it('compares few-shot episodes with a paired t-test only when they came from the same pool', () => {

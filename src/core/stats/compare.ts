@@ -8,7 +8,7 @@
 //   few-shot accuracy                → paired t-test over episodes (paired by the seed)
 
 import type { Comparison, MetricName } from '../record/types.ts';
-import { bootstrapMap11, bootstrapMeanPerClass } from './bootstrap.ts';
+import { pairedFromResampled, type Resampled, resampleMap11, resampleMeanPerClass } from './bootstrap.ts';
 import { holmAdjust } from './holm.ts';
 import { mcnemarExact } from './mcnemar.ts';
 import { pairedTTest } from './paired-t.ts';
@@ -58,9 +58,11 @@ export function compareModels(outcomes: readonly ProbeOutcome[], opts: { seed: n
   const out: Comparison[] = [];
   for (const group of groups.values()) {
     const family: Omit<Comparison, 'pHolm'>[] = [];
+    // Bootstrap values per model, reused by every pair that pairs all its test images (the usual case).
+    const cache = new Map<ProbeOutcome, Resampled>();
     for (let i = 0; i < group.length; i++) {
       for (let j = i + 1; j < group.length; j++) {
-        const tested = comparePair(group[i], group[j], opts.seed);
+        const tested = comparePair(group[i], group[j], opts.seed, cache);
         if (tested) family.push(tested);
       }
     }
@@ -73,7 +75,12 @@ export function compareModels(outcomes: readonly ProbeOutcome[], opts: { seed: n
 type Tested = Omit<Comparison, 'pHolm'>;
 
 /** One pair, or null when the two were not measured on the same images or episodes (nothing to pair). */
-function comparePair(a: ProbeOutcome, b: ProbeOutcome, seed: number): Tested | null {
+function comparePair(
+  a: ProbeOutcome,
+  b: ProbeOutcome,
+  seed: number,
+  cache: Map<ProbeOutcome, Resampled>,
+): Tested | null {
   const base = {
     dataset: a.dataset,
     probe: a.probe,
@@ -94,8 +101,9 @@ function comparePair(a: ProbeOutcome, b: ProbeOutcome, seed: number): Tested | n
       pValue: t.pValue,
     };
   }
-  if (a.kind === 'per-image' && b.kind === 'per-image') return comparePerImage(a, b, base, seed);
-  if (a.kind === 'per-image-scores' && b.kind === 'per-image-scores') return compareScores(a, b, base, seed);
+  if (a.kind === 'per-image' && b.kind === 'per-image') return comparePerImage(a, b, base, seed, cache);
+  if (a.kind === 'per-image-scores' && b.kind === 'per-image-scores')
+    return compareScores(a, b, base, seed, cache);
   return null;
 }
 
@@ -104,6 +112,7 @@ function comparePerImage(
   b: PerImageOutcome,
   base: Pick<Tested, 'dataset' | 'probe' | 'metric' | 'models'>,
   seed: number,
+  cache: Map<ProbeOutcome, Resampled>,
 ): Tested | null {
   const [rowsA, rowsB] = commonRows(a.items, b.items);
   if (rowsA.length === 0) return null;
@@ -112,7 +121,10 @@ function comparePerImage(
   const n = rowsA.length;
   if (a.metric === 'mean-per-class') {
     const labels = rowsA.map((r) => a.labels[r]);
-    const boot = bootstrapMeanPerClass(correctA, correctB, labels, a.nClasses, { seed });
+    const whole = everyRow(rowsA, a.items.length) && everyRow(rowsB, b.items.length);
+    const resample = (o: PerImageOutcome, correct: number[]) =>
+      cachedIf(whole, cache, o, () => resampleMeanPerClass(correct, labels, a.nClasses, { seed }));
+    const boot = pairedFromResampled(resample(a, correctA), resample(b, correctB));
     return {
       ...base,
       test: 'paired-bootstrap',
@@ -127,15 +139,35 @@ function comparePerImage(
   return { ...base, test: 'mcnemar-exact', n, difference, statistic: m.statistic, pValue: m.pValue };
 }
 
+/** Whether `rows` is every row 0..length-1 in order (the pair uses all of the outcome's test images). */
+function everyRow(rows: number[], length: number): boolean {
+  return rows.length === length && rows.every((r, i) => r === i);
+}
+
+/** A model's resampled values, computed once per outcome when every pair uses all of its images. */
+function cachedIf(
+  whole: boolean,
+  cache: Map<ProbeOutcome, Resampled>,
+  outcome: ProbeOutcome,
+  compute: () => Resampled,
+): Resampled {
+  if (!whole) return compute();
+  let found = cache.get(outcome);
+  if (found === undefined) cache.set(outcome, (found = compute()));
+  return found;
+}
+
 function compareScores(
   a: PerImageScoresOutcome,
   b: PerImageScoresOutcome,
   base: Pick<Tested, 'dataset' | 'probe' | 'metric' | 'models'>,
   seed: number,
+  cache: Map<ProbeOutcome, Resampled>,
 ): Tested | null {
   const [rowsA, rowsB] = commonRows(a.items, b.items);
   if (rowsA.length === 0 || a.k !== b.k) return null;
   const k = a.k;
+  const n = rowsA.length;
   const pick = (src: ArrayLike<number>, rows: number[]) => {
     const out = new Float64Array(rows.length * k);
     rows.forEach((r, i) => {
@@ -143,20 +175,15 @@ function compareScores(
     });
     return out;
   };
-  const boot = bootstrapMap11(
-    pick(a.scores, rowsA),
-    pick(b.scores, rowsB),
-    pick(a.targets, rowsA),
-    rowsA.length,
-    k,
-    {
-      seed,
-    },
-  );
+  const targets = pick(a.targets, rowsA);
+  const whole = everyRow(rowsA, a.items.length) && everyRow(rowsB, b.items.length);
+  const resample = (o: PerImageScoresOutcome, rows: number[]) =>
+    cachedIf(whole, cache, o, () => resampleMap11(pick(o.scores, rows), targets, n, k, { seed }));
+  const boot = pairedFromResampled(resample(a, rowsA), resample(b, rowsB));
   return {
     ...base,
     test: 'paired-bootstrap',
-    n: rowsA.length,
+    n,
     difference: boot.difference,
     statistic: boot.difference,
     pValue: boot.pValue,
