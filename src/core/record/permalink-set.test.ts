@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { twoModelRecord } from '../../app/test/records.ts';
-import { smallRecord } from './fixtures.ts';
+import { createRng } from '../rng.ts';
+import { paperScaleRecord, smallRecord } from './fixtures.ts';
 import { decodePermalink, encodePermalink, PermalinkError } from './permalink.ts';
 import { asShared, decodePermalinkSet, encodePermalinkSet } from './permalink-set.ts';
 import { formatScore } from './table.ts';
@@ -22,6 +23,17 @@ describe('links with several runs', () => {
     const single = encodePermalinkSet([a]);
     expect(single).toBe(encodePermalink(a));
     expect(decodePermalinkSet(`#${single}`)).toEqual([decodePermalink(single)]);
+  });
+
+  it('refuses to make a link too long to open again, and says what to do', () => {
+    const many = Array.from({ length: 64 }, (_, i) => {
+      const r = paperScaleRecord();
+      r.createdAt = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+      const rng = createRng(i);
+      for (const score of r.scores) score.value = rng.nextFloat(); // distinct runs: deflate cannot fold them
+      return r;
+    });
+    expect(() => encodePermalinkSet(many)).toThrow(/too large for one link .* share fewer runs/);
   });
 
   it('refuses damaged several-run links with a PermalinkError', () => {

@@ -30,7 +30,16 @@ export function encodePermalinkSet(input: ResultRecord[]): string {
     throw new RangeError(`a link holds at most ${MAX_RUNS_PER_LINK} runs; remove some first`);
   const records = input.map((r) => validateRecord(r));
   const withNames = encodeSet(records, true);
-  return withNames.length <= PERMALINK_LIMITS.classNamesBudgetChars ? withNames : encodeSet(records, false);
+  if (withNames.length <= PERMALINK_LIMITS.classNamesBudgetChars) return withNames;
+  const payload = encodeSet(records, false);
+  // A link the lab itself would refuse to open is never made.
+  if (payload.length > PERMALINK_LIMITS.payloadChars) {
+    throw new RangeError(
+      `these ${records.length} runs are too large for one link (${payload.length} characters); ` +
+        'share fewer runs at a time, or export them as JSON',
+    );
+  }
+  return payload;
 }
 
 function encodeSet(records: ResultRecord[], keepClassNames: boolean): string {
