@@ -1,9 +1,11 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { asShared } from '../../core/record/permalink-set.ts';
 import { fewShotVsKChart, transferScoreChart } from '../charts/specs.ts';
 import { useLab } from '../store/react.ts';
 import { CalibrationView } from './CalibrationView.tsx';
 import { ChartHost } from './ChartHost.tsx';
 import { ColourView } from './ColourView.tsx';
+import { CompareView } from './CompareView.tsx';
 import { CorrelationView } from './CorrelationView.tsx';
 import { DiffusionPanel } from './DiffusionPanel.tsx';
 import { ImportExport } from './ImportExport.tsx';
@@ -15,7 +17,9 @@ import { ShareButton } from './ShareButton.tsx';
 
 /** Finished results (table, chart, share, import/export), plus the running evaluation's scores so far. */
 export function ResultsView() {
-  const records = useLab((s) => s.records);
+  const kept = useLab((s) => s.records);
+  // Shown as a link carries them (1e-4 grid), so a shared view prints exactly these digits.
+  const records = useMemo(() => kept.map(asShared), [kept]);
   const partial = useLab((s) => s.run.partial);
   const viewingShared = useLab((s) => s.viewingShared);
   const chart = useMemo(() => (records.length ? transferScoreChart(records) : null), [records]);
@@ -27,10 +31,14 @@ export function ResultsView() {
     () => (shotCounts.size > 1 ? fewShotVsKChart(records) : null),
     [records, shotCounts.size],
   );
-  const partialRecords = useMemo(() => (partial ? [partial] : []), [partial]);
-  const latest = records.at(-1);
+  const partialRecords = useMemo(() => (partial ? [asShared(partial)] : []), [partial]);
+  // A shared link opens on its results, not on the empty lab above them.
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (viewingShared) section.current?.scrollIntoView({ block: 'start' });
+  }, [viewingShared]);
   return (
-    <section className="results" aria-label="Results">
+    <section className="results" aria-label="Results" id="results" ref={section}>
       <h2>Results</h2>
       {viewingShared ? (
         <p className="note" data-testid="shared-note">
@@ -49,6 +57,7 @@ export function ResultsView() {
         <>
           {records.length > 1 ? <p className="muted">Comparing {records.length} runs.</p> : null}
           <ResultsTable records={records} testId="results-table" />
+          <CompareView records={records} />
           {chart ? <ChartHost spec={chart} title="Transfer score per model, with 95% intervals" /> : null}
           {kChart ? (
             <ChartHost
@@ -62,7 +71,7 @@ export function ResultsView() {
           <PerClassView records={records} viewingShared={viewingShared} />
           <ColourView records={records} />
           <CorrelationView records={records} />
-          {latest ? <ShareButton record={latest} /> : null}
+          <ShareButton records={kept} />
         </>
       )}
       {viewingShared ? null : <InversionView />}

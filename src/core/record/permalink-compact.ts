@@ -8,6 +8,7 @@
 import { METRIC_NAMES, type MetricName, V1_METRIC_ORDER } from '../probes/metrics.ts';
 import type { KnnRequest } from '../probes/settings.ts';
 import { array, integer, number, oneOf, RecordError, string } from './checks.ts';
+import { type CompactComparison, compactComparisons, readComparisons } from './permalink-comparisons.ts';
 import type {
   FewShotSettings,
   LinearSettings,
@@ -49,12 +50,17 @@ export type CompactRecord = [
   /** r2: the metric names the scores' metric column refers to. */
   string[],
   CompactNotComputed,
+  /**
+   * Present only when the record has comparisons (paired significance tests); metrics by index into the
+   * metric table above. (r1 links of the stats branch carried them as the 11th element instead.)
+   */
+  CompactComparison[]?,
 ];
 
 export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactRecord {
   const notComputed = r.notComputed ?? [];
   const probes = [...new Set([...r.scores.map((s) => s.probe), ...notComputed.map((n) => n.probe)])];
-  const metrics = [...new Set(r.scores.map((s) => s.metric))];
+  const metrics = [...new Set([...r.scores, ...(r.comparisons ?? [])].map((s) => s.metric))];
   const extraKeys = [...new Set(r.scores.flatMap((s) => Object.keys(s.extra ?? {})))];
   return [
     r.labVersion,
@@ -73,7 +79,8 @@ export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactReco
     compactScores(r, probes, metrics, extraKeys),
     metrics,
     compactNotComputed(r, notComputed, probes),
-  ];
+    ...(r.comparisons?.length ? [compactComparisons(r, metrics)] : []),
+  ] as CompactRecord;
 }
 
 function compactNotComputed(r: ResultRecord, list: NotComputed[], probes: string[]): CompactNotComputed {
@@ -142,7 +149,8 @@ function compactScores(
 const MAX_ITEMS = 200_000;
 
 export function fromCompact(x: unknown, schema: number): ResultRecord {
-  const c = array(x, 'payload', schema === 1 ? 10 : 12);
+  // r1: 10 elements, + comparisons (stats branch links); r2: 12 elements, + comparisons.
+  const c = array(x, 'payload', schema === 1 ? 11 : 13);
   const models = array(c[4], 'models', MAX_ITEMS).map((m, i) => readModel(m, `models[${i}]`));
   const datasets = array(c[5], 'datasets', MAX_ITEMS).map((d, i) => readDataset(d, `datasets[${i}]`));
   const probes = array(c[7], 'probes', MAX_ITEMS).map((p, i) => string(p, `probes[${i}]`, 64));
@@ -166,6 +174,8 @@ export function fromCompact(x: unknown, schema: number): ResultRecord {
     const notComputed = readNotComputed(c[11], models, datasets, probes);
     if (notComputed.length > 0) record.notComputed = notComputed;
   }
+  const comparisons = c[schema === 1 ? 10 : 12];
+  if (comparisons !== undefined) record.comparisons = readComparisons(comparisons, models, datasets, metrics);
   return record;
 }
 
