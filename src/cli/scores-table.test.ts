@@ -5,7 +5,7 @@ import { scoresTable } from './scores-table.ts';
 describe('scoresTable (the CLI view of a record)', () => {
   it('stars a significant best, explains the star, and says how many classes took part in few-shot', () => {
     const record = smallRecord();
-    record.scores[4] = { ...record.scores[4], extra: { episodes: 100, classes: 2 } };
+    record.scores[4] = { ...record.scores[4], extra: { episodes: 100, classes: 1, classesTotal: 2 } };
     record.comparisons = [
       {
         dataset: 'pets',
@@ -23,7 +23,7 @@ describe('scoresTable (the CLI view of a record)', () => {
     const text = scoresTable(record);
     expect(text).toContain('91.5*');
     expect(text).not.toContain('87.6*');
-    expect(text).toContain('80.0 ± 2.0 (2 of 2 classes)');
+    expect(text).toContain('80.0 ± 2.0 (1 of 2 classes)'); // the registry's note: only when classes were left out
     expect(text).toContain('* best in its column and significantly better than the runner-up');
     expect(scoresTable(smallRecord())).not.toContain('*');
   });

@@ -42,7 +42,7 @@ describe('evaluate → record.comparisons', () => {
       {
         models: await Promise.all(MODELS.map((id) => loadModelRef(id))),
         source: nodeFolderSource(demoSlice()),
-        probes: ['linear', 'fewshot'],
+        probes: ['linear', 'fewshot', 'knn'],
         settings: {
           ...DEFAULT_SETTINGS,
           linearMode: 'paper',
@@ -74,6 +74,14 @@ describe('evaluate → record.comparisons', () => {
       expect(c.n).toBe(60);
       const probe = 'fewshot-4way-5shot';
       expect(c.difference).toBeCloseTo(score(c.models[0], probe) - score(c.models[1], probe), 12);
+    }
+    // kNN top-1 is paired per test image too (McNemar at the headline k, the score the table shows).
+    const knn = comparisons.filter((c) => c.probe === 'knn');
+    expect(knn).toHaveLength(3);
+    for (const c of knn) {
+      expect(c.test).toBe('mcnemar-exact');
+      expect(c.n).toBe(record.datasets[0].counts.test);
+      expect(c.difference).toBeCloseTo(score(c.models[0], 'knn') - score(c.models[1], 'knn'), 12);
     }
     const holm = holmAdjust(linear.map((c) => c.pValue));
     linear.forEach((c, i) => {

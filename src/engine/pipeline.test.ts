@@ -158,7 +158,7 @@ describe('evaluate', () => {
     // Registry order whatever the request's order: linear first, then kNN.
     expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'ece', 'ece-scaled', 'knn']);
     const knn = record.scores[3];
-    const train = record.datasets[0].counts.train - 1; // the broken file is not used
+    const train = record.datasets[0].counts.train; // counts only images used (the broken file is in skipped)
     expect(knn.extra).toMatchObject({ k: 20, trainSize: train, temperature: 0.07, kCappedAt: train });
     expect(knn.value).toBe(knn.extra!['top1@k20']);
     expect(Object.keys(knn.extra!).filter((k) => k.startsWith('top1@'))).toEqual([
