@@ -66,7 +66,7 @@ test('two runs → Share → a fresh context shows both, identical text; a reloa
 
   await page.getByTestId('share').click();
   const url = await page.getByTestId('share-url').inputValue();
-  expect(new URL(url).hash).toMatch(/^#rs1\./);
+  expect(new URL(url).hash).toMatch(/^#rs2\./);
 
   // A fresh browser context (no storage shared with the first): both runs, the same text everywhere.
   const fresh = await browser.newContext();
