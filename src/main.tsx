@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { registerIsolationWorker } from './app/isolation.ts';
+import { indexedDbShelf } from './app/persist/indexeddb-shelf.ts';
 import { bootLab, createLabStore } from './app/store/index.ts';
 import { LabStoreContext } from './app/store/react.ts';
 import { startLabWorker } from './app/worker-client.ts';
@@ -22,6 +23,6 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-void bootLab(store, location.hash);
+void bootLab(store, location.hash, indexedDbShelf());
 // A share link pasted into this tab changes only the fragment: show it without a reload.
 window.addEventListener('hashchange', () => store.getState().openFragment(location.hash));

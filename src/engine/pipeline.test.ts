@@ -73,7 +73,10 @@ describe('evaluate', () => {
     expect(validateRecord(record)).toEqual(record);
     expect(partials.map((p) => p.scores.length)).toEqual([3, 4]);
     expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'ece', 'ece-scaled', 'fewshot-3way-2shot']);
-    expect(record.datasets[0].counts).toEqual({ train: 49, val: 0, test: 18 });
+    // Counts are of images used: the broken file is named among the skipped, not counted in train.
+    expect(record.datasets[0].counts).toEqual({ train: 48, val: 0, test: 18 });
+    expect(record.datasets[0].skipped?.map((f) => f.file)).toEqual(['train/red/broken.png']);
+    expect(record.datasets[0].skippedCount).toBe(1);
     // Colour is trivially separable: even random features must get the linear probe far above chance (1/3).
     expect(record.scores[0].value).toBeGreaterThan(0.9);
     expect(record.scores[3].value).toBeGreaterThan(0.6);
@@ -167,7 +170,7 @@ describe('evaluate', () => {
     // Registry order whatever the request's order: linear first, then kNN.
     expect(record.scores.map((s) => s.probe)).toEqual(['linear', 'ece', 'ece-scaled', 'knn']);
     const knn = record.scores[3];
-    const train = record.datasets[0].counts.train - 1; // the broken file is not used
+    const train = record.datasets[0].counts.train; // counts only images used (the broken file is in skipped)
     expect(knn.extra).toMatchObject({ k: 20, trainSize: train, temperature: 0.07, kCappedAt: train });
     expect(knn.value).toBe(knn.extra!['top1@k20']);
     expect(Object.keys(knn.extra!).filter((k) => k.startsWith('top1@'))).toEqual([

@@ -8,8 +8,10 @@ import { buildFeatureTable, type FeatureTable, planFacts, tableFacts } from '../
 import { PROBES } from '../core/probes/registry.ts';
 import type { EvalSettings } from '../core/probes/settings.ts';
 import type { PreconditionVerdict, ProbeDescriptor, ProbeKind } from '../core/probes/types.ts';
+import { withUsage } from '../core/record/dataset-usage.ts';
 import type { ResultRecord } from '../core/record/types.ts';
 import { emptyRecord, recordDataset, recordModel } from '../core/run-record.ts';
+import { compareModels, type PairedOutcome } from '../core/stats/compare.ts';
 import type {
   CancelToken,
   DatasetListing,
@@ -59,9 +61,30 @@ export interface EvalHooks {
   pixels?: PixelSource;
 }
 
-export async function evaluate(given: EvalRequest, hooks: EvalHooks): Promise<ResultRecord> {
-  const listing = hooks.listing ?? (await given.source.list());
-  const req = { ...given, settings: withWaysForClasses(given.settings, listing.classNames.length) };
+export async function evaluate(req: EvalRequest, hooks: EvalHooks): Promise<ResultRecord> {
+  return (await evaluateWithOutcomes(req, hooks)).record;
+}
+
+/**
+ * The run, plus what each probe measured per image / per episode (`paired`): `tlab eval --shard` writes the
+ * latter beside its record so `tlab merge` can recompute the comparisons across every shard's models.
+ */
+export async function evaluateWithOutcomes(
+  asked: EvalRequest,
+  given: EvalHooks,
+): Promise<{ record: ResultRecord; paired: PairedOutcome[] }> {
+  // Every reported issue is also kept, so the record can name the skipped files (dataset-usage.ts).
+  const issues: InputIssue[] = [];
+  const hooks: EvalHooks = {
+    ...given,
+    onIssues: (found) => {
+      issues.push(...found);
+      given.onIssues?.(found);
+    },
+  };
+  const listing = hooks.listing ?? (await asked.source.list());
+  // Few-shot ways capped by the classes there are, once, so the CLI and the browser run the same episodes.
+  const req = { ...asked, settings: withWaysForClasses(asked.settings, listing.classNames.length) };
   hooks.onIssues?.(listing.issues);
   const plan = planSplits(listing.items, req.settings.seed);
   const record = emptyRecord({
@@ -73,17 +96,22 @@ export async function evaluate(given: EvalRequest, hooks: EvalHooks): Promise<Re
   });
   // Registry order, whatever order the caller listed them in.
   const probes = PROBES.filter((p) => req.probes.includes(p.kind));
+  const paired: PairedOutcome[] = [];
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
     const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
-      await evaluateModel({ req, hooks, listing, plan, record, model, backbone }, probes);
+      await evaluateModel({ req, hooks, listing, plan, record, model, backbone, paired }, probes);
     } finally {
       backbone.dispose();
     }
   }
-  return record;
+  // Paired significance tests between the models, from what each probe measured per image / episode.
+  const comparisons = compareModels(paired, { seed: req.settings.seed });
+  if (comparisons.length > 0) record.comparisons = comparisons;
+  record.datasets[0] = withUsage(record.datasets[0], listing, plan, issues);
+  return { record, paired };
 }
 
 interface ModelRun {
@@ -94,6 +122,8 @@ interface ModelRun {
   record: ResultRecord;
   model: ModelRef;
   backbone: Backbone;
+  /** Per-image / per-episode results of every probe so far, for the paired tests at the end of the run. */
+  paired: PairedOutcome[];
 }
 
 async function evaluateModel(run: ModelRun, probes: readonly ProbeDescriptor[]): Promise<void> {
@@ -112,6 +142,7 @@ async function evaluateModel(run: ModelRun, probes: readonly ProbeDescriptor[]):
     const outcome = await RUNNERS[probe.kind].run(probeContext(run, table, given, verdict));
     Object.assign(given, outcome.gives);
     publish(run, outcome);
+    run.paired.push(...(outcome.paired ?? []));
   }
 }
 
@@ -128,7 +159,7 @@ async function preconditions(
   const early = probe.preconditions(planFacts(listing, plan), req.settings);
   if (!early.runs || !probe.needs.includes('pooled-features')) return early;
   const built = await table(probe.featureRule ?? 'linear');
-  return probe.preconditions(tableFacts(built, listing.classNames), req.settings);
+  return probe.preconditions(tableFacts(built, listing.classNames, listing.multiLabel), req.settings);
 }
 
 function reportNotComputed(run: ModelRun, verdict: PreconditionVerdict): void {

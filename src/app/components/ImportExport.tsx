@@ -49,7 +49,7 @@ export function ImportExport() {
           }}
         />
       </label>
-      <button type="button" disabled={empty} onClick={clearRecords}>
+      <button type="button" disabled={empty} onClick={clearRecords} data-testid="clear-results">
         Clear results
       </button>
     </div>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { NOT_COMPUTED_TEXT, type Row, resultTable } from '../../core/record/table.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
+import { formatP } from '../../core/stats/compare-view.ts';
 import { colourOf, type ModelColours, recordColours } from '../charts/model-colours.ts';
 import { TableScroll } from './TableScroll.tsx';
 
@@ -27,7 +28,9 @@ export function ResultsTable({
       ))}
       <table data-testid={testId}>
         <caption className="muted small">
-          Scores in % (± half-width of the 95% interval); best per column in bold.
+          Scores in % (± half-width of the 95% interval). Bold with *: best in its column and significantly
+          better than the runner-up by a paired test on the same images (Holm-corrected p &lt; 0.05); no bold
+          where the difference could be chance.
         </caption>
         <thead>
           <tr>
@@ -63,10 +66,35 @@ export function ResultsTable({
   );
 }
 
-/** A score, or "not computed" with its reason (hover, and for screen readers in the cell), or a dash. */
+const TEST_NAMES: Record<string, string> = {
+  'mcnemar-exact': "McNemar's exact test",
+  'paired-bootstrap': 'paired bootstrap',
+  'paired-t': 'paired t-test over episodes',
+};
+
+/**
+ * A score (bold and starred only when significantly better than the runner-up; see the caption), or "not
+ * computed" with its reason (hover, and for screen readers in the cell), or a dash.
+ */
 function ResultCell({ row, column }: { row: Row; column: number }) {
   const cell = row.cells[column];
-  if (cell) return <td className={`num${cell.best ? ' best' : ''}`}>{cell.text}</td>;
+  if (cell) {
+    const sig = cell.significantlyBest;
+    const why = sig
+      ? `better than ${sig.runnerUp} (${TEST_NAMES[sig.test] ?? sig.test}, Holm-corrected ${formatP(sig.pHolm)})`
+      : undefined;
+    return (
+      <td className={`num${sig ? ' best' : ''}`} data-significant={sig ? 'true' : undefined} title={why}>
+        {cell.text}
+        {sig ? (
+          <>
+            <sup aria-hidden="true">*</sup>
+            <span className="visually-hidden"> (significantly {why})</span>
+          </>
+        ) : null}
+      </td>
+    );
+  }
   const reason = row.notComputed[column];
   if (reason === null) return <td className="num">—</td>;
   return (

@@ -1,4 +1,5 @@
 import { type RefObject, useEffect, useMemo, useRef } from 'react';
+import { asShared } from '../../core/record/permalink-set.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import { modelColours, recordColours } from '../charts/model-colours.ts';
 import { fewShotVsKChart, transferScoreChart } from '../charts/specs.ts';
@@ -7,6 +8,7 @@ import type { RunStatus } from '../store/run.ts';
 import { CalibrationView } from './CalibrationView.tsx';
 import { ChartHost } from './ChartHost.tsx';
 import { ColourView } from './ColourView.tsx';
+import { CompareView } from './CompareView.tsx';
 import { CorrelationView } from './CorrelationView.tsx';
 import { DiffusionPanel } from './DiffusionPanel.tsx';
 import { ImportExport } from './ImportExport.tsx';
@@ -60,21 +62,22 @@ function Charts({ records }: { records: ResultRecord[] }) {
 
 /** Finished results (table, charts, share, import/export), plus the running evaluation's scores so far. */
 export function ResultsView() {
-  const records = useLab((s) => s.records);
+  const kept = useLab((s) => s.records);
+  // Shown as a link carries them (1e-4 grid), so a shared view prints exactly these digits.
+  const records = useMemo(() => kept.map(asShared), [kept]);
   const partial = useLab((s) => s.run.partial);
   const running = useLab((s) => s.run.status === 'running' || s.run.status === 'cancelling');
   const selected = useLab((s) => s.selectedModels);
   const viewingShared = useLab((s) => s.viewingShared);
   const heading = useRef<HTMLHeadingElement>(null);
   useFocusAfterRun(heading);
-  const partialRecords = useMemo(() => (partial ? [partial] : []), [partial]);
+  const partialRecords = useMemo(() => (partial ? [asShared(partial)] : []), [partial]);
   // The models of the run on screen, so a model keeps the colour it will have when the run is finished.
   const partialColours = useMemo(
     () => modelColours([...selected, ...(partial?.models.map((m) => m.id) ?? [])]),
     [selected, partial],
   );
   const colours = useMemo(() => recordColours(records), [records]);
-  const latest = records.at(-1);
   return (
     <section className="results" aria-labelledby="results-heading">
       <h2 id="results-heading" ref={heading} tabIndex={-1}>
@@ -106,7 +109,8 @@ export function ResultsView() {
           {running ? <h3>Earlier results</h3> : null}
           {records.length > 1 ? <p className="muted">Comparing {records.length} runs.</p> : null}
           <ResultsTable records={records} testId="results-table" colours={colours} />
-          {latest ? <ShareButton record={latest} /> : null}
+          <ShareButton records={kept} />
+          <CompareView records={records} />
           <Charts records={records} />
           <KnnView records={records} />
           <CalibrationView records={records} />

@@ -2,13 +2,13 @@ import { useState } from 'react';
 import type { ResultRecord } from '../../core/record/types.ts';
 import { useLab } from '../store/react.ts';
 
-/** Puts the record, compressed, into the URL fragment: the link shows the same results without data. */
-export function ShareButton({ record }: { record: ResultRecord }) {
+/** Puts every run on screen, compressed, into the URL fragment: the link shows the same results without data. */
+export function ShareButton({ records }: { records: ResultRecord[] }) {
   const makeShareUrl = useLab((s) => s.makeShareUrl);
   const [url, setUrl] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const share = () => {
-    const link = makeShareUrl(location.href, record);
+    const link = makeShareUrl(location.href, records);
     setUrl(link);
     setCopied(false);
     if (link) {
@@ -21,7 +21,7 @@ export function ShareButton({ record }: { record: ResultRecord }) {
   return (
     <div className="share">
       <button type="button" data-testid="share" onClick={share}>
-        Share a link to this result
+        {records.length > 1 ? `Share a link to these ${records.length} runs` : 'Share a link to this result'}
       </button>
       {url ? (
         <label>

@@ -1,18 +1,19 @@
-// Permalinks: the ResultRecord travels compressed in the URL fragment, which browsers never send to a server.
+// Permalinks: the ResultRecords travel compressed in the URL fragment, which browsers never send to a server.
+// One run: "#r1.…"; several runs on screen: "#rs1.…" (src/core/record/permalink-set.ts); both open here.
 
-import { decodePermalink, encodePermalink } from '../../core/record/permalink.ts';
+import { decodePermalinkSet, encodePermalinkSet } from '../../core/record/permalink-set.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 
 export type FragmentContent =
   | { kind: 'none' }
-  | { kind: 'record'; record: ResultRecord }
+  | { kind: 'records'; records: ResultRecord[] }
   | { kind: 'error'; message: string };
 
 export function readFragment(hash: string): FragmentContent {
   const payload = hash.replace(/^#/, '');
   if (payload === '') return { kind: 'none' };
   try {
-    return { kind: 'record', record: decodePermalink(payload) };
+    return { kind: 'records', records: decodePermalinkSet(payload) };
   } catch (error) {
     // PermalinkError messages are written for users; anything else is reported without internals.
     const detail =
@@ -24,8 +25,9 @@ export function readFragment(hash: string): FragmentContent {
   }
 }
 
-export function shareUrl(pageUrl: string, record: ResultRecord): string {
+/** A link to every record given (in order), on the page `pageUrl`. */
+export function shareUrl(pageUrl: string, records: ResultRecord[]): string {
   const url = new URL(pageUrl);
-  url.hash = encodePermalink(record);
+  url.hash = encodePermalinkSet(records);
   return url.href;
 }

@@ -8,6 +8,7 @@ import { createDatasetSlice } from './dataset.ts';
 import { createDiffusionSlice } from './diffusion.ts';
 import { createErrorsSlice } from './errors.ts';
 import { createModelsSlice } from './models.ts';
+import { keepRecordsOnShelf, type RecordShelf } from './persist.ts';
 import { createResultsSlice } from './results.ts';
 import { createRunSlice } from './run.ts';
 import { createShareSlice } from './share.ts';
@@ -31,10 +32,12 @@ export function createLabStore(client: LabClient): LabStore {
 
 /**
  * Start-up: a permalink in the fragment is shown as is (no run, no data); otherwise the embedded zoo is
- * selected and the default demo dataset loaded, so a single click on Run gives a real comparison.
+ * selected and the default demo dataset loaded, so a single click on Run gives a real comparison, and the
+ * results kept on `shelf` from earlier visits are shown again.
  */
-export async function bootLab(store: LabStore, hash: string): Promise<void> {
+export async function bootLab(store: LabStore, hash: string, shelf?: RecordShelf): Promise<void> {
   const state = store.getState();
   const shared = state.openFragment(hash);
-  await Promise.all([state.initBackend(), state.loadModels(), state.loadDemos(!shared)]);
+  const kept = shelf ? keepRecordsOnShelf(store, shelf) : Promise.resolve();
+  await Promise.all([kept, state.initBackend(), state.loadModels(), state.loadDemos(!shared)]);
 }

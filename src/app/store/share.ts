@@ -3,12 +3,13 @@ import { readFragment, shareUrl } from './fragment.ts';
 import type { SliceCreator } from './types.ts';
 
 export interface ShareSlice {
-  /** True while the page shows a result opened from a link (nothing was run here). */
+  /** True while the page shows results opened from a link (nothing was run here). */
   viewingShared: boolean;
   lastShareUrl: string | null;
-  /** Shows the permalink in `hash` if there is one; returns whether the fragment held a result. */
+  /** Shows the permalink in `hash` if there is one; returns whether the fragment held results. */
   openFragment(hash: string): boolean;
-  makeShareUrl(pageUrl: string, record: ResultRecord): string | null;
+  /** A link carrying every record given (Share passes every run on screen). */
+  makeShareUrl(pageUrl: string, records: ResultRecord[]): string | null;
 }
 
 export const createShareSlice: SliceCreator<ShareSlice> = (set, get) => ({
@@ -21,12 +22,12 @@ export const createShareSlice: SliceCreator<ShareSlice> = (set, get) => ({
       get().reportError(new Error(content.message));
       return false;
     }
-    set({ records: [content.record], viewingShared: true });
+    set({ records: content.records, viewingShared: true });
     return true;
   },
-  makeShareUrl(pageUrl, record) {
+  makeShareUrl(pageUrl, records) {
     try {
-      const url = shareUrl(pageUrl, record);
+      const url = shareUrl(pageUrl, records);
       set({ lastShareUrl: url });
       return url;
     } catch (error) {

@@ -15,10 +15,11 @@ import { formatDuration } from '../../core/progress.ts';
 import { recordToCsv } from '../../core/record/csv.ts';
 import { parseShard, type ShardInfo, type ShardSpec, shardModels } from '../../core/record/shard.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
+import { pairedToJson } from '../../core/stats/paired-json.ts';
 import { printable } from '../../core/text/printable.ts';
 import type { InputIssue, Progress } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { evaluate } from '../../engine/pipeline.ts';
+import { evaluateWithOutcomes } from '../../engine/pipeline.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
 import { createNodePixelPool } from '../../platform/node/pixel-pool.ts';
@@ -100,7 +101,7 @@ export const evalCommand: CliCommand = {
     const issues: InputIssue[] = [];
     console.error(`backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
     const pixels = decodePoolIfUseful();
-    const record = await evaluate(
+    const { record, paired } = await evaluateWithOutcomes(
       {
         models,
         source,
@@ -119,7 +120,8 @@ export const evalCommand: CliCommand = {
     ).finally(() => pixels?.close());
     process.stderr.write('\n');
     report(record, issues);
-    const written = shard ? { ...record, shard } : record;
+    // A shard also writes what the paired tests need, so `tlab merge` can recompute comparisons across shards.
+    const written = shard ? { ...record, shard, paired: pairedToJson(paired) } : record;
     if (typeof values.out === 'string')
       await writeFileAtomic(values.out, `${JSON.stringify(written, null, 2)}\n`);
     if (typeof values.csv === 'string') await writeFileAtomic(values.csv, recordToCsv([record]));

@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { mergeShards, readShardInfo, type ShardPart } from '../../core/record/shard.ts';
 import { validateRecord } from '../../core/record/validate.ts';
+import { pairedFromJson } from '../../core/stats/paired-json.ts';
 import { type CliCommand, UsageError } from '../command.ts';
 import { checkOutputFile, writeFileAtomic } from '../output.ts';
 import { scoresTable } from '../scores-table.ts';
@@ -53,5 +54,14 @@ async function readPart(path: string): Promise<ShardPart> {
     throw new Error(`${path}: not JSON (${(e as Error).message.slice(0, 200)})`);
   }
   const shard = readShardInfo(raw, path);
-  return { record: validateRecord(raw), shard, source: path };
+  const paired = (raw as { paired?: unknown }).paired;
+  const part: ShardPart = { record: validateRecord(raw), shard, source: path };
+  if (paired !== undefined) {
+    try {
+      part.paired = pairedFromJson(paired);
+    } catch (e) {
+      throw new Error(`${path}: damaged 'paired' field (${(e as Error).message.slice(0, 200)})`);
+    }
+  }
+  return part;
 }

@@ -79,7 +79,7 @@ export function nonFiniteRows(X: Float32Array, d: number): number[] {
 }
 
 /** What the preconditions look at, from a built table. */
-export function tableFacts(table: FeatureTable, classNames: string[]): ProbeFacts {
+export function tableFacts(table: FeatureTable, classNames: string[], multiLabel = false): ProbeFacts {
   const labels = (rows: number[]) => Int32Array.from(rows, (r) => table.y[r]);
   return {
     classNames,
@@ -90,6 +90,7 @@ export function tableFacts(table: FeatureTable, classNames: string[]): ProbeFact
     nonFinite: nonFiniteRows(table.X, table.dim)
       .sort((a, b) => table.items[a] - table.items[b])
       .map((r) => table.keys[r]),
+    multiLabel,
   };
 }
 
@@ -102,5 +103,6 @@ export function planFacts(listing: DatasetListing, plan: SplitPlan): ProbeFacts 
     test: labels(plan.test),
     pool: labels(plan.pool),
     nonFinite: [],
+    multiLabel: listing.multiLabel,
   };
 }

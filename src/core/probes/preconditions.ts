@@ -23,7 +23,7 @@ function distinct(labels: Int32Array): number[] {
 export function trainTestProblem(facts: ProbeFacts): string | null {
   const finite = nonFiniteProblem(facts);
   if (finite) return finite;
-  if (facts.train.some((y) => y < 0) || facts.test.some((y) => y < 0))
+  if (facts.multiLabel || facts.train.some((y) => y < 0) || facts.test.some((y) => y < 0))
     return 'this probe is single-label and the dataset is multi-label (labels.csv)';
   if (facts.test.length === 0) return 'the test split is empty (no usable test images)';
   if (facts.train.length === 0) return 'the train split is empty (no usable training images)';
@@ -37,6 +37,15 @@ export function trainTestProblem(facts: ProbeFacts): string | null {
       return `it needs images of two or more classes in ${split}; ${split} has ${classes.length}${which}`;
     }
   }
+  return null;
+}
+
+/** Why the multi-label linear probe (one-vs-rest, mAP) cannot run, or null: it needs train and test images. */
+export function multiLabelProblem(facts: ProbeFacts): string | null {
+  const finite = nonFiniteProblem(facts);
+  if (finite) return finite;
+  if (facts.test.length === 0) return 'the test split is empty (no usable test images)';
+  if (facts.train.length === 0) return 'the train split is empty (no usable training images)';
   return null;
 }
 

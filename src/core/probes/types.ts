@@ -23,6 +23,8 @@ export interface ProbeFacts {
   pool: Int32Array;
   /** Names of images whose features are not finite (NaN / ±Inf); empty when all are. */
   nonFinite: string[];
+  /** A labels.csv set with several labels per image (only the linear probe runs, scored by mAP). */
+  multiLabel?: boolean;
 }
 
 /** A result that cannot be computed, and why: a real state of the record, shown instead of a number. */

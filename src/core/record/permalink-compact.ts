@@ -8,6 +8,7 @@
 import { METRIC_NAMES, type MetricName, V1_METRIC_ORDER } from '../probes/metrics.ts';
 import type { KnnRequest } from '../probes/settings.ts';
 import { array, integer, number, oneOf, RecordError, string } from './checks.ts';
+import { type CompactComparison, compactComparisons, readComparisons } from './permalink-comparisons.ts';
 import type {
   FewShotSettings,
   LinearSettings,
@@ -50,12 +51,17 @@ export type CompactRecord = [
   /** r2: the metric names the scores' metric column refers to. */
   string[],
   CompactNotComputed,
+  /**
+   * Present only when the record has comparisons (paired significance tests); metrics by index into the
+   * metric table above. (r1 links of the stats branch carried them as the 11th element instead.)
+   */
+  CompactComparison[]?,
 ];
 
 export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactRecord {
   const notComputed = r.notComputed ?? [];
   const probes = [...new Set([...r.scores.map((s) => s.probe), ...notComputed.map((n) => n.probe)])];
-  const metrics = [...new Set(r.scores.map((s) => s.metric))];
+  const metrics = [...new Set([...r.scores, ...(r.comparisons ?? [])].map((s) => s.metric))];
   const extraKeys = [...new Set(r.scores.flatMap((s) => Object.keys(s.extra ?? {})))];
   return [
     r.labVersion,
@@ -74,7 +80,8 @@ export function toCompact(r: ResultRecord, keepClassNames: boolean): CompactReco
     compactScores(r, probes, metrics, extraKeys),
     metrics,
     compactNotComputed(r, notComputed, probes),
-  ];
+    ...(r.comparisons?.length ? [compactComparisons(r, metrics)] : []),
+  ] as CompactRecord;
 }
 
 function compactNotComputed(r: ResultRecord, list: NotComputed[], probes: string[]): CompactNotComputed {
@@ -143,7 +150,8 @@ function compactScores(
 const MAX_ITEMS = RECORD_LIMITS.scores;
 
 export function fromCompact(x: unknown, schema: number): ResultRecord {
-  const c = array(x, 'payload', schema === 1 ? 10 : 12);
+  // r1: 10 elements, + comparisons (stats branch links); r2: 12 elements, + comparisons.
+  const c = array(x, 'payload', schema === 1 ? 11 : 13);
   const models = array(c[4], 'models', RECORD_LIMITS.models).map((m, i) => readModel(m, `models[${i}]`));
   const datasets = array(c[5], 'datasets', RECORD_LIMITS.datasets).map((d, i) =>
     readDataset(d, `datasets[${i}]`),
@@ -169,6 +177,8 @@ export function fromCompact(x: unknown, schema: number): ResultRecord {
     const notComputed = readNotComputed(c[11], models, datasets, probes);
     if (notComputed.length > 0) record.notComputed = notComputed;
   }
+  const comparisons = c[schema === 1 ? 10 : 12];
+  if (comparisons !== undefined) record.comparisons = readComparisons(comparisons, models, datasets, metrics);
   return record;
 }
 

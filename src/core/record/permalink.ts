@@ -76,7 +76,7 @@ export function decodePermalink(payload: string): ResultRecord {
   }
 }
 
-function checkSchema(schema: number): number {
+export function checkSchema(schema: number): number {
   if (schema > RESULT_SCHEMA_VERSION) {
     throw new PermalinkError(
       `This result was made by a newer version of Transfer Lab (format ${schema}); this version opens ` +
@@ -87,7 +87,7 @@ function checkSchema(schema: number): number {
   return schema;
 }
 
-function inflateCapped(packed: Uint8Array): Uint8Array {
+export function inflateCapped(packed: Uint8Array): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let finished = false;
@@ -125,7 +125,7 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+export function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {

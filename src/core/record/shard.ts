@@ -4,6 +4,7 @@
 // lists and their records join into exactly the record of one run. Every shard carries the whole run's model
 // list and its own index, so the join can check that the shards belong together and that none is missing.
 
+import { compareModels, type PairedOutcome } from '../stats/compare.ts';
 import type { ResultRecord } from './types.ts';
 
 export interface ShardSpec {
@@ -24,6 +25,8 @@ export interface ShardPart {
   shard: ShardInfo;
   /** For messages: the file it came from. */
   source: string;
+  /** What the paired tests need for the shard's models (the output's `paired` field), when it has it. */
+  paired?: PairedOutcome[];
 }
 
 export class ShardError extends Error {
@@ -49,7 +52,7 @@ export function shardModels<T>(models: readonly T[], shard: ShardSpec): T[] {
 }
 
 /** Fields that differ between shards of one run (or between runs of the same work, for createdAt). */
-const PER_SHARD_FIELDS = new Set(['createdAt', 'models', 'scores', 'details']);
+const PER_SHARD_FIELDS = new Set(['createdAt', 'models', 'scores', 'details', 'comparisons']);
 
 /** Reads the `shard` field of a shard's JSON output, or throws naming the file. */
 export function readShardInfo(raw: unknown, source: string): ShardInfo {
@@ -107,6 +110,14 @@ export function mergeShards(parts: readonly ShardPart[]): ResultRecord {
   const details = mergeDetails(records, order);
   if (details) merged.details = details;
   else delete merged.details;
+  // Comparisons pair models of different shards: recomputed from every shard's per-model outcomes, in the
+  // run's model order (as evaluate collects them), so they equal one run's. Last key, as evaluate sets it.
+  delete merged.comparisons;
+  if (parts.every((p) => p.paired !== undefined)) {
+    const paired = parts.flatMap((p) => p.paired!).sort(byRank((o) => o.model));
+    const comparisons = compareModels(paired, { seed: merged.seed });
+    if (comparisons.length > 0) merged.comparisons = comparisons;
+  }
   return merged;
 }
 

@@ -4,6 +4,7 @@
 
 import { metricInfo } from '../probes/metrics.ts';
 import { descriptorOfScore, hasBest, isHigherBetter, scoreLabel } from '../probes/registry.ts';
+import { significantBests } from '../stats/significance.ts';
 import { type ComparisonColumn, mergeRecords } from './merge.ts';
 import type { MetricName, NotComputed, ResultRecord, Score } from './types.ts';
 
@@ -23,6 +24,13 @@ export interface Cell {
   text: string;
   /** Best (or tied best) in its column; only flagged when a column has two or more values. */
   best: boolean;
+  /**
+   * Best in its column and significantly better than the runner-up by the run's paired test (Holm p < 0.05,
+   * src/core/stats/significance.ts); the only best the UI marks. `pHolm` and `runnerUp` say against what.
+   */
+  significantlyBest?: { runnerUp: string; pHolm: number; test: string };
+  /** The probe's qualifier (registry scoreNote, e.g. how many classes took part), already part of `text`. */
+  note?: string;
   score: Score;
 }
 
@@ -93,14 +101,40 @@ export function resultTable(records: ResultRecord[]): ResultTable {
       (c) => reasons.get(JSON.stringify([r.runId, r.model.id, c.dataset, c.probe])) ?? null,
     ),
   }));
-  for (const [i, c] of columns.entries()) if (hasBest(c.metric)) flagBest(rows, i, c.higherIsBetter);
+  for (const [i, c] of columns.entries()) {
+    // A descriptive metric (attentive diffusion) has no best to mark.
+    if (!hasBest(c.metric)) continue;
+    flagBest(rows, i, c.higherIsBetter);
+    flagSignificantBest(records, rows, i, c);
+  }
   return { columns, rows, warnings: view.warnings };
+}
+
+const runIndex = (runId: string) => Number(runId.replace(/^run/, '')) - 1;
+
+function flagSignificantBest(records: ResultRecord[], rows: Row[], column: number, c: Column): void {
+  const present = rows.filter((r) => r.cells[column] !== null);
+  const refs = present.map((r) => ({
+    run: runIndex(r.runId),
+    model: r.modelId,
+    value: r.cells[column]!.value,
+  }));
+  for (const found of significantBests(records, c, refs, c.higherIsBetter)) {
+    const best = present[refs.indexOf(found.best)];
+    const runnerUp = present[refs.indexOf(found.runnerUp)];
+    best.cells[column]!.significantlyBest = {
+      runnerUp: runnerUp.label,
+      pHolm: found.comparison.pHolm,
+      test: found.comparison.test,
+    };
+  }
 }
 
 function toCell(score: Score): Cell {
   const note = descriptorOfScore(score.probe)?.scoreNote?.(score) ?? null;
   const text = note === null ? formatScore(score) : `${formatScore(score)} (${note})`;
   const cell: Cell = { value: score.value, text, best: false, score };
+  if (note !== null) cell.note = note;
   if (score.ci95 !== undefined) cell.ci95 = score.ci95;
   return cell;
 }

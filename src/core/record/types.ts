@@ -31,6 +31,15 @@ export interface RecordDataset {
    * absent when `classNames` is complete.
    */
   classCount?: number;
+  /** Files the run could not use, by name, with the reason (listing and decoding); absent when none. */
+  skipped?: SkippedFile[];
+  /** How many files were skipped (`skipped` names at most the first 1,000). */
+  skippedCount?: number;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
 }
 
 /** Linear-probe protocol settings. */
@@ -86,6 +95,8 @@ export interface ResultRecord {
   datasets: RecordDataset[];
   protocol: ProtocolSettings;
   scores: Score[];
+  /** Paired significance tests between the models of this run (src/core/stats); absent in older records. */
+  comparisons?: Comparison[];
   /** Optional per-view detail (e.g. reliability-diagram bins) that permalinks may drop. */
   details?: RecordDetails;
   /** Results that could not be computed, with the reason (shown instead of a number). */
@@ -99,6 +110,31 @@ export interface NotComputed {
   /** The score name that would have been reported ('linear', 'fewshot-5way-20shot', 'knn', ...). */
   probe: string;
   reason: string;
+}
+
+export type ComparisonTest = 'mcnemar-exact' | 'paired-bootstrap' | 'paired-t';
+
+/**
+ * A paired test between two models on the same test images (or few-shot episodes) of one dataset and
+ * probe. `difference` is metric(models[0]) − metric(models[1]); p-values are two-sided; `pHolm` is
+ * Holm-corrected across every pair of the same (dataset, probe, metric).
+ */
+export interface Comparison {
+  dataset: string;
+  probe: string;
+  metric: MetricName;
+  models: [string, string];
+  test: ComparisonTest;
+  /** Paired test images (McNemar, bootstrap) or episodes (paired t). */
+  n: number;
+  difference: number;
+  /**
+   * McNemar: min(only-A-right, only-B-right), as statsmodels reports it; bootstrap: the observed difference;
+   * paired t: t. null where t is infinite (every episode differs by the same non-zero amount).
+   */
+  statistic: number | null;
+  pValue: number;
+  pHolm: number;
 }
 
 /** One bin of a reliability diagram: mean top-label confidence and accuracy of the test images in it. */

@@ -18,6 +18,7 @@ import {
   type ResultRecord,
   type Score,
 } from './types.ts';
+import { validateComparisons } from './validate-comparisons.ts';
 import { validateDetails } from './validate-details.ts';
 
 export { RecordError } from './checks.ts';
@@ -88,6 +89,10 @@ export function validateRecord(x: unknown): ResultRecord {
     ),
   );
   if (notComputed !== undefined) record.notComputed = notComputed;
+  const comparisons = optional(o.comparisons, (c) =>
+    validateComparisons(c, 'comparisons', modelIds, datasetNames, METRICS),
+  );
+  if (comparisons !== undefined) record.comparisons = comparisons;
   return record;
 }
 
@@ -150,6 +155,20 @@ function validateDataset(x: unknown, field: string): RecordDataset {
     }
     dataset.classCount = classCount;
   }
+  const skipped = optional(o.skipped, (x) =>
+    array(x, `${field}.skipped`, 1_000).map((f, i) => {
+      const entry = object(f, `${field}.skipped[${i}]`);
+      return {
+        file: string(entry.file, `${field}.skipped[${i}].file`, 4_096, false),
+        reason: string(entry.reason, `${field}.skipped[${i}].reason`, 1_000),
+      };
+    }),
+  );
+  if (skipped !== undefined) dataset.skipped = skipped;
+  const skippedCount = optional(o.skippedCount, (c) =>
+    integer(c, `${field}.skippedCount`, skipped?.length ?? 0, Number.MAX_SAFE_INTEGER),
+  );
+  if (skippedCount !== undefined) dataset.skippedCount = skippedCount;
   return dataset;
 }
 

@@ -77,7 +77,9 @@ export const fewShotProbeDescriptor: ProbeDescriptor = {
   },
   scoreNames: (s) => s.fewshot.shots.map((k) => fewShotScoreName(s.fewshot.ways, k)),
   preconditions: (facts: ProbeFacts, s: EvalSettings) => {
-    const finite = nonFiniteProblem(facts);
+    const finite = facts.multiLabel
+      ? 'this probe is single-label and the dataset is multi-label (labels.csv)'
+      : nonFiniteProblem(facts);
     const names = fewShotProbeDescriptor.scoreNames(s);
     if (finite) return { runs: false, notComputed: names.map((probe) => ({ probe, reason: finite })) };
     const sizes = classSizes(facts.pool, facts.classNames.length);

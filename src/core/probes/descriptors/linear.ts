@@ -1,7 +1,7 @@
 // The linear probe (protocol.md): L2-regularised multinomial logistic regression, C swept on validation;
 // also reports calibration (ECE before and after temperature scaling) of the chosen classifier.
 
-import { trainTestProblem } from '../preconditions.ts';
+import { multiLabelProblem, trainTestProblem } from '../preconditions.ts';
 import { type EvalSettings, SettingsError } from '../settings.ts';
 import type { PreconditionVerdict, ProbeDescriptor, ProbeFacts } from '../types.ts';
 
@@ -45,10 +45,11 @@ export const linearProbeDescriptor: ProbeDescriptor = {
       },
     },
   ],
-  metrics: ['top1', 'mean-per-class', 'ece'],
+  metrics: ['top1', 'mean-per-class', 'map11', 'ece'],
   scoreLabel: (name) => SCORE_LABELS[name] ?? null,
   scoreNames: () => ['linear', 'ece', 'ece-scaled'],
-  preconditions: (facts: ProbeFacts, settings: EvalSettings) => trainTestVerdict(facts, settings, ['linear']),
+  preconditions: (facts: ProbeFacts, settings: EvalSettings) =>
+    facts.multiLabel ? multiLabelVerdict(facts) : trainTestVerdict(facts, settings, ['linear']),
 };
 
 /** All-or-nothing verdict of a probe that trains on train and scores test. */
@@ -57,4 +58,12 @@ export function trainTestVerdict(facts: ProbeFacts, _s: EvalSettings, names: str
   return problem === null
     ? { runs: true, notComputed: [] }
     : { runs: false, notComputed: names.map((probe) => ({ probe, reason: problem })) };
+}
+
+/** A multi-label set: one-vs-rest probes scored by 11-point mAP (no ECE: calibration is single-label). */
+function multiLabelVerdict(facts: ProbeFacts): PreconditionVerdict {
+  const problem = multiLabelProblem(facts);
+  return problem === null
+    ? { runs: true, notComputed: [] }
+    : { runs: false, notComputed: [{ probe: 'linear', reason: problem }] };
 }

@@ -6,6 +6,7 @@ import type { FeatureTable } from '../../../core/probes/feature-table.ts';
 import type { EvalSettings } from '../../../core/probes/settings.ts';
 import type { PreconditionVerdict } from '../../../core/probes/types.ts';
 import type { ProtocolSettings, Score } from '../../../core/record/types.ts';
+import type { PairedOutcome } from '../../../core/stats/compare.ts';
 import type {
   CancelToken,
   DatasetListing,
@@ -59,6 +60,12 @@ export interface ProbeOutcome {
   details?: ProbeDetail[];
   protocol?: ProtocolSettings;
   gives?: ProbeGifts;
+  /**
+   * What the paired significance tests need (per-image correctness, per-episode accuracies, per-image class
+   * scores), returned explicitly; the pipeline hands every model's to compareModels once, at the end of the
+   * run. Kept in memory only (and in a shard's output, so `tlab merge` can recompute the comparisons).
+   */
+  paired?: PairedOutcome[];
 }
 
 export interface ProbeRunner {
@@ -68,4 +75,26 @@ export interface ProbeRunner {
 /** Normal-approximation 95% interval half-width of an accuracy measured on n test images. */
 export function binomialCi95(p: number, n: number): number {
   return n > 0 ? 1.96 * Math.sqrt((p * (1 - p)) / n) : 0;
+}
+
+/** Per-image correctness of a single-label probe's test predictions, paired on listing item indices. */
+export function correctnessOutcome(
+  ctx: Pick<ProbeContext, 'listing' | 'backbone'>,
+  probe: string,
+  metric: PairedOutcome['metric'],
+  test: { items: ArrayLike<number>; labels: Int32Array; predicted: ArrayLike<number> },
+): PairedOutcome {
+  const correct = new Uint8Array(test.labels.length);
+  for (let i = 0; i < correct.length; i++) correct[i] = test.predicted[i] === test.labels[i] ? 1 : 0;
+  return {
+    kind: 'per-image',
+    model: ctx.backbone.card.id,
+    dataset: ctx.listing.name,
+    probe,
+    metric,
+    items: Array.from(test.items),
+    correct,
+    labels: test.labels,
+    nClasses: ctx.listing.classNames.length,
+  };
 }

@@ -5,6 +5,7 @@ import { fewShotScoreName, parseFewShotScoreName } from '../../../core/probes/de
 import { gatherRows } from '../../../core/probes/feature-table.ts';
 import { classSizes, fewShotFeasibility, nameList } from '../../../core/probes/preconditions.ts';
 import type { Score } from '../../../core/record/types.ts';
+import type { PairedOutcome } from '../../../core/stats/compare.ts';
 import { fewShotProbe } from '../fewshot.ts';
 import type { ProbeRunner } from './context.ts';
 
@@ -34,8 +35,21 @@ export const fewShotRunner: ProbeRunner = {
         extra: { episodes: r.episodes, classes: r.classesUsed, classesTotal },
       }),
     );
+    // Episodes are seeded, so two models draw the same episodes from the same pool: paired t over episodes.
+    const pairing = table.items.join(',');
+    const paired = results.map(
+      (r): PairedOutcome => ({
+        kind: 'episodes',
+        model: backbone.card.id,
+        dataset: listing.name,
+        probe: fewShotScoreName(opts.ways, r.shots),
+        metric: 'top1',
+        pairing,
+        accuracies: r.episodeAccuracies,
+      }),
+    );
     // The record lists the shot counts that ran (those the preconditions let through), as the app plans them.
-    return { scores, protocol: { fewshot: { ...opts, shots } } };
+    return { scores, protocol: { fewshot: { ...opts, shots } }, paired };
   },
 };
 

@@ -5,7 +5,7 @@ import { headlineK, KNN_PROBE, knnCurveKey, knnRequest } from '../../../core/pro
 import { gatherRows } from '../../../core/probes/feature-table.ts';
 import type { Score } from '../../../core/record/types.ts';
 import { knnProbe } from '../knn.ts';
-import { binomialCi95, type ProbeRunner } from './context.ts';
+import { binomialCi95, correctnessOutcome, type ProbeRunner } from './context.ts';
 
 export const knnRunner: ProbeRunner = {
   async run(ctx) {
@@ -47,6 +47,16 @@ export const knnRunner: ProbeRunner = {
       ci95: binomialCi95(value, test.n),
       extra,
     };
-    return { scores: [score], protocol: { knn: { k: result.k, temperature: req.temperature } } };
+    // McNemar pairs the models' per-image correctness at the headline k (the score the table shows).
+    const paired = correctnessOutcome(ctx, KNN_PROBE, 'top1', {
+      items: table.rows.test.map((r) => table.items[r]),
+      labels: test.y,
+      predicted: result.predictions[result.k.indexOf(headline)],
+    });
+    return {
+      scores: [score],
+      protocol: { knn: { k: result.k, temperature: req.temperature } },
+      paired: [paired],
+    };
   },
 };

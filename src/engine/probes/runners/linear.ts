@@ -1,14 +1,17 @@
 // The linear probe's runner: the shared feature table's train / val / test rows → linearProbe → the test
 // score, calibration (ECE before and after temperature scaling) and the confusion matrix. Gives the chosen C.
 
+import { argmaxRows } from '../../../core/metrics/classification.ts';
 import { gatherRows } from '../../../core/probes/feature-table.ts';
 import type { CalibrationDetail, Score } from '../../../core/record/types.ts';
 import { type CalibrationReport, calibrateByTestCv, calibrateOnValidation } from '../calibration.ts';
 import { type LinearProbeResult, linearProbe } from '../linear.ts';
-import { binomialCi95, type ProbeRunner } from './context.ts';
+import { binomialCi95, correctnessOutcome, type ProbeRunner } from './context.ts';
+import { runMultiLabel } from './multilabel.ts';
 
 export const linearRunner: ProbeRunner = {
   async run(ctx) {
+    if (ctx.listing.multiLabel) return runMultiLabel(ctx);
     const { settings, listing, backbone } = ctx;
     const table = await ctx.table('linear');
     const metric = settings.metric ?? 'top1';
@@ -56,6 +59,13 @@ export const linearRunner: ProbeRunner = {
       ],
       protocol: { linear: result.settings },
       gives: { linearLog10C: result.chosenLog10C },
+      paired: [
+        correctnessOutcome(ctx, 'linear', metric, {
+          items: table.rows.test.map((r) => table.items[r]),
+          labels: test.y,
+          predicted: argmaxRows(result.testLogits, test.n, k),
+        }),
+      ],
     };
   },
 };
