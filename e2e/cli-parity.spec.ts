@@ -177,7 +177,11 @@ test('pixels and features of colour photos: the browser equals Node bit for bit'
   );
   if (embed.status !== 0) throw new Error(`tlab embed failed: ${embed.stderr}`);
   const node = toFloat32Matrix(readNpy(readFileSync(out)));
-  const keys = readFileSync(`${out}.txt`, 'utf8').trim().split('\n');
+  // tlab embed writes the row paths as JSON lines beside the features.
+  const keys = readFileSync(`${out}.paths.jsonl`, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as string);
   const card = JSON.parse(readFileSync(`models/${model}/card.json`, 'utf8'));
   const rule = card.preprocessing.linear as ResizeRule;
   const errors = collectErrors(page);

@@ -69,7 +69,7 @@ export function ResultsTable({
 const TEST_NAMES: Record<string, string> = {
   'mcnemar-exact': "McNemar's exact test",
   'paired-bootstrap': 'paired bootstrap',
-  'paired-t': 'paired t-test over episodes',
+  'paired-t': 'paired t-test (over few-shot episodes, or images for attentive diffusion)',
 };
 
 /**

@@ -77,6 +77,12 @@ describe('eval --probes diffusion', () => {
       expect(detail).toMatchObject({ stride: 5, occluder: 10, isPaperSetting: false, crop: 32 });
     }
     expect(record.notComputed?.some((n) => n.probe === 'linear')).toBe(true);
+    // Which differences are real: the two models paired image by image (paired t over the 3 images).
+    const compared = record.comparisons?.filter((c) => c.probe === 'diffusion') ?? [];
+    expect(compared).toHaveLength(1);
+    expect(compared[0]).toMatchObject({ test: 'paired-t', n: 3, metric: 'diffusion' });
+    expect(compared[0].pValue).toBeGreaterThanOrEqual(0);
+    expect(compared[0].pValue).toBeLessThanOrEqual(1);
 
     // A property of the model, not a quality: the table marks no best in its column.
     const table = resultTable([record]);

@@ -30,7 +30,7 @@ export interface CompareMatrix {
 const TEST_LABEL: Record<ComparisonTest, string> = {
   'mcnemar-exact': "McNemar's exact test on per-image correctness",
   'paired-bootstrap': 'paired bootstrap over test images',
-  'paired-t': 'paired t-test over episodes',
+  'paired-t': 'paired t-test (over few-shot episodes, or images for attentive diffusion)',
 };
 
 export function testLabel(test: ComparisonTest): string {

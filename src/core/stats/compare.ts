@@ -6,6 +6,7 @@
 //   mean per-class accuracy          → paired bootstrap (BOOTSTRAP_RESAMPLES resamples of the test images)
 //   11-point mAP (multi-label)       → paired bootstrap (BOOTSTRAP_RESAMPLES_MAP resamples)
 //   few-shot accuracy                → paired t-test over episodes (paired by the seed)
+//   attentive diffusion              → paired t-test over the sampled images (paired by image)
 
 import type { Comparison, MetricName } from '../record/types.ts';
 import { pairedFromResampled, type Resampled, resampleMap11, resampleMeanPerClass } from './bootstrap.ts';
@@ -39,7 +40,10 @@ export interface PerImageScoresOutcome extends OutcomeBase {
   k: number;
 }
 
-/** Per-episode accuracies of few-shot episodes; `pairing` names the image pool the episodes came from. */
+/**
+ * Paired samples tested with a paired t-test: per-episode accuracies of few-shot episodes (`pairing` names the
+ * image pool the episodes came from), or per-image values of attentive diffusion (`pairing`: the image list).
+ */
 export interface EpisodesOutcome extends OutcomeBase {
   kind: 'episodes';
   pairing: string;

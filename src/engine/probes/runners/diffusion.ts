@@ -7,6 +7,7 @@
 import { sampleImageKeys } from '../../../core/diffusion/sample.ts';
 import { DIFFUSION_PROBE, diffusionRequest } from '../../../core/probes/descriptors/diffusion.ts';
 import type { DiffusionDetail, Score } from '../../../core/record/types.ts';
+import type { PairedOutcome } from '../../../core/stats/compare.ts';
 import { loadDiffusionImages } from '../../diffusion/images.ts';
 import { runDiffusion } from '../../diffusion/run.ts';
 import type { ProbeRunner } from './context.ts';
@@ -57,6 +58,20 @@ export const diffusionRunner: ProbeRunner = {
       isPaperSetting: s.isPaperSetting,
       perImage: result.perImage.map((p) => ({ key: p.key, diffusion: p.diffusion })),
     };
-    return { scores: [score], details: [{ kind: 'diffusion', value: detail }] };
+    // Every model occludes the same seeded images, so models pair image by image: a paired t-test over the
+    // images says which differences in diffusion are real (compareModels; the pairing is the image list, so
+    // a model that could not decode one of them is not paired with the others).
+    const paired: PairedOutcome[] = [
+      {
+        kind: 'episodes',
+        model: backbone.card.id,
+        dataset: listing.name,
+        probe: DIFFUSION_PROBE,
+        metric: 'diffusion',
+        pairing: result.perImage.map((p) => p.key).join('\n'),
+        accuracies: result.perImage.map((p) => p.diffusion / 100),
+      },
+    ];
+    return { scores: [score], details: [{ kind: 'diffusion', value: detail }], paired };
   },
 };
