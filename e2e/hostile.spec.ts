@@ -100,7 +100,8 @@ test('a hostile checkpoint and a hostile image folder: the worker reports them, 
   await expect(page.getByTestId('dataset-summary')).toContainText('5 classes');
   // A first run pays the run's own start-up (model load, pixel workers), which blocks the main thread for
   // ~150 ms on this loaded 2-core machine with or without hostile files; the second run is the one timed.
-  const panel = page.getByTestId('progress').locator('..');
+  // The skipped files are listed under the run panel (the set-up rail), one line each with the reason.
+  const panel = page.getByTestId('run-issues');
   for (const timed of [false, true]) {
     if (timed) await watchMainThread(page, 'inflates past');
     await page.getByTestId('run').click();

@@ -62,7 +62,7 @@ export function RunPanel() {
         </p>
       ))}
       {run.issues.length > 0 ? (
-        <details>
+        <details data-testid="run-issues">
           <summary>{run.issues.length} images could not be used in this run</summary>
           <ul>
             {run.issues.map((i) => (
