@@ -44,6 +44,30 @@ describe('escapePlotlyText', () => {
 });
 
 describe('transferScoreChart', () => {
+  it("marks with * the bar the table marks significantly best (the record's paired comparisons)", () => {
+    const record: ResultRecord = {
+      ...smallRecord(),
+      comparisons: [
+        {
+          dataset: 'pets',
+          probe: 'linear',
+          metric: 'top1',
+          models: ['sup', 'swav'],
+          test: 'mcnemar-exact',
+          n: 400,
+          difference: 0.039,
+          statistic: 3,
+          pValue: 0.001,
+          pHolm: 0.001,
+        },
+      ],
+    };
+    const [sup, swav] = transferScoreChart([record]).data;
+    // sup's bars: flowers·linear, pets·linear, pets·5-shot, pets·20-shot; only pets·linear was tested.
+    expect(sup.text).toEqual(['', '*', '', '']);
+    expect(swav.text).toEqual(['', '']);
+  });
+
   it('groups bars by (dataset, probe) with one trace per model in its colour and ci95 error bars', () => {
     const spec = transferScoreChart([smallRecord()]);
     const colours = modelColours(['sup', 'swav']);
@@ -61,6 +85,9 @@ describe('transferScoreChart', () => {
           ['linear', 'linear', '2-way 5-shot', '2-way 20-shot'],
         ],
         y: [87.3, 91.5, 80, 90],
+        text: ['', '', '', ''],
+        textposition: 'outside',
+        cliponaxis: false,
         customdata: [
           ['Supervised', 'flowers', 'linear', 'mean per-class %', ' ± 1.20'],
           ['Supervised', 'pets', 'linear', 'top-1 %', ''],
@@ -81,6 +108,9 @@ describe('transferScoreChart', () => {
           ['linear', 'linear'],
         ],
         y: [91.12, 87.6],
+        text: ['', ''],
+        textposition: 'outside',
+        cliponaxis: false,
         customdata: [
           ['SwAV', 'flowers', 'linear', 'mean per-class %', ' ± 1.01'],
           ['SwAV', 'pets', 'linear', 'top-1 %', ''],
@@ -90,7 +120,9 @@ describe('transferScoreChart', () => {
       },
     ]);
     expect(spec.layout).toEqual({
-      title: { text: 'Transfer score per probe and dataset (95% intervals)' },
+      title: {
+        text: 'Transfer score per probe and dataset (95% intervals; * significantly better than the runner-up)',
+      },
       barmode: 'group',
       xaxis: axis('dataset · probe', { type: 'multicategory' }),
       yaxis: axis('score (%)', { rangemode: 'tozero' }),

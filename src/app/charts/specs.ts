@@ -3,7 +3,7 @@
 
 import { parseFewShotScoreName } from '../../core/probes/descriptors/fewshot.ts';
 import { mergeRecords, type RunModel } from '../../core/record/merge.ts';
-import { isPercentMetric, metricLabel, probeName } from '../../core/record/table.ts';
+import { isPercentMetric, metricLabel, probeName, resultTable } from '../../core/record/table.ts';
 import type { ResultRecord, Score } from '../../core/record/types.ts';
 import { recordColours } from './model-colours.ts';
 import { axis, legendBelow, modelStyle, runPattern } from './specs-layout.ts';
@@ -67,6 +67,7 @@ export function transferScoreChart(records: ResultRecord[], colours = recordColo
   );
   const at = (s: Score) => order.get(JSON.stringify([s.dataset, s.probe]))!;
   const x = groupAxis(datasets, probes);
+  const significant = significantCells(records);
   const data: Record<string, unknown>[] = [];
   for (const { row, scores } of scoresByRow(records)) {
     const points = scores.filter((s) => ACCURACY_METRICS.includes(s.metric)).sort((a, b) => at(a) - at(b));
@@ -81,6 +82,10 @@ export function transferScoreChart(records: ResultRecord[], colours = recordColo
       marker: { color, pattern: { shape: runPattern(runIndex) } },
       x: x.x(points),
       y: points.map((s) => percent(s.value)),
+      // The table's significance mark, on the bar it belongs to (a * above it).
+      text: points.map((s) => (significant.has(cellKey(row.key, s)) ? '*' : '')),
+      textposition: 'outside',
+      cliponaxis: false,
       customdata: points.map((s) => [
         esc(row.label),
         esc(s.dataset),
@@ -98,13 +103,29 @@ export function transferScoreChart(records: ResultRecord[], colours = recordColo
   return {
     data,
     layout: {
-      title: { text: 'Transfer score per probe and dataset (95% intervals)' },
+      title: {
+        text: 'Transfer score per probe and dataset (95% intervals; * significantly better than the runner-up)',
+      },
       barmode: 'group',
       xaxis: x.layout,
       yaxis: axis('score (%)', { rangemode: 'tozero' }),
       legend: legendBelow(),
     },
   };
+}
+
+const cellKey = (rowKey: string, s: Pick<Score, 'dataset' | 'probe' | 'metric'>) =>
+  JSON.stringify([rowKey, s.dataset, s.probe, s.metric]);
+
+/** The (row, column) cells the results table marks as significantly best (paired test, Holm p < 0.05). */
+function significantCells(records: ResultRecord[]): Set<string> {
+  const table = resultTable(records);
+  const out = new Set<string>();
+  for (const row of table.rows)
+    row.cells.forEach((cell, i) => {
+      if (cell?.significantlyBest) out.add(cellKey(row.key, table.columns[i]));
+    });
+  return out;
 }
 
 interface FewShotPoint {
