@@ -53,7 +53,7 @@ test('two runs → Share → a fresh context shows both, identical text; a reloa
   await expect(matrices.first()).toBeVisible();
   expect(await matrices.count()).toBeGreaterThanOrEqual(4); // (linear + few-shot) × two runs
   await expect(page.getByTestId('compare-view')).toContainText("McNemar's exact test");
-  await expect(page.getByTestId('compare-view')).toContainText('paired t-test over episodes');
+  await expect(page.getByTestId('compare-view')).toContainText('paired t-test (over few-shot episodes');
   const original = await resultsText(page);
   expect(original.runs).toBe('Comparing 2 runs.');
   // Every mark sits on a cell its matrix calls "better" (the same run's verdict, Holm p < 0.05).

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { ResultRecord } from '../../core/record/types.ts';
 import { compareMatrices, testLabel } from '../../core/stats/compare-view.ts';
+import { TableScroll } from './TableScroll.tsx';
 
 const MARK = { better: '▲', worse: '▼', same: '=' } as const;
 
@@ -19,7 +20,7 @@ export function CompareView({ records }: { records: ResultRecord[] }) {
         significant difference (Holm-corrected p ≥ 0.05 across the pairs of one dataset and probe).
       </p>
       {matrices.map((m) => (
-        <div className="table-scroll" key={m.key}>
+        <TableScroll label={`Comparisons: ${m.title}`} key={m.key}>
           <table data-testid="compare-matrix">
             <caption>
               {m.title} <span className="muted small">({testLabel(m.test)})</span>
@@ -47,7 +48,7 @@ export function CompareView({ records }: { records: ResultRecord[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ))}
     </section>
   );

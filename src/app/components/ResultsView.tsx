@@ -79,7 +79,7 @@ export function ResultsView() {
   );
   const colours = useMemo(() => recordColours(records), [records]);
   return (
-    <section className="results" aria-labelledby="results-heading">
+    <section className="results" id="results" aria-labelledby="results-heading">
       <h2 id="results-heading" ref={heading} tabIndex={-1}>
         Results
       </h2>
