@@ -172,7 +172,7 @@ test('pixels and features of colour photos: the browser equals Node bit for bit'
   const out = resolve(`.cache/e2e/features-${model}.npy`);
   const embed = spawnSync(
     'node',
-    ['bin/tlab.js', 'embed', '--model', model, '--data', folder, '--out', out, '--no-cache'],
+    ['bin/tlab.js', 'embed', '--model', model, '--data', folder, '--out', out, '--no-cache', '--force'],
     { encoding: 'utf8', timeout: 120_000 },
   );
   if (embed.status !== 0) throw new Error(`tlab embed failed: ${embed.stderr}`);
