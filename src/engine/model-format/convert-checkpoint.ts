@@ -2,7 +2,6 @@
 // `tlab models fetch` and the browser's .pth drop).
 
 import { readCheckpoint } from '../../convert/checkpoint.ts';
-import { CheckpointError } from '../../convert/errors.ts';
 import { type InferredFamily, inferFamily } from '../../convert/infer-family.ts';
 import { inferResNetConfig, NAMED_RESNETS } from '../../convert/resnet-keys.ts';
 import { sha256Hex } from '../../core/hash.ts';
@@ -49,25 +48,17 @@ export function describeCustom(config: ResNetConfig): string {
 
 /**
  * Whatever backbone the layout search finds (a ResNet or a ViT, any container, any prefix); a named ViT
- * profile (vit-timm, clip, ...) reads the container's tensors directly in that layout; and when the search
- * finds nothing, the ViT layouts are tried on the top container before the search's message is given.
+ * profile (vit-timm, clip, ...) reads the container's tensors directly in that layout. The search has a ViT
+ * matcher (src/convert/vit-matcher.ts), so no second read of the file is needed when it finds nothing.
  */
 export async function convertCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
   const profile = opts.profile ?? 'auto';
   if (profile !== 'auto' && isVitRequest(undefined, profile)) return convertVitCheckpoint(bytes, opts);
-  try {
-    return await convertResNetCheckpoint(bytes, opts);
-  } catch (err) {
-    if (!(err instanceof CheckpointError) || (opts.profile ?? 'auto') !== 'auto') throw err;
-    try {
-      return await convertVitCheckpoint(bytes, opts);
-    } catch {
-      throw err; // not a ViT either: the ResNet reader's message says more
-    }
-  }
+  return convertSearched(bytes, opts);
 }
 
-async function convertResNetCheckpoint(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
+/** The layout search's backbone (any container, any prefix), to the converter of its kind. */
+async function convertSearched(bytes: Uint8Array, opts: ConvertOptions): Promise<ConvertResult> {
   // torchvision ResNet names and ViT names constrain the search; any other --arch is just the card's label.
   const namedArch =
     opts.arch && (opts.arch in NAMED_RESNETS || isVitRequest(opts.arch, undefined)) ? opts.arch : undefined;
