@@ -2,9 +2,13 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelCard, PixelBatch } from '../core/types.ts';
+import { GemmResNet } from './cpu-route/resnet.ts';
+import { backboneRoute, wantsCpuRoute } from './cpu-route/route.ts';
+import { gemmEngine } from './gemm/shared-engine.ts';
 import { readLabModel, resnetConfigOf } from './model-format/read.ts';
 import type { LabModel } from './model-format/types.ts';
 import { TfResNet } from './resnet/build.ts';
+import { featureSizeOf } from './resnet/config.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
 
 /** The lab's ResNet backbone: pooled features, and the layer4 map for spatial analyses. */
@@ -15,13 +19,16 @@ export interface ResNetBackbone extends Backbone {
   embedMap(batch: PixelBatch): Promise<{ data: Float32Array; shape: [number, number, number, number] }>;
 }
 
-function pixelTensor(batch: PixelBatch): tf.Tensor4D {
+function checkPixels(batch: PixelBatch): void {
   const expected = batch.n * batch.size * batch.size * 3;
   if (batch.data.length !== expected) {
     throw new Error(
       `pixel batch has ${batch.data.length} values, expected ${batch.n}×${batch.size}×${batch.size}×3`,
     );
   }
+}
+
+function pixelTensor(batch: PixelBatch): tf.Tensor4D {
   return tf.tensor4d(batch.data, [batch.n, batch.size, batch.size, 3]);
 }
 
@@ -33,30 +40,75 @@ async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
   }
 }
 
-/** Builds a backbone from an already-read model (e.g. converted in the browser and kept in memory). */
+/**
+ * The CPU route's network for these weights, or null when the GEMM engine cannot start here or the network
+ * does not fit the route (then tfjs runs it; a forced 'wasm-gemm' route fails instead).
+ */
+async function cpuResNet(card: ModelCard, model: LabModel): Promise<GemmResNet | null> {
+  const engine = await gemmEngine();
+  const forced = backboneRoute() === 'wasm-gemm';
+  if (!engine) {
+    if (forced) throw new Error('the wasm GEMM is unavailable here (see the console)');
+    return null;
+  }
+  try {
+    return await GemmResNet.create(engine, resnetConfigOf(model.json), model.tensors);
+  } catch (e) {
+    if (forced || !(e instanceof RangeError)) throw e;
+    console.warn(`${card.id}: the CPU route cannot hold this network, tfjs runs it: ${e.message}`);
+    return null;
+  }
+}
+
+/**
+ * Builds a backbone from an already-read model (e.g. converted in the browser and kept in memory). Each route
+ * builds its copy of the network on first use: the CPU route (src/engine/cpu-route) on CPU backends, the tfjs
+ * graph on GPU backends and for what needs gradients (feature inversion reads `net`).
+ */
 export function backboneFromLabModel(card: ModelCard, model: LabModel): ResNetBackbone {
-  const net = new TfResNet(resnetConfigOf(model.json), model.tensors);
-  if (card.featureSize !== net.featureSize) {
-    net.dispose();
-    throw new Error(`${card.id}: card says featureSize ${card.featureSize}, weights give ${net.featureSize}`);
+  const config = resnetConfigOf(model.json);
+  if (card.featureSize !== featureSizeOf(config)) {
+    throw new Error(
+      `${card.id}: card says featureSize ${card.featureSize}, weights give ${featureSizeOf(config)}`,
+    );
   }
   const norm = { mean: card.mean, std: card.std };
+  let tfNet: TfResNet | null = null;
+  let cpu: Promise<GemmResNet | null> | null = null;
+  const tfjsNet = () => {
+    tfNet ??= new TfResNet(config, model.tensors);
+    return tfNet;
+  };
+  const cpuNet = () => (wantsCpuRoute() ? (cpu ??= cpuResNet(card, model)) : Promise.resolve(null));
   return {
     card,
-    net,
+    get net() {
+      return tfjsNet();
+    },
     async embed(batch) {
-      const pooled = tf.tidy(() => {
-        const x = pixelTensor(batch);
-        return net.forward(x, norm).pooled;
-      });
+      checkPixels(batch);
+      const fast = await cpuNet();
+      if (fast) return fast.embed(batch, norm);
+      const net = tfjsNet();
+      const pooled = tf.tidy(() => net.forward(pixelTensor(batch), norm).pooled);
       return readAndDispose(pooled);
     },
     async embedMap(batch) {
+      checkPixels(batch);
+      const fast = await cpuNet();
+      if (fast) return fast.embedMap(batch, norm);
+      const net = tfjsNet();
       const map = tf.tidy(() => net.forward(pixelTensor(batch), norm, true).map as tf.Tensor4D);
       const shape = map.shape as [number, number, number, number];
       return { data: await readAndDispose(map), shape };
     },
-    dispose: () => net.dispose(),
+    dispose() {
+      tfNet?.dispose();
+      tfNet = null;
+      const built = cpu;
+      cpu = null;
+      void built?.then((net) => net?.dispose()).catch(() => {});
+    },
   };
 }
 

@@ -155,20 +155,24 @@ export class GemmEngine {
    * when `transposed`. Throws RangeError when A does not fit in 4 GiB of WebAssembly memory.
    */
   matrix(src: Float32Array, rows: number, cols: number, maxK: number, transposed = false): GemmMatrix {
-    return new GemmMatrix(this, this.nextId++, src, rows, cols, maxK, transposed);
+    return new GemmMatrix(this, this.newId(), src, rows, cols, maxK, transposed);
   }
 
-  /** @internal */
-  attach(id: number, memory: WebAssembly.Memory): void {
-    for (const h of this.helpers) h.attach(id, this.module, memory);
+  /** A fresh id for attach/run/detach. */
+  newId(): number {
+    return this.nextId++;
   }
 
-  /** @internal */
+  /** Lets the helper threads run `module`'s exports on `memory` under `id` (default: the probe GEMM's module). */
+  attach(id: number, memory: WebAssembly.Memory, module: WebAssembly.Module = this.module): void {
+    for (const h of this.helpers) h.attach(id, module, memory);
+  }
+
   detach(id: number): void {
     for (const h of this.helpers) h.detach(id);
   }
 
-  /** @internal Runs `callsFor(first, count)` over the row panels: the first share here, the rest on helpers. */
+  /** Runs `callsFor(first, count)` over the row panels: the first share here, the rest on helpers. */
   async run(
     id: number,
     instance: Record<string, (...args: number[]) => void>,

@@ -7,7 +7,8 @@ import { isNode } from '../backend.ts';
 import { importNodeBuiltin } from '../node-builtin.ts';
 
 export interface KernelCall {
-  fn: 'gemm' | 'gemm4';
+  /** An export of the module attached under the call's id. */
+  fn: string;
   args: number[];
 }
 

@@ -1,4 +1,4 @@
-// Just enough of the WebAssembly binary format to write the GEMM kernel module (kernel.ts): one imported
+// Just enough of the WebAssembly binary format to write the GEMM kernel modules (kernel.ts, conv-kernel.ts): one imported
 // memory, functions of i32 parameters with i32 and v128 locals, and their exports. Writing the bytes here
 // keeps the kernel's source readable TypeScript and needs no assembler at build time or run time.
 
@@ -51,6 +51,8 @@ export const op = {
   set: (local: number) => [0x21, ...uleb(local)],
   i32: (value: number) => [0x41, ...sleb(value)],
   i32Add: [0x6a],
+  /** i32.load with 4-byte alignment. */
+  i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
   i32Mul: [0x6c],
   i32LtU: [0x49],
   i32GeU: [0x4f],
@@ -60,6 +62,8 @@ export const op = {
   v128Zero: [0xfd, ...uleb(12), ...new Array<number>(16).fill(0)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
+  /** IEEE max: NaN in either lane gives NaN (so a NaN feature is never hidden by a ReLU). */
+  f32x4Max: [0xfd, ...uleb(0xe9)],
   /** relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA (relaxed SIMD proposal). */
   f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
 };

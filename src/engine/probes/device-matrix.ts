@@ -4,7 +4,7 @@
 // shapes, on all cores (docs/probes.md has the measurements). Both give float32 products.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { GemmEngine } from '../gemm/gemm.ts';
+import { gemmEngine } from '../gemm/shared-engine.ts';
 
 export interface DeviceMatrix {
   readonly rows: number;
@@ -21,23 +21,12 @@ export type MatMulRoute = 'auto' | 'tfjs' | 'wasm-gemm';
 
 const CPU_BACKENDS = new Set(['wasm', 'cpu']);
 let route: MatMulRoute = 'auto';
-let engine: Promise<GemmEngine | null> | null = null;
 
 export function setMatMulRoute(next: MatMulRoute): void {
   route = next;
 }
 
-/**
- * The shared GEMM engine (helper threads start once per process), or null without WebAssembly SIMD or when it
- * cannot start here (then the products stay on tfjs, and the console says why).
- */
-export function gemmEngine(): Promise<GemmEngine | null> {
-  engine ??= GemmEngine.create().catch((e: unknown) => {
-    console.warn(`wasm GEMM unavailable, probe products stay on tfjs: ${e instanceof Error ? e.message : e}`);
-    return null;
-  });
-  return engine;
-}
+export { gemmEngine };
 
 function transposed(a: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);

@@ -1,4 +1,6 @@
-// The point of the engine: our converted tfjs ResNet gives PyTorch's eval-mode features.
+// The point of the engine: our converted ResNet gives PyTorch's eval-mode features, on both routes: the CPU
+// route (the lab's wasm GEMM, what 'auto' takes on the cpu and wasm backends) and the tfjs graph (GPU
+// backends, and feature inversion everywhere).
 // Reference features come from scripts/fixtures/torch_features.py (seeded random weights with randomised
 // BatchNorm statistics so folding is really exercised, seeded random pixels).
 
@@ -8,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendName, ModelCard } from '../../core/types.ts';
 import { initBackend } from '../backend.ts';
+import { type BackboneRoute, setBackboneRoute } from '../cpu-route/route.ts';
 import { loadBackboneFromFiles } from '../load-backbone.ts';
 import { FEATURE_LAYER, IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../model-format/card.ts';
 import { labModelFromStateDict } from '../model-format/from-state-dict.ts';
@@ -77,20 +80,21 @@ async function checkParity(
   backend: BackendName,
   arch: string,
   c: FeatureCase,
-  opts: { float16?: boolean; tolerance: number; checkMap?: boolean },
+  opts: { float16?: boolean; tolerance: number; checkMap?: boolean; route?: BackboneRoute },
 ): Promise<void> {
   const dir = ensureParityModel(arch);
   const ref = torchFeatures(arch, join(dir, 'weights.safetensors'), c);
   await initBackend(backend);
   const { card, files } = await convert(arch, dir, c.norm, opts.float16);
+  const before = tf.memory().numTensors;
+  setBackboneRoute(opts.route ?? 'auto');
   const backbone = await loadBackboneFromFiles(card, files);
   try {
-    const before = tf.memory().numTensors;
     const batch = { data: ref.pixels, n: c.n, size: c.size };
     const ours = await backbone.embed(batch);
     const { diff, scale } = maxAbsDiff(ours, ref.features);
     console.log(
-      `${arch} ${backend} n=${c.n} ${c.size}px ${c.norm}${opts.float16 ? ' f16' : ''}: max|diff| ${diff.toExponential(2)}, max|f| ${scale.toFixed(3)}, ratio ${(diff / scale).toExponential(2)}`,
+      `${arch} ${backend} (${opts.route ?? 'auto'} route) n=${c.n} ${c.size}px ${c.norm}${opts.float16 ? ' f16' : ''}: max|diff| ${diff.toExponential(2)}, max|f| ${scale.toFixed(3)}, ratio ${(diff / scale).toExponential(2)}`,
     );
     expect(ours.length).toBe(ref.features.length);
     expect(scale).toBeGreaterThan(0);
@@ -101,13 +105,14 @@ async function checkParity(
       const m = maxAbsDiff(map.data, ref.map);
       expect(m.diff).toBeLessThanOrEqual(opts.tolerance * m.scale);
     }
-    expect(tf.memory().numTensors).toBe(before);
   } finally {
     backbone.dispose();
+    setBackboneRoute('auto');
   }
+  expect(tf.memory().numTensors).toBe(before);
 }
 
-describe.skipIf(skipReason !== null).sequential('tfjs ResNet matches PyTorch eval-mode features', () => {
+describe.skipIf(skipReason !== null).sequential('converted ResNet matches PyTorch eval-mode features', () => {
   let tensorsAtStart = 0;
   beforeAll(async () => {
     await initBackend('cpu');
@@ -166,6 +171,21 @@ describe.skipIf(skipReason !== null).sequential('tfjs ResNet matches PyTorch eva
       { n: 1, size: 32, norm: 'imagenet' },
       { tolerance: 1e-4, checkMap: true },
     );
+  });
+
+  it('resnet18, tfjs graph on the cpu backend, 2 images at 64 px, map too', async () => {
+    const c = { n: 2, size: 64, norm: 'imagenet' } as const;
+    await checkParity('cpu', 'resnet18', c, { tolerance: 1e-4, checkMap: true, route: 'tfjs' });
+  });
+
+  it('resnet18, tfjs graph on the wasm backend, odd size (61 px)', async () => {
+    const c = { n: 1, size: 61, norm: 'imagenet' } as const;
+    await checkParity('wasm', 'resnet18', c, { tolerance: 1e-4, checkMap: true, route: 'tfjs' });
+  });
+
+  it('resnet50, tfjs graph on the wasm backend, 1 image at 96 px', async () => {
+    const c = { n: 1, size: 96, norm: 'imagenet' } as const;
+    await checkParity('wasm', 'resnet50', c, { tolerance: 1e-4, route: 'tfjs' });
   });
 
   it('resnet50, cpu backend, 1 image at 64 px', async () => {

@@ -1,0 +1,267 @@
+// One network's home on the CPU inference route: a WebAssembly memory holding its packed weights (for the
+// lifetime of the backbone) and the activations of the batch in flight (released after each batch), the
+// indirect-GEMM kernel (src/engine/gemm/conv-kernel.ts) instantiated on it, and the GEMM engine's helper
+// threads sharing it. Layers are convolutions (NHWC, any kernel, stride and symmetric padding) and linear
+// layers, each with its bias, an optional residual and an optional ReLU fused into the product.
+
+import { CONV_NR, type ConvTileRows, convKernelName, convModuleBytes } from '../gemm/conv-kernel.ts';
+import type { GemmEngine } from '../gemm/gemm.ts';
+import type { KernelCall } from '../gemm/helpers.ts';
+
+const PAGE = 65536;
+/** 2 GiB: a ViT-L's weights (1.2 GB) with its activations; shared memories reserve their maximum up front. */
+const MAX_PAGES = 32768;
+/** Zero floats that padding taps read: at least the widest input a layer takes. */
+const ZERO_FLOATS = 8192;
+
+const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+/** A layer's weights packed once: [panel of NR outputs][tap][cin][NR], and its bias. */
+export interface PackedLayer {
+  readonly w: number;
+  readonly bias: number;
+  readonly taps: number;
+  readonly cin: number;
+  readonly cout: number;
+}
+
+/** An activation tensor in the memory: `rows` × `channels` floats, row-major, room for whole row panels. */
+export interface Activation {
+  readonly at: number;
+  readonly rows: number;
+  readonly channels: number;
+}
+
+/** Where each output row of a layer reads its taps: the indirection buffer and the row count. */
+export interface Indirection {
+  readonly at: number;
+  readonly rows: number;
+  readonly taps: number;
+}
+
+export interface ConvGeometry {
+  n: number;
+  height: number;
+  width: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+}
+
+export function convOutputSize(size: number, kernel: number, stride: number, pad: number): number {
+  return Math.floor((size + 2 * pad - kernel) / stride) + 1;
+}
+
+export class WasmNet {
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: Record<string, (...args: number[]) => void>;
+  private readonly id: number;
+  private top = 0;
+  private disposed = false;
+  readonly mr: ConvTileRows;
+  readonly zero: number;
+
+  private constructor(
+    private readonly engine: GemmEngine,
+    module: WebAssembly.Module,
+    initialBytes: number,
+  ) {
+    this.mr = engine.tileRows;
+    const pages = Math.min(MAX_PAGES, Math.ceil((initialBytes + ZERO_FLOATS * 4) / PAGE) + 1);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: engine.shared });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.kernel = instance.exports as Record<string, (...args: number[]) => void>;
+    this.id = engine.newId();
+    engine.attach(this.id, this.memory, module);
+    this.zero = this.alloc(ZERO_FLOATS * 4);
+    this.f32(this.zero, ZERO_FLOATS).fill(0);
+  }
+
+  /** A network home with room for `weightBytes` of packed weights to start with (it grows as needed). */
+  static async create(engine: GemmEngine, weightBytes: number): Promise<WasmNet> {
+    const module = await WebAssembly.compile(
+      convModuleBytes({ mr: engine.tileRows, shared: engine.shared }) as BufferSource,
+    );
+    return new WasmNet(engine, module, weightBytes);
+  }
+
+  get threads(): number {
+    return this.engine.threads;
+  }
+
+  /**
+   * Bytes from the top of the memory, not cleared: every user writes what it reads (rows past an activation's
+   * end are written by the kernel's whole tiles but never read as data).
+   */
+  alloc(bytes: number): number {
+    const at = this.top;
+    const end = align64(at + bytes);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES)
+        throw new RangeError(
+          `the network needs ${(end / 2 ** 20).toFixed(0)} MiB, over the 2 GiB route limit`,
+        );
+      this.memory.grow(pages);
+    }
+    this.top = end;
+    return at;
+  }
+
+  /** The current top: everything allocated after it is released by `release(mark)`. */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** A float view of the memory (views are invalid after the memory grows: take them just before use). */
+  f32(at: number, count: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, count);
+  }
+
+  i32(at: number, count: number): Int32Array {
+    return new Int32Array(this.memory.buffer, at, count);
+  }
+
+  /** Room for `rows` × `channels` floats, padded to whole row panels (the kernel writes whole tiles). */
+  activation(rows: number, channels: number): Activation {
+    const padded = Math.ceil(rows / this.mr) * this.mr;
+    return { at: this.alloc(padded * channels * 4), rows, channels };
+  }
+
+  /**
+   * Packs a kernel given as [taps][cin][cout] (HWIO flattened, or a linear layer's [in, out]) and its bias.
+   * cout must be a multiple of NR (8): every torchvision ResNet and every ViT width is.
+   */
+  pack(kernel: Float32Array, bias: Float32Array, taps: number, cin: number, cout: number): PackedLayer {
+    if (cout % CONV_NR !== 0)
+      throw new RangeError(`${cout} output channels: the route needs a multiple of 8`);
+    if (cin > ZERO_FLOATS)
+      throw new RangeError(`${cin} input channels: the route takes at most ${ZERO_FLOATS}`);
+    if (kernel.length !== taps * cin * cout || bias.length !== cout)
+      throw new Error(
+        `kernel ${kernel.length} / bias ${bias.length} values do not fit ${taps}×${cin}×${cout}`,
+      );
+    const w = this.alloc(kernel.length * 4);
+    const b = this.alloc(cout * 4);
+    const packed = this.f32(w, kernel.length);
+    const panels = cout / CONV_NR;
+    const perPanel = taps * cin * CONV_NR;
+    for (let l = 0; l < taps * cin; l++) {
+      const from = l * cout;
+      for (let q = 0; q < panels; q++) {
+        const to = q * perPanel + l * CONV_NR;
+        for (let c = 0; c < CONV_NR; c++) packed[to + c] = kernel[from + q * CONV_NR + c];
+      }
+    }
+    this.f32(b, cout).set(bias);
+    return { w, bias: b, taps, cin, cout };
+  }
+
+  /** Rows read themselves: a linear layer, or a 1×1 stride-1 convolution on `x`. */
+  rowsOf(x: Activation): Indirection {
+    const panels = Math.ceil(x.rows / this.mr);
+    const at = this.alloc(panels * this.mr * 4);
+    const ind = this.i32(at >> 0, panels * this.mr);
+    const rowBytes = x.channels * 4;
+    for (let m = 0; m < panels * this.mr; m++) ind[m] = m < x.rows ? x.at + m * rowBytes : this.zero;
+    return { at, rows: x.rows, taps: 1 };
+  }
+
+  /** The taps of a convolution over x (NHWC [n, height, width, channels]), PyTorch's symmetric padding. */
+  convTaps(x: Activation, g: ConvGeometry): Indirection {
+    const ho = convOutputSize(g.height, g.kernel, g.stride, g.pad);
+    const wo = convOutputSize(g.width, g.kernel, g.stride, g.pad);
+    const rows = g.n * ho * wo;
+    const taps = g.kernel * g.kernel;
+    const MR = this.mr;
+    const panels = Math.ceil(rows / MR);
+    const at = this.alloc(panels * taps * MR * 4);
+    const ind = this.i32(at, panels * taps * MR);
+    const pixelBytes = x.channels * 4;
+    ind.fill(this.zero);
+    for (let m = 0; m < rows; m++) {
+      const ox = m % wo;
+      const oy = ((m - ox) / wo) % ho;
+      const n = (m - ox - oy * wo) / (wo * ho);
+      const panelBase = ((m / MR) | 0) * taps * MR + (m % MR);
+      for (let ky = 0; ky < g.kernel; ky++) {
+        const iy = oy * g.stride - g.pad + ky;
+        if (iy < 0 || iy >= g.height) continue;
+        for (let kx = 0; kx < g.kernel; kx++) {
+          const ix = ox * g.stride - g.pad + kx;
+          if (ix < 0 || ix >= g.width) continue;
+          ind[panelBase + (ky * g.kernel + kx) * MR] =
+            x.at + ((n * g.height + iy) * g.width + ix) * pixelBytes;
+        }
+      }
+    }
+    return { at, rows, taps };
+  }
+
+  /** out = (rows of `from`)·W + bias (+ residual) (→ ReLU), rows split over the threads. */
+  async apply(
+    layer: PackedLayer,
+    from: Indirection,
+    out: Activation,
+    opts: { relu: boolean; residual?: Activation },
+  ): Promise<void> {
+    if (this.disposed) throw new Error('CPU-route network used after dispose()');
+    if (from.taps !== layer.taps || out.channels !== layer.cout || out.rows !== from.rows)
+      throw new Error('layer, taps and output do not fit together');
+    const res = opts.residual;
+    if (res && (res.rows !== out.rows || res.channels !== out.channels))
+      throw new Error('the residual must have the output shape');
+    const fn = convKernelName(res !== undefined, opts.relu);
+    const stride = out.channels * 4;
+    const tileBytes = this.mr * stride;
+    const indTile = layer.taps * this.mr * 4;
+    const cinBytes = layer.cin * 4;
+    const colPanels = layer.cout / CONV_NR;
+    const callsFor = (first: number, count: number): KernelCall[] => [
+      {
+        fn,
+        args: [
+          from.at + first * indTile,
+          layer.w,
+          out.at + first * tileBytes,
+          count,
+          layer.taps,
+          cinBytes,
+          colPanels,
+          stride,
+          layer.bias,
+          res ? res.at + first * tileBytes : 0,
+        ],
+      },
+    ];
+    await this.engine.run(this.id, this.kernel, Math.ceil(out.rows / this.mr), callsFor);
+  }
+
+  /** The same product on this thread only: for many small products (attention heads) where messages cost more. */
+  applyHere(layer: PackedLayer, from: Indirection, out: Activation, relu = false): void {
+    const fn = convKernelName(false, relu);
+    this.kernel[fn](
+      from.at,
+      layer.w,
+      out.at,
+      Math.ceil(out.rows / this.mr),
+      layer.taps,
+      layer.cin * 4,
+      layer.cout / CONV_NR,
+      out.channels * 4,
+      layer.bias,
+      0,
+    );
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.engine.detach(this.id);
+  }
+}
