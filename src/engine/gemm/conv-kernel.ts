@@ -12,9 +12,11 @@
 // (docs/determinism.md). The epilogue adds the bias, then the residual, then applies ReLU, in that order, as
 // the tfjs graph does (fused conv + bias, add, relu).
 //
-// Exports igemm, igemm_relu, igemm_res, igemm_res_relu, all
-//   (ind, w, c, rowPanels, taps, cinBytes, colPanels, cStride, bias, res)   — byte addresses and counts;
-// ind: [panel][tap][MR] i32 addresses; cStride: bytes per row of C (and of the residual, which has C's shape).
+// Exports igemm, igemm_relu, igemm_res, igemm_res_relu, and each with _x4 (channels four at a time, for cin a
+// multiple of 4), all
+//   (ind, w, c, rowPanels, taps, cinBytes, colPanels, cStride, bias, res, block)   — byte addresses and counts;
+// ind: [panel][tap][MR] i32 addresses; cStride: bytes per row of C (and of the residual, which has C's shape);
+// block: row panels per row block (see below). The sum order over (tap, channel) is the same in every variant.
 
 import { I32, op, V128, type WasmFunction, wasmModule } from './wasm-bytes.ts';
 
@@ -38,40 +40,53 @@ const COL_PANELS = 6;
 const C_STRIDE = 7;
 const BIAS = 8;
 const RES = 9;
-const PARAMS = 10;
+const BLOCK = 10;
+const PARAMS = 11;
 // i32 locals.
-const I = 10;
-const Q = 11;
-const T = 12;
-const PIND = 13;
-const PW = 14;
-const O = 15;
-const PC = 16;
-const PR = 17;
-const FIRST_PTR = 18;
+const I = 11;
+const Q = 12;
+const T = 13;
+const PIND = 14;
+const PW = 15;
+const O = 16;
+const PC = 17;
+const PR = 18;
+const IB = 19;
+const IEND = 20;
+const END = 21;
+const FIRST_PTR = 22;
 
-export function convKernelName(residual: boolean, relu: boolean): string {
-  return `igemm${residual ? '_res' : ''}${relu ? '_relu' : ''}`;
+/** Input channels per step of the unrolled inner loop (layers whose cin is a multiple of it). */
+export const CONV_UNROLL = 4;
+
+export function convKernelName(residual: boolean, relu: boolean, unrolled: boolean): string {
+  return `igemm${residual ? '_res' : ''}${relu ? '_relu' : ''}${unrolled ? '_x4' : ''}`;
 }
 
-function igemmFunction(MR: number, residual: boolean, relu: boolean): WasmFunction {
+function igemmFunction(MR: number, residual: boolean, relu: boolean, unrolled: boolean): WasmFunction {
   const nv = CONV_NR / 4;
   const ptr = (r: number) => FIRST_PTR + r;
   const firstV = FIRST_PTR + MR;
   const acc = (r: number, v: number) => firstV + r * nv + v;
   const wVec = (v: number) => firstV + MR * nv + v;
   const splat = firstV + MR * nv + nv;
-  const zero = splat + 1;
+  const step = unrolled ? CONV_UNROLL : 1;
   const body: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const p of parts) body.push(...p);
   };
 
-  if (relu) emit(op.v128Zero, op.set(zero));
-  emit(op.i32(0), op.set(I), op.block, op.loop);
-  emit(op.get(I), op.get(ROW_PANELS), op.i32GeU, op.brIf(1));
+  // Row blocks of BLOCK panels: within a block every column panel of W is streamed once for all its rows,
+  // so W is read rowPanels/BLOCK times instead of rowPanels times (the rows of a block stay in cache).
+  emit(op.i32(0), op.set(IB), op.block, op.loop);
+  emit(op.get(IB), op.get(ROW_PANELS), op.i32GeU, op.brIf(1));
+  emit(op.get(IB), op.get(BLOCK), op.i32Add, op.set(IEND));
+  emit(op.get(ROW_PANELS), op.get(IEND), op.get(IEND), op.get(ROW_PANELS), op.i32GtU, op.select, op.set(IEND));
   emit(op.i32(0), op.set(Q), op.block, op.loop);
   emit(op.get(Q), op.get(COL_PANELS), op.i32GeU, op.brIf(1));
+  emit(op.get(IB), op.set(I), op.block, op.loop);
+  emit(op.get(I), op.get(IEND), op.i32GeU, op.brIf(1));
+
   for (let r = 0; r < MR; r++) for (let v = 0; v < nv; v++) emit(op.v128Zero, op.set(acc(r, v)));
   // pw = w + q·taps·cinBytes·NR; pind = ind + i·taps·MR·4
   emit(op.get(W), op.get(Q), op.get(TAPS), op.i32Mul, op.get(CIN_BYTES), op.i32Mul, op.i32(CONV_NR));
@@ -79,22 +94,24 @@ function igemmFunction(MR: number, residual: boolean, relu: boolean): WasmFuncti
   emit(op.get(IND), op.get(I), op.get(TAPS), op.i32Mul, op.i32(MR * 4), op.i32Mul, op.i32Add, op.set(PIND));
   emit(op.i32(0), op.set(T));
 
-  // Taps (≥ 1): the MR rows' input addresses for this tap, then the channels (≥ 1).
+  // Taps (≥ 1): the MR rows' input addresses for this tap, then the channels (≥ 1), `step` at a time.
   emit(op.loop);
   for (let r = 0; r < MR; r++) emit(op.get(PIND), op.i32Load(r * 4), op.set(ptr(r)));
   emit(op.get(PIND), op.i32(MR * 4), op.i32Add, op.set(PIND));
-  emit(op.i32(0), op.set(O));
+  emit(op.get(ptr(0)), op.get(CIN_BYTES), op.i32Add, op.set(END));
   emit(op.loop);
-  for (let v = 0; v < nv; v++) emit(op.get(PW), op.v128Load(v * 16), op.set(wVec(v)));
-  for (let r = 0; r < MR; r++) {
-    emit(op.get(ptr(r)), op.get(O), op.i32Add, op.v128Load32Splat(0), op.set(splat));
-    for (let v = 0; v < nv; v++) {
-      emit(op.get(acc(r, v)), op.get(splat), op.get(wVec(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(r, v)));
+  for (let u = 0; u < step; u++) {
+    for (let v = 0; v < nv; v++) emit(op.get(PW), op.v128Load(u * CONV_NR * 4 + v * 16), op.set(wVec(v)));
+    for (let r = 0; r < MR; r++) {
+      emit(op.get(ptr(r)), op.v128Load32Splat(u * 4), op.set(splat));
+      for (let v = 0; v < nv; v++) {
+        emit(op.get(acc(r, v)), op.get(splat), op.get(wVec(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(r, v)));
+      }
     }
   }
-  emit(op.get(PW), op.i32(CONV_NR * 4), op.i32Add, op.set(PW));
-  emit(op.get(O), op.i32(4), op.i32Add, op.set(O));
-  emit(op.get(O), op.get(CIN_BYTES), op.i32LtU, op.brIf(0), op.end);
+  for (let r = 0; r < MR; r++) emit(op.get(ptr(r)), op.i32(step * 4), op.i32Add, op.set(ptr(r)));
+  emit(op.get(PW), op.i32(step * CONV_NR * 4), op.i32Add, op.set(PW));
+  emit(op.get(ptr(0)), op.get(END), op.i32LtU, op.brIf(0), op.end);
   emit(op.get(T), op.i32(1), op.i32Add, op.set(T));
   emit(op.get(T), op.get(TAPS), op.i32LtU, op.brIf(0), op.end);
 
@@ -115,19 +132,21 @@ function igemmFunction(MR: number, residual: boolean, relu: boolean): WasmFuncti
       if (residual) {
         emit(op.get(PR), op.get(C_STRIDE), op.i32(r), op.i32Mul, op.i32Add, op.v128Load(v * 16), op.f32x4Add);
       }
-      if (relu) emit(op.get(zero), op.f32x4Max);
+      // A constant, not a local: a zero register held through the loops would cost MR = 6 its last register.
+      if (relu) emit(op.v128Zero, op.f32x4Max);
       emit(op.v128Store(v * 16));
     }
   }
 
-  emit(op.get(Q), op.i32(1), op.i32Add, op.set(Q), op.br(0), op.end, op.end);
   emit(op.get(I), op.i32(1), op.i32Add, op.set(I), op.br(0), op.end, op.end);
+  emit(op.get(Q), op.i32(1), op.i32Add, op.set(Q), op.br(0), op.end, op.end);
+  emit(op.get(IEND), op.set(IB), op.br(0), op.end, op.end);
   return {
-    name: convKernelName(residual, relu),
+    name: convKernelName(residual, relu, unrolled),
     params: PARAMS,
     locals: [
       { count: FIRST_PTR + MR - I, type: I32 },
-      { count: MR * nv + nv + 2, type: V128 },
+      { count: MR * nv + nv + 1, type: V128 },
     ],
     body,
   };
@@ -135,7 +154,7 @@ function igemmFunction(MR: number, residual: boolean, relu: boolean): WasmFuncti
 
 export function convModuleBytes(opts: ConvKernelOptions): Uint8Array {
   const fns = [false, true].flatMap((residual) =>
-    [false, true].map((relu) => igemmFunction(opts.mr, residual, relu)),
+    [false, true].flatMap((relu) => [false, true].map((x4) => igemmFunction(opts.mr, residual, relu, x4))),
   );
   return wasmModule(fns, opts.shared);
 }

@@ -51,6 +51,9 @@ export const op = {
   set: (local: number) => [0x21, ...uleb(local)],
   i32: (value: number) => [0x41, ...sleb(value)],
   i32Add: [0x6a],
+  i32GtU: [0x4b],
+  /** select(a, b, cond): a when cond ≠ 0, else b. */
+  select: [0x1b],
   /** i32.load with 4-byte alignment. */
   i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
   i32Mul: [0x6c],

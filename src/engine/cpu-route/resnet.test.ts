@@ -1,0 +1,127 @@
+// GemmResNet (the CPU route) against the tfjs graph of the same folded weights, for a basic-block and a
+// bottleneck network, and the same bits on 1 thread with 4-row tiles as on 3 threads with 6-row tiles (what
+// makes browser and CLI records agree whatever their core counts). PyTorch parity of the route is in
+// src/engine/resnet/parity.test.ts; this file needs no Python.
+
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedResNetKeys, type ResNetConfig } from '../../convert/resnet-keys.ts';
+import type { StateDict } from '../../convert/types.ts';
+import { createRng } from '../../core/rng.ts';
+import { initBackend } from '../backend.ts';
+import { GemmEngine } from '../gemm/gemm.ts';
+import { TfResNet } from '../resnet/build.ts';
+import { foldResNet, type NamedTensor } from '../resnet/fold.ts';
+import { GemmResNet } from './resnet.ts';
+
+const BASIC: ResNetConfig = {
+  block: 'basic',
+  layers: [1, 2, 1, 1],
+  stemWidth: 8,
+  widths: [8, 16, 16, 24],
+  expansion: 1,
+};
+const BOTTLENECK: ResNetConfig = {
+  block: 'bottleneck',
+  layers: [1, 1, 2, 1],
+  stemWidth: 16,
+  widths: [8, 8, 16, 16],
+  expansion: 4,
+};
+
+function randomWeights(config: ResNetConfig, seed: number): Map<string, NamedTensor> {
+  const rng = createRng(seed);
+  const sd: StateDict = new Map();
+  for (const [name, shape] of expectedResNetKeys(config)) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const fanIn = shape.length === 4 ? shape[1] * shape[2] * shape[3] : 1;
+    const data = Float32Array.from({ length: size }, () => {
+      const u = rng.nextFloat();
+      if (name.endsWith('running_var')) return 0.5 + u;
+      if (name.endsWith('.weight') && shape.length === 1) return 0.8 + 0.4 * u;
+      if (shape.length === 1) return 0.2 * (u - 0.5);
+      return (2 * u - 1) * Math.sqrt(6 / fanIn);
+    });
+    sd.set(name, { shape, data, dtype: 'float32' });
+  }
+  return new Map(foldResNet(sd, config).map((t) => [t.name, t]));
+}
+
+function pixels(n: number, size: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n * size * size * 3 }, () => rng.nextFloat());
+}
+
+const NORM = {
+  mean: [0.485, 0.456, 0.406] as [number, number, number],
+  std: [0.229, 0.224, 0.225] as [number, number, number],
+};
+
+describe('CPU-route ResNet', () => {
+  let engines: GemmEngine[] = [];
+
+  beforeAll(async () => {
+    await initBackend('cpu');
+    const made = await Promise.all([
+      GemmEngine.create({ threads: 1, tileRows: 4 }),
+      GemmEngine.create({ threads: 3, tileRows: 6 }),
+    ]);
+    if (made.some((e) => e === null)) throw new Error('WebAssembly SIMD is missing from this Node');
+    engines = made as GemmEngine[];
+  });
+  afterAll(() => {
+    for (const e of engines) e.dispose();
+  });
+
+  for (const [label, config] of [
+    ['basic blocks', BASIC],
+    ['bottlenecks', BOTTLENECK],
+  ] as const) {
+    it(`${label}: tfjs graph's features and map; same bits on any thread count and tile`, async () => {
+      const weights = randomWeights(config, 7);
+      const batch = { data: pixels(3, 45, 3), n: 3, size: 45 }; // odd size: every padding case
+      const nets = await Promise.all(engines.map((e) => GemmResNet.create(e, config, weights)));
+      const tfNet = new TfResNet(config, weights);
+      try {
+        const [one, three] = await Promise.all(nets.map((net) => net.embed(batch, NORM)));
+        const [mapOne, mapThree] = await Promise.all(nets.map((net) => net.embedMap(batch, NORM)));
+        expect(Buffer.from(three.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+        expect(Buffer.from(mapThree.data.buffer).equals(Buffer.from(mapOne.data.buffer))).toBe(true);
+
+        const out = tf.tidy(() => {
+          const r = tfNet.forward(tf.tensor4d(batch.data, [3, 45, 45, 3]), NORM, true);
+          return [r.pooled, r.map as tf.Tensor4D] as const;
+        });
+        const ref = out[0].dataSync();
+        const refMap = out[1].dataSync();
+        expect(mapOne.shape).toEqual(out[1].shape);
+        tf.dispose([...out]);
+        // Two float32 orders of the same sums: 1e-4 of the feature scale, the bar PyTorch parity uses.
+        const scale = Math.max(...ref.map(Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        for (let i = 0; i < ref.length; i++)
+          expect(Math.abs(one[i] - ref[i])).toBeLessThanOrEqual(1e-4 * scale);
+        const mapScale = Math.max(...refMap.map(Math.abs));
+        for (let i = 0; i < refMap.length; i++)
+          expect(Math.abs(mapOne.data[i] - refMap[i])).toBeLessThanOrEqual(1e-4 * mapScale);
+      } finally {
+        for (const net of nets) net.dispose();
+        tfNet.dispose();
+      }
+    });
+  }
+
+  it('a second batch of another size reuses the released activations and gives the same features', async () => {
+    const weights = randomWeights(BASIC, 9);
+    const net = await GemmResNet.create(engines[1], BASIC, weights);
+    try {
+      const small = { data: pixels(1, 32, 5), n: 1, size: 32 };
+      const first = await net.embed(small, NORM);
+      await net.embed({ data: pixels(4, 64, 6), n: 4, size: 64 }, NORM);
+      const again = await net.embed(small, NORM);
+      expect(Buffer.from(again.buffer).equals(Buffer.from(first.buffer))).toBe(true);
+    } finally {
+      net.dispose();
+    }
+  });
+});
