@@ -81,7 +81,15 @@ function igemmFunction(MR: number, residual: boolean, relu: boolean, unrolled: b
   emit(op.i32(0), op.set(IB), op.block, op.loop);
   emit(op.get(IB), op.get(ROW_PANELS), op.i32GeU, op.brIf(1));
   emit(op.get(IB), op.get(BLOCK), op.i32Add, op.set(IEND));
-  emit(op.get(ROW_PANELS), op.get(IEND), op.get(IEND), op.get(ROW_PANELS), op.i32GtU, op.select, op.set(IEND));
+  emit(
+    op.get(ROW_PANELS),
+    op.get(IEND),
+    op.get(IEND),
+    op.get(ROW_PANELS),
+    op.i32GtU,
+    op.select,
+    op.set(IEND),
+  );
   emit(op.i32(0), op.set(Q), op.block, op.loop);
   emit(op.get(Q), op.get(COL_PANELS), op.i32GeU, op.brIf(1));
   emit(op.get(IB), op.set(I), op.block, op.loop);
