@@ -1,7 +1,7 @@
 // The same benchmark (ResNet-50 or ViT-B/16) inside Chromium (Debian /usr/bin/chromium via Playwright), in a Web Worker
 // behind the Vite dev server (COOP/COEP → threads), through the lab's own backend choice.
 // Usage: npx tsx bench/embed/browser-bench.ts [--arch resnet50|vit_b_16] [--backend auto|wasm|webgl|webgpu|cpu]
-//        [--batch 8] [--rounds 5]
+//        [--batch 8] [--rounds 5] [--routes wasm-gemm,tfjs]
 
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'auto' },
     batch: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '5' },
+    routes: { type: 'string', default: 'wasm-gemm,tfjs' },
   },
 });
 const root = resolve(import.meta.dirname, '../..');
@@ -33,7 +34,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
-  const query = `arch=${values.arch}&backend=${values.backend}&batch=${values.batch}&rounds=${values.rounds}`;
+  const query = `arch=${values.arch}&backend=${values.backend}&batch=${values.batch}&rounds=${values.rounds}&routes=${values.routes}`;
   console.log(
     `machine: ${os.cpus()[0]?.model ?? 'unknown'} ×${os.cpus().length}, load ${os
       .loadavg()

@@ -14,5 +14,6 @@ worker.postMessage({
   rounds: Number(params.get('rounds') ?? 5),
   backend: params.get('backend') ?? 'auto',
   arch: params.get('arch') ?? 'resnet50',
+  routes: (params.get('routes') ?? 'wasm-gemm,tfjs').split(','),
   crossOriginIsolated: globalThis.crossOriginIsolated,
 });

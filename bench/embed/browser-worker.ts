@@ -3,6 +3,8 @@
 import type { BackendName } from '../../src/core/types.ts';
 import { loadAnyBackbone } from '../../src/engine/backbones.ts';
 import { initBackend } from '../../src/engine/backend.ts';
+import { type BackboneRoute, setBackboneRoute } from '../../src/engine/cpu-route/route.ts';
+import { gemmEngine } from '../../src/engine/gemm/shared-engine.ts';
 import { randomResNet50Files, timeEmbed } from './random-resnet.ts';
 import { randomVitB16Files } from './random-vit.ts';
 
@@ -11,6 +13,8 @@ interface Request {
   rounds: number;
   backend: BackendName | 'auto';
   arch: 'resnet50' | 'vit_b_16';
+  /** Each route is timed on the same backend: the CPU route (lab's wasm GEMM) and the tfjs graph. */
+  routes: BackboneRoute[];
 }
 
 self.onmessage = async (e: MessageEvent<Request>) => {
@@ -18,13 +22,19 @@ self.onmessage = async (e: MessageEvent<Request>) => {
     const info = await initBackend(e.data.backend);
     const make = e.data.arch === 'vit_b_16' ? randomVitB16Files : randomResNet50Files;
     const { card, files } = await make();
-    const backbone = await loadAnyBackbone(card, async (p) => files.get(p) ?? new Uint8Array(0));
-    const timing = await timeEmbed((p) => backbone.embed(p), e.data.batch, e.data.rounds);
-    backbone.dispose();
+    const routes = [];
+    for (const route of e.data.routes) {
+      setBackboneRoute(route);
+      const backbone = await loadAnyBackbone(card, async (p) => files.get(p) ?? new Uint8Array(0));
+      const timing = await timeEmbed((p) => backbone.embed(p), e.data.batch, e.data.rounds);
+      backbone.dispose();
+      const gemm = route === 'wasm-gemm' ? await gemmEngine() : null;
+      routes.push({ route, gemmThreads: gemm?.threads ?? null, ...timing });
+    }
     self.postMessage({
       arch: e.data.arch,
       info,
-      ...timing,
+      routes,
       crossOriginIsolated: globalThis.crossOriginIsolated,
     });
   } catch (err) {

@@ -26,7 +26,12 @@ const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
  * Input bytes of the rows of one row block: the kernel streams each column panel of W once per block, so a
  * block's rows should stay in L2 while W's panels pass. Measured on the 2-core EPYC (512 KiB L2): TUNED BELOW.
  */
-const blockBytes = Number(globalThis.process?.env?.TLAB_CONV_BLOCK ?? 128 * 1024);
+let blockBytes = 128 * 1024;
+
+/** For benchmarks: the row block's input bytes (results do not depend on it, only speed). */
+export function setRowBlockBytes(bytes: number): void {
+  blockBytes = bytes;
+}
 
 /** Row panels per block for a layer reading `taps`·`cin` floats per row. */
 function rowBlock(mr: number, taps: number, cin: number): number {
