@@ -15,6 +15,7 @@ import { type Browser, expect, type Page, test } from '@playwright/test';
 import type { BackendName } from '../src/core/types.ts';
 import { maxAbsDiff } from '../src/engine/resnet/test-fixtures.ts';
 import {
+  ensureVitFixtures,
   type FixtureLayout,
   type FixtureVariant,
   type VitCase,
@@ -76,9 +77,10 @@ async function openAndConvert(browser: Browser, m: ModelCases): Promise<SharedPa
   const page = await browser.newPage();
   const errors = collectErrors(page);
   const boot = await openLab(page);
-  // Any reference of the model makes its checkpoint (the first call runs the fixture script).
-  const first = Object.values(m.inputs)[0]!;
-  const { checkpoint } = vitReference({ layout: m.layout, variant: m.variant, ...first });
+  // The checkpoint and every backend's reference in one fixture-script call (one model build).
+  const cases = Object.values(m.inputs).map((input) => ({ layout: m.layout, variant: m.variant, ...input }));
+  ensureVitFixtures(cases);
+  const { checkpoint } = vitReference(cases[0]);
   const started = Date.now();
   const converted = await convertInPage(page, checkpoint, {
     name: `${m.layout}-${m.variant}`,
