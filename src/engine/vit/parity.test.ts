@@ -1,8 +1,11 @@
 // The point of the ViT engine: checkpoints in the timm, torchvision and CLIP layouts, converted by the lab,
 // give PyTorch's eval-mode features on cpu and wasm. References: torchvision's own VisionTransformer, and
 // modules written after timm's and OpenAI CLIP's in scripts/fixtures/vit_features.py (random-init, every
-// parameter randomised). Small inputs make the position embeddings resample (14→3, 14→4, 7→4, 7→10 grids).
-// The card's feature (class token) is checked on cpu and wasm; the other features on wasm (same graph).
+// parameter randomised). Small inputs make the position embeddings resample (14→2, 14→3, 14→4, 7→4, 7→10
+// grids). The card's feature (class token) is checked on cpu and wasm; the other features on wasm (same graph).
+// Cost: each model is converted once for its cpu and wasm checks, its fixtures come from one script call
+// (building and randomising the PyTorch model is the costly part), and ViT-B/16 runs on tfjs's pure-JS cpu
+// backend at 32 px (5 tokens; ~4× cheaper than 64 px, which its wasm check keeps).
 
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,7 +19,7 @@ import type { LabModel } from '../model-format/types.ts';
 import { maxAbsDiff, torchMissingReason } from '../resnet/test-fixtures.ts';
 import type { VitFeature } from './build.ts';
 import { vitBackboneFromLabModel } from './load.ts';
-import { type VitCase, vitReference } from './test-fixtures.ts';
+import { ensureVitFixtures, type VitCase, vitReference } from './test-fixtures.ts';
 
 const skipReason = torchMissingReason();
 if (skipReason) console.warn(`\n!!! ${skipReason}\n`);
@@ -86,6 +89,20 @@ async function checkParity(
   }
 }
 
+interface Step {
+  backend: BackendName;
+  c: VitCase;
+  /** Features to compare (default cls and patch-mean). */
+  features?: VitFeature[];
+  float16?: boolean;
+}
+
+/** Makes the steps' fixtures in one script call per model (one model build), then checks each step in order. */
+async function checkSteps(steps: Step[]): Promise<void> {
+  ensureVitFixtures(steps.map((s) => s.c));
+  for (const s of steps) await checkParity(s.backend, s.c, s.features, s.float16);
+}
+
 describe
   .skipIf(skipReason !== null)
   .sequential('tfjs ViT matches PyTorch eval-mode features', { timeout: 600_000 }, () => {
@@ -100,59 +117,92 @@ describe
 
     describe('timm layout (DINO, MAE, DeiT names)', () => {
       it('ViT-S/16, 48 px (grid 14→3, antialiased), cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'timm', variant: 's16', n: 2, size: 48 }, ['cls']);
-        await checkParity('wasm', { layout: 'timm', variant: 's16', n: 2, size: 48 });
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'timm', variant: 's16', n: 2, size: 48 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'timm', variant: 's16', n: 2, size: 48 } },
+        ]);
       });
       it('ViT-S/16 at its trained 224 px (no resampling), wasm', async () => {
-        await checkParity('wasm', { layout: 'timm', variant: 's16', n: 1, size: 224 }, ['cls']);
+        await checkSteps([
+          { backend: 'wasm', c: { layout: 'timm', variant: 's16', n: 1, size: 224 }, features: ['cls'] },
+        ]);
       });
       it('ViT-S/16, float16 storage, wasm, within 1e-2', async () => {
-        await checkParity('wasm', { layout: 'timm', variant: 's16', n: 2, size: 48 }, ['cls'], true);
+        await checkSteps([
+          {
+            backend: 'wasm',
+            c: { layout: 'timm', variant: 's16', n: 2, size: 48 },
+            features: ['cls'],
+            float16: true,
+          },
+        ]);
       });
-      it('ViT-B/16, 64 px, cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'timm', variant: 'b16', n: 1, size: 64 }, ['cls']);
-        await checkParity('wasm', { layout: 'timm', variant: 'b16', n: 2, size: 64 });
+      it('ViT-B/16, cpu at 32 px (grid 14→2), wasm at 64 px (14→4)', async () => {
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'timm', variant: 'b16', n: 1, size: 32 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'timm', variant: 'b16', n: 2, size: 64 } },
+        ]);
       });
       it('ViT-S/14 + 4 registers, timm names (reg_token, no_embed_class), 56 px (grid 7→4), cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'timm', variant: 's14reg', n: 2, size: 56 }, ['cls']);
-        await checkParity('wasm', { layout: 'timm', variant: 's14reg', n: 2, size: 56 });
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'timm', variant: 's14reg', n: 2, size: 56 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'timm', variant: 's14reg', n: 2, size: 56 } },
+        ]);
       });
       it("ViT-S/14 + 4 registers, DINOv2's own names and interpolation, 56 and 140 px, cpu and wasm", async () => {
-        await checkParity('cpu', { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 }, ['cls']);
-        await checkParity('wasm', { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 });
-        await checkParity('wasm', { layout: 'dinov2', variant: 's14reg', n: 1, size: 140 });
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'dinov2', variant: 's14reg', n: 2, size: 56 } },
+          { backend: 'wasm', c: { layout: 'dinov2', variant: 's14reg', n: 1, size: 140 } },
+        ]);
       });
     });
 
     describe("torchvision's VisionTransformer", () => {
       it('vit_s_16-sized, 48 px (interpolate_embeddings 14→3), cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'torchvision', variant: 's16', n: 2, size: 48 }, ['cls']);
-        await checkParity('wasm', { layout: 'torchvision', variant: 's16', n: 2, size: 48 });
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'torchvision', variant: 's16', n: 2, size: 48 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'torchvision', variant: 's16', n: 2, size: 48 } },
+        ]);
       });
-      it('vit_b_16, 64 px, cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'torchvision', variant: 'b16', n: 1, size: 64 }, ['cls']);
-        await checkParity('wasm', { layout: 'torchvision', variant: 'b16', n: 2, size: 64 });
+      it('vit_b_16, cpu at 32 px (grid 14→2), wasm at 64 px (14→4)', async () => {
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'torchvision', variant: 'b16', n: 1, size: 32 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'torchvision', variant: 'b16', n: 2, size: 64 } },
+        ]);
       });
       it('patch 14 (no registers in this layout), 56 and 140 px, cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 }, ['cls']);
-        await checkParity('wasm', { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 });
-        await checkParity('wasm', { layout: 'torchvision', variant: 's14reg', n: 1, size: 140 });
+        await checkSteps([
+          {
+            backend: 'cpu',
+            c: { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 },
+            features: ['cls'],
+          },
+          { backend: 'wasm', c: { layout: 'torchvision', variant: 's14reg', n: 2, size: 56 } },
+          { backend: 'wasm', c: { layout: 'torchvision', variant: 's14reg', n: 1, size: 140 } },
+        ]);
       });
     });
 
     describe("OpenAI CLIP's visual tower (in a full CLIP state dict)", () => {
       const all: VitFeature[] = ['cls', 'patch-mean', 'proj'];
       it('ViT-S/16-sized, 48 px, cpu and wasm, with the projection', async () => {
-        await checkParity('cpu', { layout: 'clip', variant: 's16', n: 2, size: 48 }, ['cls']);
-        await checkParity('wasm', { layout: 'clip', variant: 's16', n: 2, size: 48 }, all);
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'clip', variant: 's16', n: 2, size: 48 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'clip', variant: 's16', n: 2, size: 48 }, features: all },
+        ]);
       });
-      it('ViT-B/16, 64 px, cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'clip', variant: 'b16', n: 1, size: 64 }, ['cls']);
-        await checkParity('wasm', { layout: 'clip', variant: 'b16', n: 2, size: 64 }, all);
+      it('ViT-B/16, cpu at 32 px (grid 14→2), wasm at 64 px (14→4)', async () => {
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'clip', variant: 'b16', n: 1, size: 32 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'clip', variant: 'b16', n: 2, size: 64 }, features: all },
+        ]);
       });
       it('patch 14 (no registers in this layout), 56 px, cpu and wasm', async () => {
-        await checkParity('cpu', { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, ['cls']);
-        await checkParity('wasm', { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, all);
+        await checkSteps([
+          { backend: 'cpu', c: { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, features: ['cls'] },
+          { backend: 'wasm', c: { layout: 'clip', variant: 's14reg', n: 2, size: 56 }, features: all },
+        ]);
       });
     });
   });

@@ -33,26 +33,36 @@ export function vitFixtureFolder(layout: FixtureLayout, variant: FixtureVariant)
   return join(VIT_FIXTURE_DIR, `${layout}-${variant}-s0`);
 }
 
-/** Makes (once) the checkpoint and the reference features of one case. */
-export function vitReference(c: VitCase): VitReference {
-  const dir = vitFixtureFolder(c.layout, c.variant);
-  const features = join(dir, `features-n${c.n}-s${c.size}-p0.safetensors`);
-  if (!existsSync(features)) {
-    const args = [
-      '--layout',
-      c.layout,
-      '--variant',
-      c.variant,
-      '--n',
-      String(c.n),
-      '--size',
-      String(c.size),
-      '--out',
-      dir,
-    ];
+function featuresFile(c: VitCase): string {
+  return join(vitFixtureFolder(c.layout, c.variant), `features-n${c.n}-s${c.size}-p0.safetensors`);
+}
+
+/**
+ * Makes (once) the checkpoints and reference features of all `cases`: one script call per model folder
+ * for all its missing cases, since building and randomising the model (seconds for ViT-B) is the costly part.
+ */
+export function ensureVitFixtures(cases: VitCase[]): void {
+  const missing = new Map<string, VitCase[]>();
+  for (const c of cases) {
+    if (existsSync(featuresFile(c))) continue;
+    const dir = vitFixtureFolder(c.layout, c.variant);
+    const list = missing.get(dir) ?? [];
+    if (!list.some((m) => m.n === c.n && m.size === c.size)) list.push(c);
+    missing.set(dir, list);
+  }
+  for (const [dir, list] of missing) {
+    const { layout, variant } = list[0];
+    const args = ['--layout', layout, '--variant', variant, '--out', dir];
+    for (const c of list) args.push('--case', `${c.n}x${c.size}`);
     const r = spawnSync('/usr/bin/python3', [SCRIPT, ...args], { encoding: 'utf8', cwd: ROOT });
     if (r.status !== 0) throw new Error(`vit_features.py ${args.join(' ')} failed:\n${r.stderr}`);
   }
+}
+
+/** The checkpoint and the reference features of one case (made first if missing). */
+export function vitReference(c: VitCase): VitReference {
+  ensureVitFixtures([c]);
+  const features = featuresFile(c);
   const sd = readSafetensorsF32(readFileSync(features));
   const get = (k: string) => {
     const e = sd.get(k);
@@ -60,7 +70,7 @@ export function vitReference(c: VitCase): VitReference {
     return e.data;
   };
   return {
-    checkpoint: join(dir, 'checkpoint.pth'),
+    checkpoint: join(vitFixtureFolder(c.layout, c.variant), 'checkpoint.pth'),
     pixels: get('pixels'),
     cls: get('cls'),
     mean: get('mean'),
