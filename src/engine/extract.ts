@@ -1,5 +1,6 @@
 // Feature extraction: dataset items → decoded, preprocessed pixels → backbone features, through the cache.
 // Images that fail to decode are reported by key and left out; they never stop the run.
+// Several preprocessings of one backbone (linear and few-shot) share one pass: each image is decoded once.
 // The next batch's pixels are prepared while the current batch runs on the backbone: with a PixelSource
 // (a pool of pixel workers) that is real parallelism; in-thread it still overlaps the file reads.
 
@@ -20,20 +21,26 @@ import { DecodeError, issueFromDecodeError } from '../platform/decode/errors.ts'
 import type { Backbone } from './types.ts';
 
 /**
- * Turns one image's encoded bytes into model input: crop·crop·3 float32 HWC in [0, 1], exactly
- * `preprocess(decode(bytes), rule)` with the platform's standard decoder. Rejects with a DecodeError for an
- * unusable image (the key is then skipped or refused); any other rejection stops the extraction.
- * It may take ownership of `bytes` (transfer them to a worker).
+ * Turns one image's encoded bytes into model inputs, one per rule, from ONE decode: each is crop·crop·3
+ * float32 HWC in [0, 1], exactly `preprocess(decode(bytes), rule)` with the platform's standard decoder.
+ * Rejects with a DecodeError for an unusable image (the key is then skipped or refused); any other
+ * rejection stops the extraction. It may take ownership of `bytes` (transfer them to a worker).
  */
 export interface PixelSource {
-  pixels(bytes: Uint8Array, key: string, rule: ResizeRule): Promise<Float32Array>;
+  pixelSets(bytes: Uint8Array, key: string, rules: readonly ResizeRule[]): Promise<Float32Array[]>;
 }
 
-export interface ExtractOptions {
-  source: DatasetSource;
-  keys: string[];
-  backbone: Backbone;
+/** One feature set to extract: a preprocessing rule, the images in the order wanted, its cache namespace. */
+export interface FeatureView {
   rule: ResizeRule;
+  keys: string[];
+  /** Namespace in the cache: weights hash + preprocessing + dataset fingerprint. */
+  cacheNamespace: string;
+}
+
+interface ExtractCommon {
+  source: DatasetSource;
+  backbone: Backbone;
   decode: ImageDecoder;
   /**
    * Where decode + preprocess run. Default: in this thread with `decode`. A pool (createNodePixelPool,
@@ -41,13 +48,22 @@ export interface ExtractOptions {
    * (e.g. the greyscale wrapper of colour/reliance.ts).
    */
   pixels?: PixelSource;
-  /** Namespace in the cache: weights hash + preprocessing + dataset fingerprint. */
-  cacheNamespace: string;
   cache?: FeatureCache;
   batchSize: number;
   cancel?: CancelToken;
   onProgress?: (p: Progress) => void;
   stage: string;
+}
+
+export interface ExtractOptions extends ExtractCommon {
+  keys: string[];
+  rule: ResizeRule;
+  /** Namespace in the cache: weights hash + preprocessing + dataset fingerprint. */
+  cacheNamespace: string;
+}
+
+export interface ExtractSetsOptions extends ExtractCommon {
+  views: FeatureView[];
 }
 
 export interface ExtractResult {
@@ -58,65 +74,129 @@ export interface ExtractResult {
   fromCache: number;
 }
 
+export interface ViewFeatures {
+  /** Features of the view's keys that could be used, in the view's order (usedKeys.length × featureSize). */
+  features: Float32Array;
+  usedKeys: string[];
+  fromCache: number;
+}
+
+export interface ExtractSetsResult {
+  /** One per view, in the order of `views`. */
+  sets: ViewFeatures[];
+  /** Each unusable image once, whatever the number of views that wanted it. */
+  issues: InputIssue[];
+}
+
 /** A short, stable name for a resize rule, used in cache namespaces. */
 export function ruleKey(rule: ResizeRule): string {
   return `${rule.mode}-${rule.resize}-${rule.crop}-${rule.interpolation}`;
 }
 
+/** One feature set: `extractFeatureSets` with a single view. */
 export async function extractFeatures(opts: ExtractOptions): Promise<ExtractResult> {
-  const { keys, backbone, batchSize } = opts;
+  const { keys, rule, cacheNamespace, ...common } = opts;
+  const { sets, issues } = await extractFeatureSets({ ...common, views: [{ rule, keys, cacheNamespace }] });
+  return { ...sets[0], issues };
+}
+
+/**
+ * Several feature sets of one backbone (e.g. the linear and the few-shot preprocessing) in one pass over the
+ * images: each image is read and decoded once, preprocessed once per view that still needs it (not cached),
+ * and each view's pixels go through the backbone in their own batches. A backbone's features of an image
+ * do not depend on the other images of its batch (checked by batch-invariance.test.ts), so the features
+ * equal those of one pass per view.
+ */
+export async function extractFeatureSets(opts: ExtractSetsOptions): Promise<ExtractSetsResult> {
+  const { views, backbone, batchSize } = opts;
   const dim = backbone.card.featureSize;
-  const rows = new Map<string, Float32Array>();
+  const rows = views.map(() => new Map<string, Float32Array>());
   const issues: InputIssue[] = [];
-  const tracker = progressTracker(opts.stage, keys.length);
+  const allKeys = [...new Set(views.flatMap((v) => v.keys))];
+  const tracker = progressTracker(opts.stage, allKeys.length);
 
-  const cacheKeys = opts.cache ? await contentKeys(opts.source, keys) : new Map<string, string>();
-  const cached = opts.cache
-    ? await opts.cache.get(
-        opts.cacheNamespace,
-        keys.map((k) => cacheKeys.get(k)!),
-      )
-    : [];
-  const todo: string[] = [];
-  keys.forEach((key, i) => {
-    const hit = cached[i];
-    if (hit && hit.length === dim) rows.set(key, hit);
-    else todo.push(key);
+  const cacheKeys = opts.cache ? await contentKeys(opts.source, allKeys) : new Map<string, string>();
+  const fromCache = await Promise.all(views.map((view, v) => fillFromCache(opts, view, cacheKeys, rows[v])));
+  // The views each image still needs; an image every view has cached is never read again.
+  const wanted = new Map<string, number[]>();
+  views.forEach((view, v) => {
+    for (const key of view.keys) if (!rows[v].has(key)) wanted.set(key, [...(wanted.get(key) ?? []), v]);
   });
-  const fromCache = rows.size;
-  opts.onProgress?.(tracker.update(fromCache, fromCache ? `${fromCache} from cache` : undefined));
+  const todo = allKeys.filter((k) => wanted.has(k));
+  const allCached = allKeys.length - todo.length;
+  opts.onProgress?.(tracker.update(allCached, allCached ? `${allCached} from cache` : undefined));
 
-  const batchAt = (start: number) => loadBatch(opts, todo.slice(start, start + batchSize));
+  const batchAt = (start: number) => loadBatch(opts, todo.slice(start, start + batchSize), wanted);
   let next = todo.length > 0 ? batchAt(0) : null;
   try {
     for (let start = 0; start < todo.length; start += batchSize) {
       throwIfCancelled(opts.cancel);
-      const { pixels, okKeys, failed } = await next!;
+      const batch = await next!;
       // Prefetch: the following batch decodes while this one is on the backbone.
       next = start + batchSize < todo.length ? batchAt(start + batchSize) : null;
-      issues.push(...failed);
-      if (okKeys.length > 0) {
-        const feats = await backbone.embed({ data: pixels, n: okKeys.length, size: opts.rule.crop });
-        const entries = okKeys.map((key, i) => ({ key, features: feats.slice(i * dim, (i + 1) * dim) }));
-        for (const e of entries) rows.set(e.key, e.features);
-        await opts.cache?.put(
-          opts.cacheNamespace,
-          entries.map((e) => ({ key: cacheKeys.get(e.key)!, features: e.features })),
-        );
-      }
-      opts.onProgress?.(tracker.update(fromCache + Math.min(start + batchSize, todo.length)));
+      issues.push(...batch.failed);
+      for (let v = 0; v < views.length; v++)
+        await embedView(opts, views[v], batch.views[v], cacheKeys, rows[v]);
+      opts.onProgress?.(tracker.update(allCached + Math.min(start + batchSize, todo.length)));
     }
   } finally {
     // Stopped early (cancel, backbone error): the prefetched batch is abandoned, never an unhandled rejection.
     next?.catch(() => undefined);
   }
+  const sets = views.map((view, v) => gathered(view.keys, rows[v], dim, fromCache[v]));
+  return { sets, issues };
+}
 
+async function fillFromCache(
+  opts: ExtractSetsOptions,
+  view: FeatureView,
+  cacheKeys: Map<string, string>,
+  rows: Map<string, Float32Array>,
+): Promise<number> {
+  if (!opts.cache) return 0;
+  const dim = opts.backbone.card.featureSize;
+  const cached = await opts.cache.get(
+    view.cacheNamespace,
+    view.keys.map((k) => cacheKeys.get(k)!),
+  );
+  view.keys.forEach((key, i) => {
+    const hit = cached[i];
+    if (hit && hit.length === dim) rows.set(key, hit);
+  });
+  return rows.size;
+}
+
+/** One view's share of a batch through the backbone, into its rows and the cache. */
+async function embedView(
+  opts: ExtractSetsOptions,
+  view: FeatureView,
+  part: ViewBatch,
+  cacheKeys: Map<string, string>,
+  rows: Map<string, Float32Array>,
+): Promise<void> {
+  if (part.okKeys.length === 0) return;
+  const dim = opts.backbone.card.featureSize;
+  const feats = await opts.backbone.embed({ data: part.pixels, n: part.okKeys.length, size: view.rule.crop });
+  const entries = part.okKeys.map((key, i) => ({ key, features: feats.slice(i * dim, (i + 1) * dim) }));
+  for (const e of entries) rows.set(e.key, e.features);
+  await opts.cache?.put(
+    view.cacheNamespace,
+    entries.map((e) => ({ key: cacheKeys.get(e.key)!, features: e.features })),
+  );
+}
+
+function gathered(
+  keys: string[],
+  rows: Map<string, Float32Array>,
+  dim: number,
+  fromCache: number,
+): ViewFeatures {
   const usedKeys = keys.filter((k) => rows.has(k));
   const features = new Float32Array(usedKeys.length * dim);
   usedKeys.forEach((k, i) => {
     features.set(rows.get(k)!, i * dim);
   });
-  return { features, usedKeys, issues, fromCache };
+  return { features, usedKeys, fromCache };
 }
 
 /**
@@ -136,59 +216,109 @@ async function contentKeys(source: DatasetSource, keys: string[]): Promise<Map<s
   return out;
 }
 
-interface Batch {
+/** One view's images of a batch: their pixels, row after row, in batch order. */
+interface ViewBatch {
   pixels: Float32Array;
   okKeys: string[];
+}
+
+interface Batch {
+  views: ViewBatch[];
   failed: InputIssue[];
 }
 
-function loadBatch(opts: ExtractOptions, keys: string[]): Promise<Batch> {
-  return opts.pixels ? loadBatchFrom(opts.pixels, opts, keys) : loadBatchInThread(opts, keys);
+/** Per view, a buffer with room for every image of the batch that view wants; filled in batch order. */
+class BatchBuffers {
+  private readonly parts: { pixels: Float32Array; okKeys: string[]; per: number }[];
+  constructor(views: FeatureView[], keys: string[], wanted: Map<string, number[]>) {
+    this.parts = views.map((view, v) => {
+      const per = view.rule.crop * view.rule.crop * 3;
+      const count = keys.filter((k) => wanted.get(k)!.includes(v)).length;
+      return { pixels: new Float32Array(count * per), okKeys: [], per };
+    });
+  }
+  buffer(v: number): Float32Array {
+    return this.parts[v].pixels;
+  }
+  /** Where the next image of view `v` goes (floats). */
+  offset(v: number): number {
+    return this.parts[v].okKeys.length * this.parts[v].per;
+  }
+  add(v: number, key: string): void {
+    this.parts[v].okKeys.push(key);
+  }
+  batch(failed: InputIssue[]): Batch {
+    const views = this.parts.map((p) => ({
+      pixels: p.pixels.subarray(0, p.okKeys.length * p.per),
+      okKeys: p.okKeys,
+    }));
+    return { views, failed };
+  }
 }
 
-/** One image at a time (bounded memory), each written straight into the batch buffer. */
-async function loadBatchInThread(opts: ExtractOptions, keys: string[]): Promise<Batch> {
-  const per = opts.rule.crop * opts.rule.crop * 3;
-  const pixels = new Float32Array(keys.length * per);
-  const okKeys: string[] = [];
+function loadBatch(opts: ExtractSetsOptions, keys: string[], wanted: Map<string, number[]>): Promise<Batch> {
+  return opts.pixels ? loadBatchFrom(opts.pixels, opts, keys, wanted) : loadBatchInThread(opts, keys, wanted);
+}
+
+/** One image at a time (bounded memory): one decode, each view's pixels written straight into its buffer. */
+async function loadBatchInThread(
+  opts: ExtractSetsOptions,
+  keys: string[],
+  wanted: Map<string, number[]>,
+): Promise<Batch> {
+  const buffers = new BatchBuffers(opts.views, keys, wanted);
   const failed: InputIssue[] = [];
   for (const key of keys) {
     try {
       const img = await opts.decode(await opts.source.read(key), key);
-      preprocessInto(img, opts.rule, pixels, okKeys.length * per);
-      okKeys.push(key);
+      const views = wanted.get(key)!;
+      // All rules first, then the rows: an image is either in every view it was wanted for, or in none.
+      const offsets = views.map((v) => buffers.offset(v));
+      views.forEach((v, i) => {
+        preprocessInto(img, opts.views[v].rule, buffers.buffer(v), offsets[i]);
+      });
+      for (const v of views) buffers.add(v, key);
     } catch (err) {
       failed.push(asIssue(key, err));
     }
   }
-  return { pixels: pixels.subarray(0, okKeys.length * per), okKeys, failed };
+  return buffers.batch(failed);
 }
 
 /** The whole batch at once, so every worker of a pool is busy; rows keep the order of `keys`. */
-async function loadBatchFrom(source: PixelSource, opts: ExtractOptions, keys: string[]): Promise<Batch> {
-  const per = opts.rule.crop * opts.rule.crop * 3;
+async function loadBatchFrom(
+  source: PixelSource,
+  opts: ExtractSetsOptions,
+  keys: string[],
+  wanted: Map<string, number[]>,
+): Promise<Batch> {
   const results = await Promise.all(
-    keys.map(async (key): Promise<Float32Array | InputIssue> => {
+    keys.map(async (key): Promise<Float32Array[] | InputIssue> => {
       try {
-        return await source.pixels(await opts.source.read(key), key, opts.rule);
+        const rules = wanted.get(key)!.map((v) => opts.views[v].rule);
+        return await source.pixelSets(await opts.source.read(key), key, rules);
       } catch (err) {
         if (isPoolFailure(err)) throw err;
         return asIssue(key, err);
       }
     }),
   );
-  const pixels = new Float32Array(keys.length * per);
-  const okKeys: string[] = [];
+  const buffers = new BatchBuffers(opts.views, keys, wanted);
   const failed: InputIssue[] = [];
   results.forEach((r, i) => {
-    if (r instanceof Float32Array) {
-      if (r.length !== per)
-        throw new Error(`pixel source gave ${r.length} values for ${keys[i]}, not ${per}`);
-      pixels.set(r, okKeys.length * per);
-      okKeys.push(keys[i]);
-    } else failed.push(r);
+    if (!Array.isArray(r)) {
+      failed.push(r);
+      return;
+    }
+    wanted.get(keys[i])!.forEach((v, j) => {
+      const per = opts.views[v].rule.crop ** 2 * 3;
+      if (r[j]?.length !== per)
+        throw new Error(`pixel source gave ${r[j]?.length} values for ${keys[i]}, not ${per}`);
+      buffers.buffer(v).set(r[j], buffers.offset(v));
+      buffers.add(v, keys[i]);
+    });
   });
-  return { pixels: pixels.subarray(0, okKeys.length * per), okKeys, failed };
+  return buffers.batch(failed);
 }
 
 /**

@@ -2,6 +2,7 @@
 // Node's worker_threads and the browser's Worker are both wrapped as a PixelWorkerPort.
 //
 // Buffers are transferred, never cloned: the encoded bytes go to a worker, the float pixels come back.
+// One request carries every rule the image is wanted under (linear, few-shot): one decode serves them all.
 
 import type { ResizeRule } from '../core/types.ts';
 import type { PixelSource } from '../engine/extract.ts';
@@ -11,7 +12,7 @@ export interface PixelRequest {
   id: number;
   key: string;
   bytes: Uint8Array;
-  rule: ResizeRule;
+  rules: ResizeRule[];
 }
 
 /** A DecodeError crosses the boundary as data (class identity is lost in structured cloning). */
@@ -20,7 +21,8 @@ export interface WireError {
   decode?: { key: string; reason: DecodeFailure };
 }
 
-export type PixelReply = { id: number; pixels: Float32Array } | { id: number; error: WireError };
+/** `pixels[i]` is the image under `rules[i]` of the request. */
+export type PixelReply = { id: number; pixels: Float32Array[] } | { id: number; error: WireError };
 
 /** The two things a pool needs from a worker, whatever the platform. */
 export interface PixelWorkerPort {
@@ -40,6 +42,8 @@ export class PixelPoolError extends Error {
 
 export interface PixelPool extends PixelSource {
   readonly size: number;
+  /** One rule: `pixelSets` with `[rule]`. */
+  pixels(bytes: Uint8Array, key: string, rule: ResizeRule): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -67,19 +71,19 @@ export function transferable(bytes: Uint8Array): Uint8Array {
 
 /** The worker side: one request in, one reply out (with its buffer to transfer). */
 export async function answerPixelRequest(
-  preprocessBytes: (bytes: Uint8Array, key: string, rule: ResizeRule) => Promise<Float32Array>,
+  preprocessBytes: (bytes: Uint8Array, key: string, rules: ResizeRule[]) => Promise<Float32Array[]>,
   request: PixelRequest,
 ): Promise<{ reply: PixelReply; transfer: ArrayBuffer[] }> {
   try {
-    const pixels = await preprocessBytes(request.bytes, request.key, request.rule);
-    return { reply: { id: request.id, pixels }, transfer: [pixels.buffer as ArrayBuffer] };
+    const pixels = await preprocessBytes(request.bytes, request.key, request.rules);
+    return { reply: { id: request.id, pixels }, transfer: pixels.map((p) => p.buffer as ArrayBuffer) };
   } catch (err) {
     return { reply: { id: request.id, error: errorToWire(err) }, transfer: [] };
   }
 }
 
 interface Pending {
-  resolve(pixels: Float32Array): void;
+  resolve(pixels: Float32Array[]): void;
   reject(err: Error): void;
   worker: number;
 }
@@ -123,19 +127,22 @@ export function createPixelPool(ports: PixelWorkerPort[]): PixelPool {
     return best;
   }
 
+  function pixelSets(bytes: Uint8Array, key: string, rules: readonly ResizeRule[]): Promise<Float32Array[]> {
+    if (closed) return Promise.reject(new PixelPoolError('the pixel pool is closed'));
+    return new Promise<Float32Array[]>((resolve, reject) => {
+      const worker = pickWorker();
+      const id = nextId++;
+      const payload = transferable(bytes);
+      pending.set(id, { resolve, reject, worker });
+      inFlight[worker]++;
+      ports[worker].post({ id, key, bytes: payload, rules: [...rules] }, [payload.buffer as ArrayBuffer]);
+    });
+  }
+
   return {
     size: ports.length,
-    pixels(bytes, key, rule) {
-      if (closed) return Promise.reject(new PixelPoolError('the pixel pool is closed'));
-      return new Promise<Float32Array>((resolve, reject) => {
-        const worker = pickWorker();
-        const id = nextId++;
-        const payload = transferable(bytes);
-        pending.set(id, { resolve, reject, worker });
-        inFlight[worker]++;
-        ports[worker].post({ id, key, bytes: payload, rule }, [payload.buffer as ArrayBuffer]);
-      });
-    },
+    pixelSets,
+    pixels: async (bytes, key, rule) => (await pixelSets(bytes, key, [rule]))[0],
     async close() {
       closed = true;
       for (const [id, job] of pending) {

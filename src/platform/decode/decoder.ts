@@ -76,3 +76,14 @@ export async function pixelsFromBytes(
 ): Promise<Float32Array> {
   return preprocess(await decode(bytes, key), rule);
 }
+
+/** Bytes -> the model input under each rule, from one decode (what the pixel workers answer). */
+export async function pixelSetsFromBytes(
+  decode: ImageDecoder,
+  bytes: Uint8Array,
+  key: string,
+  rules: readonly ResizeRule[],
+): Promise<Float32Array[]> {
+  const img = await decode(bytes, key);
+  return rules.map((rule) => preprocess(img, rule));
+}

@@ -13,7 +13,12 @@ import { createRng } from '../../core/rng.ts';
 import type { ResizeRule } from '../../core/types.ts';
 import { loadAnyBackbone } from '../../engine/backbones.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { type ExtractOptions, extractFeatures } from '../../engine/extract.ts';
+import {
+  type ExtractOptions,
+  extractFeatureSets,
+  extractFeatures,
+  type PixelSource,
+} from '../../engine/extract.ts';
 import type { Backbone } from '../../engine/types.ts';
 import type { PixelPool } from '../pixel-pool-core.ts';
 import { DecodeError, decodeImageNode } from './decode.ts';
@@ -143,6 +148,39 @@ describe('extractFeatures with and without the pool', () => {
     expect(inThread.issues.map((i) => [i.key, i.action])).toEqual([['even/broken.jpg', 'skipped']]);
     expect(sameFloats(pooled.features, inThread.features)).toBe(true);
     expect(inThread.features.length).toBe(11 * backbone.card.featureSize);
+  });
+
+  it('decodes each image once for two rules: one request per image, the pixels of two in-thread passes', async () => {
+    const pool = createNodePixelPool(1);
+    let requests = 0;
+    const counted: PixelSource = {
+      pixelSets: (bytes, key, rules) => {
+        requests++;
+        return pool.pixelSets(bytes, key, rules);
+      },
+    };
+    const { linear, fewshot } = backbone.card.preprocessing;
+    const views = [
+      { rule: linear, keys, cacheNamespace: 'linear' },
+      { rule: fewshot, keys: [...keys].reverse(), cacheNamespace: 'fewshot' },
+    ];
+    const common = {
+      source: nodeFolderSource(dataDir),
+      backbone,
+      decode: decodeImageNode,
+      batchSize: 4,
+      stage: 'features',
+    };
+    const pooled = await extractFeatureSets({ ...common, views, pixels: counted }).finally(() =>
+      pool.close(),
+    );
+    expect(requests).toBe(keys.length);
+    for (const [v, view] of views.entries()) {
+      const inThread = await extractFeatures({ ...common, ...view });
+      expect(pooled.sets[v].usedKeys).toEqual(inThread.usedKeys);
+      expect(sameFloats(pooled.sets[v].features, inThread.features)).toBe(true);
+    }
+    expect(pooled.issues.map((i) => i.key)).toEqual(['even/broken.jpg']);
   });
 
   it('stops (does not skip every file) when the pool is broken', async () => {
