@@ -2,6 +2,7 @@
 // per model: load it once → for each selected probe of the registry: preconditions → its runner (over the
 // model's shared feature table) → scores, or "not computed" with the reason, reported live.
 
+import { chooseBatchSize, defaultMemoryBudget } from '../core/batch-size.ts';
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
 import { withWaysForClasses } from '../core/probes/descriptors/fewshot.ts';
 import { buildFeatureTable, type FeatureTable, planFacts, tableFacts } from '../core/probes/feature-table.ts';
@@ -19,6 +20,7 @@ import type {
   FeatureCache,
   ImageDecoder,
   InputIssue,
+  ModelCard,
   Progress,
 } from '../core/types.ts';
 import { loadAnyBackbone } from './backbones.ts';
@@ -39,7 +41,10 @@ export interface EvalRequest {
   settings: EvalSettings;
   /** Name of the active backend, recorded in the ResultRecord. */
   backend: string;
+  /** Images per backbone batch; by default each model's own, the most that fit `memoryBudgetBytes`. */
   batchSize?: number;
+  /** Backend memory a batch may take (see core/batch-size.ts); default `defaultMemoryBudget` of 4 GiB. */
+  memoryBudgetBytes?: number;
   labVersion?: string;
 }
 
@@ -102,7 +107,8 @@ export async function evaluateWithOutcomes(
     const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
-      await evaluateModel({ req, hooks, listing, plan, record, model, backbone, paired }, probes);
+      const batchSize = batchSizeFor(req, model.card);
+      await evaluateModel({ req, hooks, listing, plan, record, model, backbone, batchSize, paired }, probes);
     } finally {
       backbone.dispose();
     }
@@ -114,6 +120,21 @@ export async function evaluateWithOutcomes(
   return { record, paired };
 }
 
+/**
+ * The request's batch size, or the model's own: as many images as its activations and both preprocessings'
+ * pixels fit in the memory budget. Features do not depend on it (batch-invariance.test.ts).
+ */
+function batchSizeFor(req: EvalRequest, card: ModelCard): number {
+  if (req.batchSize !== undefined) return req.batchSize;
+  const { linear, fewshot } = card.preprocessing;
+  const shape = {
+    architecture: card.architecture,
+    inputSize: card.inputSize,
+    crops: [linear.crop, fewshot.crop],
+  };
+  return chooseBatchSize(shape, req.memoryBudgetBytes ?? defaultMemoryBudget(undefined));
+}
+
 interface ModelRun {
   req: EvalRequest;
   hooks: EvalHooks;
@@ -122,6 +143,8 @@ interface ModelRun {
   record: ResultRecord;
   model: ModelRef;
   backbone: Backbone;
+  /** Images per backbone batch for this model. */
+  batchSize: number;
   /** Per-image / per-episode results of every probe so far, for the paired tests at the end of the run. */
   paired: PairedOutcome[];
 }
@@ -229,7 +252,7 @@ function probeContext(
     decode: hooks.decode,
     cache: hooks.cache,
     pixels: hooks.pixels,
-    batchSize: req.batchSize ?? 16,
+    batchSize: run.batchSize,
     table,
     given,
     verdict,
@@ -266,7 +289,7 @@ async function featureTables(run: ModelRun, which: RuleName[]): Promise<FeatureT
     decode: hooks.decode,
     pixels: hooks.pixels,
     cache: hooks.cache,
-    batchSize: req.batchSize ?? 16,
+    batchSize: run.batchSize,
     cancel: hooks.cancel,
     stage: `${backbone.card.name}: features (${which.join(' + ')})`,
     onProgress: (p) => hooks.onProgress?.({ ...p, model: backbone.card.id }),
