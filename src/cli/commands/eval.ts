@@ -105,7 +105,7 @@ export const evalCommand: CliCommand = {
     const source = nodeDatasetSource(values.data);
     const issues: InputIssue[] = [];
     console.error(`backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
-    const pixels = decodePoolIfUseful();
+    const pixels = decodePoolIfUseful(backend.threads);
     const { record, paired } = await evaluateWithOutcomes(
       {
         models,
@@ -153,9 +153,18 @@ function shardOf(text: string, ids: string[]): ShardInfo {
   return { ...spec, models: ids };
 }
 
-/** Decode workers help only when a core is free for them (bench/pixels/RESULTS.md): 4+ cores. */
-export function decodePoolIfUseful(): PixelPool | undefined {
-  return availableParallelism() >= 4 ? createNodePixelPool() : undefined;
+/**
+ * Decode workers pay off when a core is free for them while the backbone runs (bench/pixels/RESULTS.md):
+ * on 4+ cores, or when the backbone runs on fewer threads than there are cores. Node's tfjs-wasm runs one
+ * thread, so on 2 cores the second core decodes the next batch instead of idling; in-thread, decoding
+ * would only take turns with the backbone on one core.
+ */
+export function pixelPoolPays(cores: number, backboneThreads: number): boolean {
+  return cores >= 4 || cores > backboneThreads;
+}
+
+export function decodePoolIfUseful(backboneThreads: number): PixelPool | undefined {
+  return pixelPoolPays(availableParallelism(), backboneThreads) ? createNodePixelPool() : undefined;
 }
 
 /** --memory-budget in MiB, or the default for this machine's memory. */
