@@ -5,7 +5,8 @@
 // (a pool of pixel workers) that is real parallelism; in-thread it still overlaps the file reads.
 
 import { sha256Hex } from '../core/hash.ts';
-import { preprocessInto } from '../core/pixels/preprocess.ts';
+import type { PixelMemo } from '../core/pixels/memo.ts';
+import { resizeAndCrop, writeUnitFloat } from '../core/pixels/preprocess.ts';
 import { progressTracker } from '../core/progress.ts';
 import type {
   CancelToken,
@@ -21,13 +22,14 @@ import { DecodeError, issueFromDecodeError } from '../platform/decode/errors.ts'
 import type { Backbone } from './types.ts';
 
 /**
- * Turns one image's encoded bytes into model inputs, one per rule, from ONE decode: each is crop·crop·3
- * float32 HWC in [0, 1], exactly `preprocess(decode(bytes), rule)` with the platform's standard decoder.
- * Rejects with a DecodeError for an unusable image (the key is then skipped or refused); any other
- * rejection stops the extraction. It may take ownership of `bytes` (transfer them to a worker).
+ * Turns one image's encoded bytes into its 8-bit crops, one per rule, from ONE decode: each is crop·crop·3
+ * bytes HWC, exactly `resizeAndCrop(decode(bytes), rule).data` with the platform's standard decoder (the
+ * model input is that /255, `writeUnitFloat`). Rejects with a DecodeError for an unusable image (the key is
+ * then skipped or refused); any other rejection stops the extraction. It may take ownership of `bytes`
+ * (transfer them to a worker).
  */
 export interface PixelSource {
-  pixelSets(bytes: Uint8Array, key: string, rules: readonly ResizeRule[]): Promise<Float32Array[]>;
+  cropSets(bytes: Uint8Array, key: string, rules: readonly ResizeRule[]): Promise<Uint8Array[]>;
 }
 
 /** One feature set to extract: a preprocessing rule, the images in the order wanted, its cache namespace. */
@@ -48,6 +50,11 @@ interface ExtractCommon {
    * (e.g. the greyscale wrapper of colour/reliance.ts).
    */
   pixels?: PixelSource;
+  /**
+   * Crops kept from earlier models of the run (same rule, same image): a hit costs no read or decode. Only
+   * with the standard decoder, like `pixels`.
+   */
+  memo?: PixelMemo;
   cache?: FeatureCache;
   batchSize: number;
   cancel?: CancelToken;
@@ -260,7 +267,32 @@ function loadBatch(opts: ExtractSetsOptions, keys: string[], wanted: Map<string,
   return opts.pixels ? loadBatchFrom(opts.pixels, opts, keys, wanted) : loadBatchInThread(opts, keys, wanted);
 }
 
-/** One image at a time (bounded memory): one decode, each view's pixels written straight into its buffer. */
+/** The crops of `key` the memo already has, by view; the views still to compute. */
+function fromMemo(opts: ExtractSetsOptions, key: string, views: number[]) {
+  const crops = new Map<number, Uint8Array>();
+  for (const v of views) {
+    const crop = opts.memo?.get(ruleKey(opts.views[v].rule), key);
+    if (crop) crops.set(v, crop);
+  }
+  return { crops, missing: views.filter((v) => !crops.has(v)) };
+}
+
+/** Each view's crop of one image as model input in the view's buffer; the crops the memo can keep, kept. */
+function place(opts: ExtractSetsOptions, buffers: BatchBuffers, key: string, crops: Map<number, Uint8Array>) {
+  for (const [v, crop] of crops) {
+    const per = opts.views[v].rule.crop ** 2 * 3;
+    if (crop.length !== per)
+      throw new Error(`pixel source gave ${crop.length} values for ${key}, not ${per}`);
+    opts.memo?.put(ruleKey(opts.views[v].rule), key, crop);
+  }
+  // In view order, all after the checks: an image is in every view it was wanted for, or in none.
+  for (const [v, crop] of [...crops].sort((x, y) => x[0] - y[0])) {
+    writeUnitFloat(crop, buffers.buffer(v), buffers.offset(v));
+    buffers.add(v, key);
+  }
+}
+
+/** One image at a time (bounded memory): one decode for the views the memo lacks, crops written as floats. */
 async function loadBatchInThread(
   opts: ExtractSetsOptions,
   keys: string[],
@@ -270,14 +302,12 @@ async function loadBatchInThread(
   const failed: InputIssue[] = [];
   for (const key of keys) {
     try {
-      const img = await opts.decode(await opts.source.read(key), key);
-      const views = wanted.get(key)!;
-      // All rules first, then the rows: an image is either in every view it was wanted for, or in none.
-      const offsets = views.map((v) => buffers.offset(v));
-      views.forEach((v, i) => {
-        preprocessInto(img, opts.views[v].rule, buffers.buffer(v), offsets[i]);
-      });
-      for (const v of views) buffers.add(v, key);
+      const { crops, missing } = fromMemo(opts, key, wanted.get(key)!);
+      if (missing.length > 0) {
+        const img = await opts.decode(await opts.source.read(key), key);
+        for (const v of missing) crops.set(v, resizeAndCrop(img, opts.views[v].rule).data);
+      }
+      place(opts, buffers, key, crops);
     } catch (err) {
       failed.push(asIssue(key, err));
     }
@@ -293,10 +323,16 @@ async function loadBatchFrom(
   wanted: Map<string, number[]>,
 ): Promise<Batch> {
   const results = await Promise.all(
-    keys.map(async (key): Promise<Float32Array[] | InputIssue> => {
+    keys.map(async (key): Promise<Map<number, Uint8Array> | InputIssue> => {
       try {
-        const rules = wanted.get(key)!.map((v) => opts.views[v].rule);
-        return await source.pixelSets(await opts.source.read(key), key, rules);
+        const { crops, missing } = fromMemo(opts, key, wanted.get(key)!);
+        if (missing.length === 0) return crops;
+        const rules = missing.map((v) => opts.views[v].rule);
+        const got = await source.cropSets(await opts.source.read(key), key, rules);
+        missing.forEach((v, i) => {
+          crops.set(v, got[i] ?? new Uint8Array(0));
+        });
+        return crops;
       } catch (err) {
         if (isPoolFailure(err)) throw err;
         return asIssue(key, err);
@@ -306,17 +342,8 @@ async function loadBatchFrom(
   const buffers = new BatchBuffers(opts.views, keys, wanted);
   const failed: InputIssue[] = [];
   results.forEach((r, i) => {
-    if (!Array.isArray(r)) {
-      failed.push(r);
-      return;
-    }
-    wanted.get(keys[i])!.forEach((v, j) => {
-      const per = opts.views[v].rule.crop ** 2 * 3;
-      if (r[j]?.length !== per)
-        throw new Error(`pixel source gave ${r[j]?.length} values for ${keys[i]}, not ${per}`);
-      buffers.buffer(v).set(r[j], buffers.offset(v));
-      buffers.add(v, keys[i]);
-    });
+    if (r instanceof Map) place(opts, buffers, keys[i], r);
+    else failed.push(r);
   });
   return buffers.batch(failed);
 }

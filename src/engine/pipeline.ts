@@ -4,6 +4,7 @@
 
 import { chooseBatchSize, defaultMemoryBudget } from '../core/batch-size.ts';
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
+import { createPixelMemo, type PixelMemo } from '../core/pixels/memo.ts';
 import { withWaysForClasses } from '../core/probes/descriptors/fewshot.ts';
 import { buildFeatureTable, type FeatureTable, planFacts, tableFacts } from '../core/probes/feature-table.ts';
 import { PROBES } from '../core/probes/registry.ts';
@@ -102,13 +103,16 @@ export async function evaluateWithOutcomes(
   // Registry order, whatever order the caller listed them in.
   const probes = PROBES.filter((p) => req.probes.includes(p.kind));
   const paired: PairedOutcome[] = [];
+  // The crops may take as much memory as a batch: within the budget again, and only while models remain.
+  const memo = createPixelMemo(req.models.length > 1 ? memoryBudget(req) : 0);
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
     const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
       const batchSize = batchSizeFor(req, model.card);
-      await evaluateModel({ req, hooks, listing, plan, record, model, backbone, batchSize, paired }, probes);
+      const run = { req, hooks, listing, plan, record, model, backbone, batchSize, paired, memo };
+      await evaluateModel(run, probes);
     } finally {
       backbone.dispose();
     }
@@ -132,7 +136,11 @@ function batchSizeFor(req: EvalRequest, card: ModelCard): number {
     inputSize: card.inputSize,
     crops: [linear.crop, fewshot.crop],
   };
-  return chooseBatchSize(shape, req.memoryBudgetBytes ?? defaultMemoryBudget(undefined));
+  return chooseBatchSize(shape, memoryBudget(req));
+}
+
+function memoryBudget(req: EvalRequest): number {
+  return req.memoryBudgetBytes ?? defaultMemoryBudget(undefined);
 }
 
 interface ModelRun {
@@ -147,6 +155,8 @@ interface ModelRun {
   batchSize: number;
   /** Per-image / per-episode results of every probe so far, for the paired tests at the end of the run. */
   paired: PairedOutcome[];
+  /** Crops kept for the next models with the same preprocessing (decode and resize once per run). */
+  memo: PixelMemo;
 }
 
 type RuleName = 'linear' | 'fewshot';
@@ -288,6 +298,7 @@ async function featureTables(run: ModelRun, which: RuleName[]): Promise<FeatureT
     backbone,
     decode: hooks.decode,
     pixels: hooks.pixels,
+    memo: run.memo,
     cache: hooks.cache,
     batchSize: run.batchSize,
     cancel: hooks.cancel,

@@ -180,5 +180,30 @@ describe.skipIf(skip !== null)('one decode per image for the linear and few-shot
       expect(both.datasets).toEqual(linearOnly.datasets);
       expect(both.protocol).toEqual({ ...linearOnly.protocol, ...fewshotOnly.protocol });
     });
+
+    it('decodes once for every model sharing the preprocessing; the record equals a run without the memo', async () => {
+      const models = [ref, await loadModelRef('zoo-simclr-r10n')];
+      const shared = countingDecoder();
+      const withMemo = await evaluate(
+        { ...request(['linear', 'fewshot']), models, batchSize: undefined },
+        {
+          decode: shared.decode,
+        },
+      );
+      // A budget of one byte: batches of one image, no crop kept, every model decodes every image.
+      const apart = countingDecoder();
+      const without = await evaluate(
+        { ...request(['linear', 'fewshot']), models, batchSize: undefined, memoryBudgetBytes: 1 },
+        { decode: apart.decode },
+      );
+      // The broken file is never kept: each model tries it again.
+      expect(shared.total()).toBe(keys.length + 1);
+      expect(shared.calls.get('train/class-0/broken.jpg')).toBe(2);
+      expect(apart.total()).toBe(2 * keys.length);
+      const { createdAt: _a, ...a } = withMemo;
+      const { createdAt: _b, ...b } = without;
+      expect(a).toEqual(b);
+      expect(withMemo.comparisons?.length).toBeGreaterThan(0);
+    });
   });
 });

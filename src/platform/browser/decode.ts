@@ -4,7 +4,7 @@
 
 import wasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
 import type { ImageDecoder, ResizeRule } from '../../core/types.ts';
-import { createImageDecoder, pixelSetsFromBytes, pixelsFromBytes } from '../decode/decoder.ts';
+import { createImageDecoder, cropsFromBytes, pixelsFromBytes } from '../decode/decoder.ts';
 
 export { DecodeError, issueFromDecodeError } from '../decode/errors.ts';
 
@@ -25,11 +25,11 @@ export function preprocessBytesBrowser(
   return pixelsFromBytes(decodeImageBrowser, bytes, key, rule);
 }
 
-/** For a Worker: encoded bytes + several rules -> the model input under each, from one decode. */
-export function preprocessBytesSetsBrowser(
+/** For a Worker: encoded bytes + several rules -> the 8-bit crop under each, from one decode. */
+export function cropBytesBrowser(
   bytes: Uint8Array,
   key: string,
   rules: readonly ResizeRule[],
-): Promise<Float32Array[]> {
-  return pixelSetsFromBytes(decodeImageBrowser, bytes, key, rules);
+): Promise<Uint8Array[]> {
+  return cropsFromBytes(decodeImageBrowser, bytes, key, rules);
 }

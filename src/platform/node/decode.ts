@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { ImageDecoder, ResizeRule } from '../../core/types.ts';
-import { createImageDecoder, pixelSetsFromBytes, pixelsFromBytes } from '../decode/decoder.ts';
+import { createImageDecoder, cropsFromBytes, pixelsFromBytes } from '../decode/decoder.ts';
 
 export { DecodeError, issueFromDecodeError } from '../decode/errors.ts';
 
@@ -21,11 +21,11 @@ export function preprocessBytesNode(bytes: Uint8Array, key: string, rule: Resize
   return pixelsFromBytes(decodeImageNode, bytes, key, rule);
 }
 
-/** For a Worker: encoded bytes + several rules -> the model input under each, from one decode. */
-export function preprocessBytesSetsNode(
+/** For a Worker: encoded bytes + several rules -> the 8-bit crop under each, from one decode. */
+export function cropBytesNode(
   bytes: Uint8Array,
   key: string,
   rules: readonly ResizeRule[],
-): Promise<Float32Array[]> {
-  return pixelSetsFromBytes(decodeImageNode, bytes, key, rules);
+): Promise<Uint8Array[]> {
+  return cropsFromBytes(decodeImageNode, bytes, key, rules);
 }

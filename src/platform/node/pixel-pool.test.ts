@@ -154,9 +154,9 @@ describe('extractFeatures with and without the pool', () => {
     const pool = createNodePixelPool(1);
     let requests = 0;
     const counted: PixelSource = {
-      pixelSets: (bytes, key, rules) => {
+      cropSets: (bytes, key, rules) => {
         requests++;
-        return pool.pixelSets(bytes, key, rules);
+        return pool.cropSets(bytes, key, rules);
       },
     };
     const { linear, fewshot } = backbone.card.preprocessing;
