@@ -103,8 +103,9 @@ export async function evaluateWithOutcomes(
   // Registry order, whatever order the caller listed them in.
   const probes = PROBES.filter((p) => req.probes.includes(p.kind));
   const paired: PairedOutcome[] = [];
-  // The crops may take as much memory as a batch: within the budget again, and only while models remain.
-  const memo = createPixelMemo(req.models.length > 1 ? memoryBudget(req) : 0);
+  // The crops may take half the batch budget beside it (peak: weights + 1.5 × budget), and only serve when
+  // another model follows.
+  const memo = createPixelMemo(req.models.length > 1 ? Math.floor(memoryBudget(req) / 2) : 0);
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
     const backbone = await loadAnyBackbone(model.card, model.read);
