@@ -102,7 +102,8 @@ function scenarios(): Scenario[] {
   if (values.only !== 'default') {
     const n = Number(values.images);
     const data = makeBenchPhotoFolder(join(WORK, `photos-${n}`), n);
-    all.push({ name: `4 models × ${n} photos 640×480`, data, models: values['photo-models']!, images: n });
+    const models = values['photo-models']!;
+    all.push({ name: `${models.split(',').length} models × ${n} photos 640×480`, data, models, images: n });
   }
   return all;
 }

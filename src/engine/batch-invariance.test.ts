@@ -1,5 +1,5 @@
 // Batch size never changes a feature bit: the same images through extractFeatures with batches of 1, 8 and
-// the size chooseBatchSize picks give identical features, on the cpu and wasm backends. The pipeline may
+// the size chooseBatchSize picks give identical features, on the cpu and wasm backends (ResNet, MobileNetV2, ViT). The pipeline may
 // therefore size batches per model for memory and speed without touching records.
 
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { loadAnyBackbone } from './backbones.ts';
 import { initBackend } from './backend.ts';
 import { extractFeatures } from './extract.ts';
 import { makePhotoFolder, photosUnavailableReason } from './test-photo-folder.ts';
+import { tinyVit } from './test-tiny-vit.ts';
 
 const skip = photosUnavailableReason();
 if (skip) console.warn(skip);
@@ -20,17 +21,20 @@ function bits(a: Float32Array): Uint8Array {
 }
 
 // MobileNetV2 (224 px) on the cpu backend takes minutes (plain JS kernels), so it is checked on wasm only.
+// 'tiny-vit' is a seeded random ViT (attention: batched matrix products and softmax).
 const CASES: ['cpu' | 'wasm', string][] = [
   ['cpu', 'zoo-supervised-r10n'],
   ['wasm', 'zoo-supervised-r10n'],
   ['wasm', 'nsfwjs-mobilenetv2'],
+  ['cpu', 'tiny-vit'],
+  ['wasm', 'tiny-vit'],
 ];
 
 describe.skipIf(skip !== null)('features do not depend on the batch size', () => {
   it.each(CASES)('%s, %s: batch 1 = batch 8 = the chosen batch, bit for bit', async (backend, id) => {
     await initBackend(backend);
     const root = await makePhotoFolder({ classes: 2, train: 5, test: 2, minSide: 40, seed: 9 });
-    const ref = await loadModelRef(id);
+    const ref = id === 'tiny-vit' ? await tinyVit() : await loadModelRef(id);
     const backbone = await loadAnyBackbone(ref.card, ref.read);
     try {
       const source = nodeFolderSource(root);
@@ -58,6 +62,8 @@ describe.skipIf(skip !== null)('features do not depend on the batch size', () =>
         });
       const one = await run(1);
       expect(one.usedKeys.length).toBe(keys.length - 1); // all but broken.jpg
+      expect(one.features.every(Number.isFinite)).toBe(true);
+      expect(new Set(one.features).size).toBeGreaterThan(keys.length); // real, varied features
       for (const size of [8, chosen]) {
         const other = await run(size);
         expect(other.usedKeys).toEqual(one.usedKeys);
