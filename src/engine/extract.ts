@@ -56,6 +56,11 @@ interface ExtractCommon {
    */
   memo?: PixelMemo;
   cache?: FeatureCache;
+  /**
+   * Content keys (sha256 of the bytes) known from earlier models of the run, filled as they are computed, so
+   * a run reads and hashes each image once for the cache, not once per model.
+   */
+  contentKeys?: Map<string, string>;
   batchSize: number;
   cancel?: CancelToken;
   onProgress?: (p: Progress) => void;
@@ -122,7 +127,9 @@ export async function extractFeatureSets(opts: ExtractSetsOptions): Promise<Extr
   const allKeys = [...new Set(views.flatMap((v) => v.keys))];
   const tracker = progressTracker(opts.stage, allKeys.length);
 
-  const cacheKeys = opts.cache ? await contentKeys(opts.source, allKeys) : new Map<string, string>();
+  const cacheKeys = opts.cache
+    ? await contentKeys(opts.source, allKeys, opts.contentKeys ?? new Map())
+    : new Map<string, string>();
   const fromCache = await Promise.all(views.map((view, v) => fillFromCache(opts, view, cacheKeys, rows[v])));
   // The views each image still needs; an image every view has cached is never read again.
   const wanted = new Map<string, number[]>();
@@ -209,18 +216,23 @@ function gathered(
 /**
  * Cache keys from content: the sha256 of each item's bytes (read one at a time), so an image replaced by
  * another of the same name and size never gets the old one's features. An unreadable item gets a key no
- * content can have; its read fails again when it is decoded and it is reported there.
+ * content can have; its read fails again when it is decoded and it is reported there. Keys go into `known`,
+ * which a run shares between its models (the files are the listing's for the whole run).
  */
-async function contentKeys(source: DatasetSource, keys: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+async function contentKeys(
+  source: DatasetSource,
+  keys: string[],
+  known: Map<string, string>,
+): Promise<Map<string, string>> {
   for (const key of keys) {
+    if (known.has(key)) continue;
     try {
-      out.set(key, `sha256:${await sha256Hex(await source.read(key))}`);
+      known.set(key, `sha256:${await sha256Hex(await source.read(key))}`);
     } catch {
-      out.set(key, `unreadable:${key}`);
+      known.set(key, `unreadable:${key}`);
     }
   }
-  return out;
+  return known;
 }
 
 /** One view's images of a batch: their pixels, row after row, in batch order. */

@@ -106,13 +106,26 @@ export async function evaluateWithOutcomes(
   // The crops may take half the batch budget beside it (peak: weights + 1.5 × budget), and only serve when
   // another model follows.
   const memo = createPixelMemo(req.models.length > 1 ? Math.floor(memoryBudget(req) / 2) : 0);
+  const contentKeys = new Map<string, string>();
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
     const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
       const batchSize = batchSizeFor(req, model.card);
-      const run = { req, hooks, listing, plan, record, model, backbone, batchSize, paired, memo };
+      const run = {
+        req,
+        hooks,
+        listing,
+        plan,
+        record,
+        model,
+        backbone,
+        batchSize,
+        paired,
+        memo,
+        contentKeys,
+      };
       await evaluateModel(run, probes);
     } finally {
       backbone.dispose();
@@ -158,6 +171,8 @@ interface ModelRun {
   paired: PairedOutcome[];
   /** Crops kept for the next models with the same preprocessing (decode and resize once per run). */
   memo: PixelMemo;
+  /** The images' content keys for the feature cache, hashed once per run. */
+  contentKeys: Map<string, string>;
 }
 
 type RuleName = 'linear' | 'fewshot';
@@ -301,6 +316,7 @@ async function featureTables(run: ModelRun, which: RuleName[]): Promise<FeatureT
     pixels: hooks.pixels,
     memo: run.memo,
     cache: hooks.cache,
+    contentKeys: run.contentKeys,
     batchSize: run.batchSize,
     cancel: hooks.cancel,
     stage: `${backbone.card.name}: features (${which.join(' + ')})`,

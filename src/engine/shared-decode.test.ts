@@ -205,5 +205,28 @@ describe.skipIf(skip !== null)('one decode per image for the linear and few-shot
       expect(a).toEqual(b);
       expect(withMemo.comparisons?.length).toBeGreaterThan(0);
     });
+
+    it('with the feature cache on, a two-model run reads each image twice in all (hash once, decode once)', async () => {
+      const models = [ref, await loadModelRef('zoo-simclr-r10n')];
+      const reads = new Map<string, number>();
+      const plain = nodeFolderSource(root);
+      const source = {
+        ...plain,
+        list: () => plain.list(),
+        read: (key: string) => {
+          reads.set(key, (reads.get(key) ?? 0) + 1);
+          return plain.read(key);
+        },
+      };
+      const cache = createChunkedFeatureCache(memoryChunkStore());
+      const run = await evaluate(
+        { ...request(['linear', 'fewshot']), models, source, batchSize: undefined },
+        { decode: decodeImageNode, cache },
+      );
+      const good = keys.filter((k) => !k.endsWith('broken.jpg'));
+      expect(good.map((k) => reads.get(k))).toEqual(good.map(() => 2));
+      expect(reads.get('train/class-0/broken.jpg')).toBe(3); // hashed once, decoded by each model
+      expect(run.scores.length).toBeGreaterThan(0);
+    });
   });
 });
