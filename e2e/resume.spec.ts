@@ -10,7 +10,7 @@ import { collectErrors, tableTexts, waitForLab } from './helpers.ts';
 
 const MODEL = 'zoo-simclr-r10n';
 const IMAGES = 3000; // enough for several seconds of extraction in Chromium's wasm backend on 2 busy cores
-/** Reload once at least this many images are done (and cached): a batch is 16. */
+/** Reload once at least this many images are done (and cached): a batch of this 32-px model is 64 (core/batch-size.ts). */
 const RELOAD_AFTER = 160;
 
 interface FeatureProgress {

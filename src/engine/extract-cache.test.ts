@@ -7,35 +7,18 @@ import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { loadModelRef } from '../cli/models-on-disk.ts';
-import { type ChunkStore, createChunkedFeatureCache } from '../platform/cache/chunked.ts';
+import { createChunkedFeatureCache } from '../platform/cache/chunked.ts';
 import { decodeImageNode } from '../platform/node/decode.ts';
 import { nodeFolderSource } from '../platform/node/folder.ts';
 import { initBackend } from './backend.ts';
 import { extractFeatures } from './extract.ts';
 import { loadBackbone } from './load-backbone.ts';
+import { memoryChunkStore } from './test-memory-store.ts';
 
 /** A stored (level 0) PNG: its byte size depends on the dimensions only, not on the pixels. */
 function storedPng(step: number): Uint8Array {
   const data = new Uint8Array(40 * 40 * 3).map((_, i) => (i * step) % 256);
   return encode({ width: 40, height: 40, data, channels: 3, depth: 8 }, { zlib: { level: 0 } });
-}
-
-function memoryStore(): ChunkStore {
-  const files = new Map<string, Uint8Array>();
-  return {
-    list: async (folder) =>
-      [...files.keys()].filter((k) => k.startsWith(`${folder}/`)).map((k) => k.slice(folder.length + 1)),
-    read: async (folder, file) => {
-      const bytes = files.get(`${folder}/${file}`);
-      if (!bytes) throw new Error('no such file');
-      return bytes;
-    },
-    write: async (folder, file, bytes) => {
-      files.set(`${folder}/${file}`, bytes.slice());
-    },
-    sizeBytes: async () => 0,
-    clear: async () => files.clear(),
-  };
 }
 
 describe('feature cache keys', () => {
@@ -47,7 +30,7 @@ describe('feature cache keys', () => {
     await initBackend('cpu');
     const ref = await loadModelRef('zoo-supervised-r10n');
     const backbone = await loadBackbone(ref.card, ref.read);
-    const cache = createChunkedFeatureCache(memoryStore());
+    const cache = createChunkedFeatureCache(memoryChunkStore());
     const run = async () => {
       const source = nodeFolderSource(root);
       const listing = await source.list();

@@ -1,10 +1,12 @@
 // Feature extraction: dataset items → decoded, preprocessed pixels → backbone features, through the cache.
 // Images that fail to decode are reported by key and left out; they never stop the run.
+// Several preprocessings of one backbone (linear and few-shot) share one pass: each image is decoded once.
 // The next batch's pixels are prepared while the current batch runs on the backbone: with a PixelSource
 // (a pool of pixel workers) that is real parallelism; in-thread it still overlaps the file reads.
 
 import { sha256Hex } from '../core/hash.ts';
-import { preprocessInto } from '../core/pixels/preprocess.ts';
+import type { PixelMemo } from '../core/pixels/memo.ts';
+import { resizeAndCrop, writeUnitFloat } from '../core/pixels/preprocess.ts';
 import { progressTracker } from '../core/progress.ts';
 import type {
   CancelToken,
@@ -20,20 +22,27 @@ import { DecodeError, issueFromDecodeError } from '../platform/decode/errors.ts'
 import type { Backbone } from './types.ts';
 
 /**
- * Turns one image's encoded bytes into model input: crop·crop·3 float32 HWC in [0, 1], exactly
- * `preprocess(decode(bytes), rule)` with the platform's standard decoder. Rejects with a DecodeError for an
- * unusable image (the key is then skipped or refused); any other rejection stops the extraction.
- * It may take ownership of `bytes` (transfer them to a worker).
+ * Turns one image's encoded bytes into its 8-bit crops, one per rule, from ONE decode: each is crop·crop·3
+ * bytes HWC, exactly `resizeAndCrop(decode(bytes), rule).data` with the platform's standard decoder (the
+ * model input is that /255, `writeUnitFloat`). Rejects with a DecodeError for an unusable image (the key is
+ * then skipped or refused); any other rejection stops the extraction. It may take ownership of `bytes`
+ * (transfer them to a worker).
  */
 export interface PixelSource {
-  pixels(bytes: Uint8Array, key: string, rule: ResizeRule): Promise<Float32Array>;
+  cropSets(bytes: Uint8Array, key: string, rules: readonly ResizeRule[]): Promise<Uint8Array[]>;
 }
 
-export interface ExtractOptions {
-  source: DatasetSource;
-  keys: string[];
-  backbone: Backbone;
+/** One feature set to extract: a preprocessing rule, the images in the order wanted, its cache namespace. */
+export interface FeatureView {
   rule: ResizeRule;
+  keys: string[];
+  /** Namespace in the cache: weights hash + preprocessing + dataset fingerprint. */
+  cacheNamespace: string;
+}
+
+interface ExtractCommon {
+  source: DatasetSource;
+  backbone: Backbone;
   decode: ImageDecoder;
   /**
    * Where decode + preprocess run. Default: in this thread with `decode`. A pool (createNodePixelPool,
@@ -41,13 +50,32 @@ export interface ExtractOptions {
    * (e.g. the greyscale wrapper of colour/reliance.ts).
    */
   pixels?: PixelSource;
-  /** Namespace in the cache: weights hash + preprocessing + dataset fingerprint. */
-  cacheNamespace: string;
+  /**
+   * Crops kept from earlier models of the run (same rule, same image): a hit costs no read or decode. Only
+   * with the standard decoder, like `pixels`.
+   */
+  memo?: PixelMemo;
   cache?: FeatureCache;
+  /**
+   * Content keys (sha256 of the bytes) known from earlier models of the run, filled as they are computed, so
+   * a run reads and hashes each image once for the cache, not once per model.
+   */
+  contentKeys?: Map<string, string>;
   batchSize: number;
   cancel?: CancelToken;
   onProgress?: (p: Progress) => void;
   stage: string;
+}
+
+export interface ExtractOptions extends ExtractCommon {
+  keys: string[];
+  rule: ResizeRule;
+  /** Namespace in the cache: weights hash + preprocessing + dataset fingerprint. */
+  cacheNamespace: string;
+}
+
+export interface ExtractSetsOptions extends ExtractCommon {
+  views: FeatureView[];
 }
 
 export interface ExtractResult {
@@ -58,137 +86,278 @@ export interface ExtractResult {
   fromCache: number;
 }
 
+export interface ViewFeatures {
+  /** Features of the view's keys that could be used, in the view's order (usedKeys.length × featureSize). */
+  features: Float32Array;
+  usedKeys: string[];
+  fromCache: number;
+}
+
+export interface ExtractSetsResult {
+  /** One per view, in the order of `views`. */
+  sets: ViewFeatures[];
+  /** Each unusable image once, whatever the number of views that wanted it. */
+  issues: InputIssue[];
+}
+
 /** A short, stable name for a resize rule, used in cache namespaces. */
 export function ruleKey(rule: ResizeRule): string {
   return `${rule.mode}-${rule.resize}-${rule.crop}-${rule.interpolation}`;
 }
 
+/** One feature set: `extractFeatureSets` with a single view. */
 export async function extractFeatures(opts: ExtractOptions): Promise<ExtractResult> {
-  const { keys, backbone, batchSize } = opts;
+  const { keys, rule, cacheNamespace, ...common } = opts;
+  const { sets, issues } = await extractFeatureSets({ ...common, views: [{ rule, keys, cacheNamespace }] });
+  return { ...sets[0], issues };
+}
+
+/**
+ * Several feature sets of one backbone (e.g. the linear and the few-shot preprocessing) in one pass over the
+ * images: each image is read and decoded once, preprocessed once per view that still needs it (not cached),
+ * and each view's pixels go through the backbone in their own batches. A backbone's features of an image
+ * do not depend on the other images of its batch (checked by batch-invariance.test.ts), so the features
+ * equal those of one pass per view.
+ */
+export async function extractFeatureSets(opts: ExtractSetsOptions): Promise<ExtractSetsResult> {
+  const { views, backbone, batchSize } = opts;
   const dim = backbone.card.featureSize;
-  const rows = new Map<string, Float32Array>();
+  const rows = views.map(() => new Map<string, Float32Array>());
   const issues: InputIssue[] = [];
-  const tracker = progressTracker(opts.stage, keys.length);
+  const allKeys = [...new Set(views.flatMap((v) => v.keys))];
+  const tracker = progressTracker(opts.stage, allKeys.length);
 
-  const cacheKeys = opts.cache ? await contentKeys(opts.source, keys) : new Map<string, string>();
-  const cached = opts.cache
-    ? await opts.cache.get(
-        opts.cacheNamespace,
-        keys.map((k) => cacheKeys.get(k)!),
-      )
-    : [];
-  const todo: string[] = [];
-  keys.forEach((key, i) => {
-    const hit = cached[i];
-    if (hit && hit.length === dim) rows.set(key, hit);
-    else todo.push(key);
+  const cacheKeys = opts.cache
+    ? await contentKeys(opts.source, allKeys, opts.contentKeys ?? new Map())
+    : new Map<string, string>();
+  const fromCache = await Promise.all(views.map((view, v) => fillFromCache(opts, view, cacheKeys, rows[v])));
+  // The views each image still needs; an image every view has cached is never read again.
+  const wanted = new Map<string, number[]>();
+  views.forEach((view, v) => {
+    for (const key of view.keys) if (!rows[v].has(key)) wanted.set(key, [...(wanted.get(key) ?? []), v]);
   });
-  const fromCache = rows.size;
-  opts.onProgress?.(tracker.update(fromCache, fromCache ? `${fromCache} from cache` : undefined));
+  const todo = allKeys.filter((k) => wanted.has(k));
+  const allCached = allKeys.length - todo.length;
+  opts.onProgress?.(tracker.update(allCached, allCached ? `${allCached} from cache` : undefined));
 
-  const batchAt = (start: number) => loadBatch(opts, todo.slice(start, start + batchSize));
+  const batchAt = (start: number) => loadBatch(opts, todo.slice(start, start + batchSize), wanted);
   let next = todo.length > 0 ? batchAt(0) : null;
   try {
     for (let start = 0; start < todo.length; start += batchSize) {
       throwIfCancelled(opts.cancel);
-      const { pixels, okKeys, failed } = await next!;
+      const batch = await next!;
       // Prefetch: the following batch decodes while this one is on the backbone.
       next = start + batchSize < todo.length ? batchAt(start + batchSize) : null;
-      issues.push(...failed);
-      if (okKeys.length > 0) {
-        const feats = await backbone.embed({ data: pixels, n: okKeys.length, size: opts.rule.crop });
-        const entries = okKeys.map((key, i) => ({ key, features: feats.slice(i * dim, (i + 1) * dim) }));
-        for (const e of entries) rows.set(e.key, e.features);
-        await opts.cache?.put(
-          opts.cacheNamespace,
-          entries.map((e) => ({ key: cacheKeys.get(e.key)!, features: e.features })),
-        );
-      }
-      opts.onProgress?.(tracker.update(fromCache + Math.min(start + batchSize, todo.length)));
+      issues.push(...batch.failed);
+      for (let v = 0; v < views.length; v++)
+        await embedView(opts, views[v], batch.views[v], cacheKeys, rows[v]);
+      opts.onProgress?.(tracker.update(allCached + Math.min(start + batchSize, todo.length)));
     }
   } finally {
     // Stopped early (cancel, backbone error): the prefetched batch is abandoned, never an unhandled rejection.
     next?.catch(() => undefined);
   }
+  const sets = views.map((view, v) => gathered(view.keys, rows[v], dim, fromCache[v]));
+  return { sets, issues };
+}
 
+async function fillFromCache(
+  opts: ExtractSetsOptions,
+  view: FeatureView,
+  cacheKeys: Map<string, string>,
+  rows: Map<string, Float32Array>,
+): Promise<number> {
+  if (!opts.cache) return 0;
+  const dim = opts.backbone.card.featureSize;
+  const cached = await opts.cache.get(
+    view.cacheNamespace,
+    view.keys.map((k) => cacheKeys.get(k)!),
+  );
+  view.keys.forEach((key, i) => {
+    const hit = cached[i];
+    if (hit && hit.length === dim) rows.set(key, hit);
+  });
+  return rows.size;
+}
+
+/** One view's share of a batch through the backbone, into its rows and the cache. */
+async function embedView(
+  opts: ExtractSetsOptions,
+  view: FeatureView,
+  part: ViewBatch,
+  cacheKeys: Map<string, string>,
+  rows: Map<string, Float32Array>,
+): Promise<void> {
+  if (part.okKeys.length === 0) return;
+  const dim = opts.backbone.card.featureSize;
+  const feats = await opts.backbone.embed({ data: part.pixels, n: part.okKeys.length, size: view.rule.crop });
+  const entries = part.okKeys.map((key, i) => ({ key, features: feats.slice(i * dim, (i + 1) * dim) }));
+  for (const e of entries) rows.set(e.key, e.features);
+  await opts.cache?.put(
+    view.cacheNamespace,
+    entries.map((e) => ({ key: cacheKeys.get(e.key)!, features: e.features })),
+  );
+}
+
+function gathered(
+  keys: string[],
+  rows: Map<string, Float32Array>,
+  dim: number,
+  fromCache: number,
+): ViewFeatures {
   const usedKeys = keys.filter((k) => rows.has(k));
   const features = new Float32Array(usedKeys.length * dim);
   usedKeys.forEach((k, i) => {
     features.set(rows.get(k)!, i * dim);
   });
-  return { features, usedKeys, issues, fromCache };
+  return { features, usedKeys, fromCache };
 }
 
 /**
  * Cache keys from content: the sha256 of each item's bytes (read one at a time), so an image replaced by
  * another of the same name and size never gets the old one's features. An unreadable item gets a key no
- * content can have; its read fails again when it is decoded and it is reported there.
+ * content can have; its read fails again when it is decoded and it is reported there. Keys go into `known`,
+ * which a run shares between its models (the files are the listing's for the whole run).
  */
-async function contentKeys(source: DatasetSource, keys: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+async function contentKeys(
+  source: DatasetSource,
+  keys: string[],
+  known: Map<string, string>,
+): Promise<Map<string, string>> {
   for (const key of keys) {
+    if (known.has(key)) continue;
     try {
-      out.set(key, `sha256:${await sha256Hex(await source.read(key))}`);
+      known.set(key, `sha256:${await sha256Hex(await source.read(key))}`);
     } catch {
-      out.set(key, `unreadable:${key}`);
+      known.set(key, `unreadable:${key}`);
     }
   }
-  return out;
+  return known;
+}
+
+/** One view's images of a batch: their pixels, row after row, in batch order. */
+interface ViewBatch {
+  pixels: Float32Array;
+  okKeys: string[];
 }
 
 interface Batch {
-  pixels: Float32Array;
-  okKeys: string[];
+  views: ViewBatch[];
   failed: InputIssue[];
 }
 
-function loadBatch(opts: ExtractOptions, keys: string[]): Promise<Batch> {
-  return opts.pixels ? loadBatchFrom(opts.pixels, opts, keys) : loadBatchInThread(opts, keys);
+/** Per view, a buffer with room for every image of the batch that view wants; filled in batch order. */
+class BatchBuffers {
+  private readonly parts: { pixels: Float32Array; okKeys: string[]; per: number }[];
+  constructor(views: FeatureView[], keys: string[], wanted: Map<string, number[]>) {
+    this.parts = views.map((view, v) => {
+      const per = view.rule.crop * view.rule.crop * 3;
+      const count = keys.filter((k) => wanted.get(k)!.includes(v)).length;
+      return { pixels: new Float32Array(count * per), okKeys: [], per };
+    });
+  }
+  buffer(v: number): Float32Array {
+    return this.parts[v].pixels;
+  }
+  /** Where the next image of view `v` goes (floats). */
+  offset(v: number): number {
+    return this.parts[v].okKeys.length * this.parts[v].per;
+  }
+  add(v: number, key: string): void {
+    this.parts[v].okKeys.push(key);
+  }
+  batch(failed: InputIssue[]): Batch {
+    const views = this.parts.map((p) => ({
+      pixels: p.pixels.subarray(0, p.okKeys.length * p.per),
+      okKeys: p.okKeys,
+    }));
+    return { views, failed };
+  }
 }
 
-/** One image at a time (bounded memory), each written straight into the batch buffer. */
-async function loadBatchInThread(opts: ExtractOptions, keys: string[]): Promise<Batch> {
-  const per = opts.rule.crop * opts.rule.crop * 3;
-  const pixels = new Float32Array(keys.length * per);
-  const okKeys: string[] = [];
+function loadBatch(opts: ExtractSetsOptions, keys: string[], wanted: Map<string, number[]>): Promise<Batch> {
+  return opts.pixels ? loadBatchFrom(opts.pixels, opts, keys, wanted) : loadBatchInThread(opts, keys, wanted);
+}
+
+/** The crops of `key` the memo already has, by view; the views still to compute. */
+function fromMemo(opts: ExtractSetsOptions, key: string, views: number[]) {
+  const crops = new Map<number, Uint8Array>();
+  for (const v of views) {
+    const crop = opts.memo?.get(ruleKey(opts.views[v].rule), key);
+    if (crop) crops.set(v, crop);
+  }
+  return { crops, missing: views.filter((v) => !crops.has(v)) };
+}
+
+/** Each view's crop of one image as model input in the view's buffer; the crops the memo can keep, kept. */
+function place(opts: ExtractSetsOptions, buffers: BatchBuffers, key: string, crops: Map<number, Uint8Array>) {
+  for (const [v, crop] of crops) {
+    const per = opts.views[v].rule.crop ** 2 * 3;
+    if (crop.length !== per)
+      throw new Error(`pixel source gave ${crop.length} values for ${key}, not ${per}`);
+    opts.memo?.put(ruleKey(opts.views[v].rule), key, crop);
+  }
+  // In view order, all after the checks: an image is in every view it was wanted for, or in none.
+  for (const [v, crop] of [...crops].sort((x, y) => x[0] - y[0])) {
+    writeUnitFloat(crop, buffers.buffer(v), buffers.offset(v));
+    buffers.add(v, key);
+  }
+}
+
+/** One image at a time (bounded memory): one decode for the views the memo lacks, crops written as floats. */
+async function loadBatchInThread(
+  opts: ExtractSetsOptions,
+  keys: string[],
+  wanted: Map<string, number[]>,
+): Promise<Batch> {
+  const buffers = new BatchBuffers(opts.views, keys, wanted);
   const failed: InputIssue[] = [];
   for (const key of keys) {
     try {
-      const img = await opts.decode(await opts.source.read(key), key);
-      preprocessInto(img, opts.rule, pixels, okKeys.length * per);
-      okKeys.push(key);
+      const { crops, missing } = fromMemo(opts, key, wanted.get(key)!);
+      if (missing.length > 0) {
+        const img = await opts.decode(await opts.source.read(key), key);
+        for (const v of missing) crops.set(v, resizeAndCrop(img, opts.views[v].rule).data);
+      }
+      place(opts, buffers, key, crops);
     } catch (err) {
       failed.push(asIssue(key, err));
     }
   }
-  return { pixels: pixels.subarray(0, okKeys.length * per), okKeys, failed };
+  return buffers.batch(failed);
 }
 
 /** The whole batch at once, so every worker of a pool is busy; rows keep the order of `keys`. */
-async function loadBatchFrom(source: PixelSource, opts: ExtractOptions, keys: string[]): Promise<Batch> {
-  const per = opts.rule.crop * opts.rule.crop * 3;
+async function loadBatchFrom(
+  source: PixelSource,
+  opts: ExtractSetsOptions,
+  keys: string[],
+  wanted: Map<string, number[]>,
+): Promise<Batch> {
   const results = await Promise.all(
-    keys.map(async (key): Promise<Float32Array | InputIssue> => {
+    keys.map(async (key): Promise<Map<number, Uint8Array> | InputIssue> => {
       try {
-        return await source.pixels(await opts.source.read(key), key, opts.rule);
+        const { crops, missing } = fromMemo(opts, key, wanted.get(key)!);
+        if (missing.length === 0) return crops;
+        const rules = missing.map((v) => opts.views[v].rule);
+        const got = await source.cropSets(await opts.source.read(key), key, rules);
+        missing.forEach((v, i) => {
+          crops.set(v, got[i] ?? new Uint8Array(0));
+        });
+        return crops;
       } catch (err) {
         if (isPoolFailure(err)) throw err;
         return asIssue(key, err);
       }
     }),
   );
-  const pixels = new Float32Array(keys.length * per);
-  const okKeys: string[] = [];
+  const buffers = new BatchBuffers(opts.views, keys, wanted);
   const failed: InputIssue[] = [];
   results.forEach((r, i) => {
-    if (r instanceof Float32Array) {
-      if (r.length !== per)
-        throw new Error(`pixel source gave ${r.length} values for ${keys[i]}, not ${per}`);
-      pixels.set(r, okKeys.length * per);
-      okKeys.push(keys[i]);
-    } else failed.push(r);
+    if (r instanceof Map) place(opts, buffers, keys[i], r);
+    else failed.push(r);
   });
-  return { pixels: pixels.subarray(0, okKeys.length * per), okKeys, failed };
+  return buffers.batch(failed);
 }
 
 /**

@@ -2,7 +2,9 @@
 // per model: load it once → for each selected probe of the registry: preconditions → its runner (over the
 // model's shared feature table) → scores, or "not computed" with the reason, reported live.
 
+import { chooseBatchSize, defaultMemoryBudget } from '../core/batch-size.ts';
 import { planSplits, type SplitPlan } from '../core/eval-plan.ts';
+import { createPixelMemo, type PixelMemo } from '../core/pixels/memo.ts';
 import { withWaysForClasses } from '../core/probes/descriptors/fewshot.ts';
 import { buildFeatureTable, type FeatureTable, planFacts, tableFacts } from '../core/probes/feature-table.ts';
 import { PROBES } from '../core/probes/registry.ts';
@@ -19,10 +21,11 @@ import type {
   FeatureCache,
   ImageDecoder,
   InputIssue,
+  ModelCard,
   Progress,
 } from '../core/types.ts';
 import { loadAnyBackbone } from './backbones.ts';
-import { extractFeatures, type PixelSource, ruleKey, throwIfCancelled } from './extract.ts';
+import { extractFeatureSets, type PixelSource, ruleKey, throwIfCancelled } from './extract.ts';
 import type { ProbeContext, ProbeGifts, ProbeOutcome } from './probes/runners/context.ts';
 import { RUNNERS } from './probes/runners/index.ts';
 import type { Backbone, ModelRef } from './types.ts';
@@ -39,7 +42,10 @@ export interface EvalRequest {
   settings: EvalSettings;
   /** Name of the active backend, recorded in the ResultRecord. */
   backend: string;
+  /** Images per backbone batch; by default each model's own, the most that fit `memoryBudgetBytes`. */
   batchSize?: number;
+  /** Backend memory a batch may take (see core/batch-size.ts); default `defaultMemoryBudget` of 4 GiB. */
+  memoryBudgetBytes?: number;
   labVersion?: string;
 }
 
@@ -97,12 +103,30 @@ export async function evaluateWithOutcomes(
   // Registry order, whatever order the caller listed them in.
   const probes = PROBES.filter((p) => req.probes.includes(p.kind));
   const paired: PairedOutcome[] = [];
+  // The crops may take half the batch budget beside it (peak: weights + 1.5 × budget), and only serve when
+  // another model follows.
+  const memo = createPixelMemo(req.models.length > 1 ? Math.floor(memoryBudget(req) / 2) : 0);
+  const contentKeys = new Map<string, string>();
   for (const model of req.models) {
     throwIfCancelled(hooks.cancel);
     const backbone = await loadAnyBackbone(model.card, model.read);
     try {
       record.models.push(recordModel(model.card));
-      await evaluateModel({ req, hooks, listing, plan, record, model, backbone, paired }, probes);
+      const batchSize = batchSizeFor(req, model.card);
+      const run = {
+        req,
+        hooks,
+        listing,
+        plan,
+        record,
+        model,
+        backbone,
+        batchSize,
+        paired,
+        memo,
+        contentKeys,
+      };
+      await evaluateModel(run, probes);
     } finally {
       backbone.dispose();
     }
@@ -114,6 +138,25 @@ export async function evaluateWithOutcomes(
   return { record, paired };
 }
 
+/**
+ * The request's batch size, or the model's own: as many images as its activations and both preprocessings'
+ * pixels fit in the memory budget. Features do not depend on it (batch-invariance.test.ts).
+ */
+function batchSizeFor(req: EvalRequest, card: ModelCard): number {
+  if (req.batchSize !== undefined) return req.batchSize;
+  const { linear, fewshot } = card.preprocessing;
+  const shape = {
+    architecture: card.architecture,
+    inputSize: card.inputSize,
+    crops: [linear.crop, fewshot.crop],
+  };
+  return chooseBatchSize(shape, memoryBudget(req));
+}
+
+function memoryBudget(req: EvalRequest): number {
+  return req.memoryBudgetBytes ?? defaultMemoryBudget(undefined);
+}
+
 interface ModelRun {
   req: EvalRequest;
   hooks: EvalHooks;
@@ -122,17 +165,20 @@ interface ModelRun {
   record: ResultRecord;
   model: ModelRef;
   backbone: Backbone;
+  /** Images per backbone batch for this model. */
+  batchSize: number;
   /** Per-image / per-episode results of every probe so far, for the paired tests at the end of the run. */
   paired: PairedOutcome[];
+  /** Crops kept for the next models with the same preprocessing (decode and resize once per run). */
+  memo: PixelMemo;
+  /** The images' content keys for the feature cache, hashed once per run. */
+  contentKeys: Map<string, string>;
 }
 
+type RuleName = 'linear' | 'fewshot';
+
 async function evaluateModel(run: ModelRun, probes: readonly ProbeDescriptor[]): Promise<void> {
-  const tables = new Map<'linear' | 'fewshot', Promise<FeatureTable>>();
-  const table = (rule: 'linear' | 'fewshot') => {
-    let t = tables.get(rule);
-    if (!t) tables.set(rule, (t = featureTable(run, rule)));
-    return t;
-  };
+  const table = sharedTables(run, rulesWanted(run, probes));
   const given: ProbeGifts = {};
   for (const probe of probes) {
     throwIfCancelled(run.hooks.cancel);
@@ -146,6 +192,36 @@ async function evaluateModel(run: ModelRun, probes: readonly ProbeDescriptor[]):
   }
 }
 
+/** The preprocessings whose feature tables the probes will ask for (those that pass the plan's checks). */
+function rulesWanted(run: ModelRun, probes: readonly ProbeDescriptor[]): RuleName[] {
+  const facts = planFacts(run.listing, run.plan);
+  const wanted = probes
+    .filter((p) => p.needs.includes('pooled-features') && p.preconditions(facts, run.req.settings).runs)
+    .map((p) => p.featureRule ?? 'linear');
+  return [...new Set(wanted)];
+}
+
+/**
+ * Feature tables built lazily, on the first probe that asks; that first request extracts every wanted
+ * preprocessing in one pass over the images (one decode per image), so the few-shot table is ready when the
+ * few-shot probe comes.
+ */
+function sharedTables(run: ModelRun, wanted: RuleName[]): (rule: RuleName) => Promise<FeatureTable> {
+  const tables = new Map<RuleName, Promise<FeatureTable>>();
+  return (rule) => {
+    if (!tables.has(rule)) {
+      const together = wanted.includes(rule) ? wanted.filter((w) => !tables.has(w)) : [rule];
+      const built = featureTables(run, together);
+      for (const w of together) {
+        const one = built.then((all) => all[together.indexOf(w)]);
+        one.catch(() => undefined); // a table no probe awaits (cancelled first) must not be an unhandled rejection
+        tables.set(w, one);
+      }
+    }
+    return tables.get(rule)!;
+  };
+}
+
 /**
  * Checked twice, both before the probe's own work: on the split plan (so a hopeless dataset costs no feature
  * extraction), then on the feature table (images that could not be used are gone; features must be finite).
@@ -153,7 +229,7 @@ async function evaluateModel(run: ModelRun, probes: readonly ProbeDescriptor[]):
 async function preconditions(
   run: ModelRun,
   probe: ProbeDescriptor,
-  table: (rule: 'linear' | 'fewshot') => Promise<FeatureTable>,
+  table: (rule: RuleName) => Promise<FeatureTable>,
 ): Promise<PreconditionVerdict> {
   const { listing, plan, req } = run;
   const early = probe.preconditions(planFacts(listing, plan), req.settings);
@@ -187,7 +263,7 @@ function publish(run: ModelRun, outcome: ProbeOutcome): void {
 
 function probeContext(
   run: ModelRun,
-  table: (rule: 'linear' | 'fewshot') => Promise<FeatureTable>,
+  table: (rule: RuleName) => Promise<FeatureTable>,
   given: ProbeGifts,
   verdict: PreconditionVerdict,
 ): ProbeContext {
@@ -202,7 +278,7 @@ function probeContext(
     decode: hooks.decode,
     cache: hooks.cache,
     pixels: hooks.pixels,
-    batchSize: req.batchSize ?? 16,
+    batchSize: run.batchSize,
     table,
     given,
     verdict,
@@ -213,27 +289,43 @@ function probeContext(
   };
 }
 
-/** The model's features under one preprocessing rule for every listed image (the cache makes reruns free). */
-async function featureTable(run: ModelRun, which: 'linear' | 'fewshot'): Promise<FeatureTable> {
+/** The images of a preprocessing's table, in table order: few-shot pools every split (protocol). */
+function tableItems(plan: SplitPlan, which: RuleName): number[] {
+  return which === 'fewshot' ? plan.pool : [...plan.train, ...(plan.val ?? []), ...plan.test];
+}
+
+/**
+ * The model's features under each of the given preprocessings for every listed image, in one pass (each
+ * image decoded once; the cache makes reruns free).
+ */
+async function featureTables(run: ModelRun, which: RuleName[]): Promise<FeatureTable[]> {
   const { backbone, listing, hooks, req, plan } = run;
-  const rule = backbone.card.preprocessing[which];
-  const items = which === 'fewshot' ? plan.pool : [...plan.train, ...(plan.val ?? []), ...plan.test];
-  const result = await extractFeatures({
+  const views = which.map((w) => {
+    const rule = backbone.card.preprocessing[w];
+    return {
+      rule,
+      keys: tableItems(plan, w).map((i) => listing.items[i].key),
+      cacheNamespace: `${backbone.card.weightsHash}/${ruleKey(rule)}/${listing.fingerprint}`,
+    };
+  });
+  const result = await extractFeatureSets({
     source: req.source,
-    keys: items.map((i) => listing.items[i].key),
+    views,
     backbone,
-    rule,
     decode: hooks.decode,
     pixels: hooks.pixels,
+    memo: run.memo,
     cache: hooks.cache,
-    cacheNamespace: `${backbone.card.weightsHash}/${ruleKey(rule)}/${listing.fingerprint}`,
-    batchSize: req.batchSize ?? 16,
+    contentKeys: run.contentKeys,
+    batchSize: run.batchSize,
     cancel: hooks.cancel,
-    stage: `${backbone.card.name}: features (${which})`,
+    stage: `${backbone.card.name}: features (${which.join(' + ')})`,
     onProgress: (p) => hooks.onProgress?.({ ...p, model: backbone.card.id }),
   });
   if (result.issues.length) hooks.onIssues?.(result.issues);
   const position = new Map(listing.items.map((item, i) => [item.key, i]));
-  const used = result.usedKeys.map((k) => position.get(k)!);
-  return buildFeatureTable(listing, plan, used, result.features, backbone.card.featureSize);
+  return result.sets.map((set) => {
+    const used = set.usedKeys.map((k) => position.get(k)!);
+    return buildFeatureTable(listing, plan, used, set.features, backbone.card.featureSize);
+  });
 }

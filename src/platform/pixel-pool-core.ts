@@ -1,8 +1,10 @@
 // A small pool of pixel workers (decode + resize off the engine's thread), independent of the platform:
 // Node's worker_threads and the browser's Worker are both wrapped as a PixelWorkerPort.
 //
-// Buffers are transferred, never cloned: the encoded bytes go to a worker, the float pixels come back.
+// Buffers are transferred, never cloned: the encoded bytes go to a worker, the 8-bit crops come back.
+// One request carries every rule the image is wanted under (linear, few-shot): one decode serves them all.
 
+import { writeUnitFloat } from '../core/pixels/preprocess.ts';
 import type { ResizeRule } from '../core/types.ts';
 import type { PixelSource } from '../engine/extract.ts';
 import { DecodeError, type DecodeFailure } from './decode/errors.ts';
@@ -11,7 +13,7 @@ export interface PixelRequest {
   id: number;
   key: string;
   bytes: Uint8Array;
-  rule: ResizeRule;
+  rules: ResizeRule[];
 }
 
 /** A DecodeError crosses the boundary as data (class identity is lost in structured cloning). */
@@ -20,7 +22,8 @@ export interface WireError {
   decode?: { key: string; reason: DecodeFailure };
 }
 
-export type PixelReply = { id: number; pixels: Float32Array } | { id: number; error: WireError };
+/** `crops[i]` is the image under `rules[i]` of the request: crop·crop·3 bytes, before ToTensor's /255. */
+export type PixelReply = { id: number; crops: Uint8Array[] } | { id: number; error: WireError };
 
 /** The two things a pool needs from a worker, whatever the platform. */
 export interface PixelWorkerPort {
@@ -40,6 +43,8 @@ export class PixelPoolError extends Error {
 
 export interface PixelPool extends PixelSource {
   readonly size: number;
+  /** One rule's model input (float32 in [0, 1]): `cropSets` with `[rule]`, then ToTensor's /255. */
+  pixels(bytes: Uint8Array, key: string, rule: ResizeRule): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
@@ -67,19 +72,23 @@ export function transferable(bytes: Uint8Array): Uint8Array {
 
 /** The worker side: one request in, one reply out (with its buffer to transfer). */
 export async function answerPixelRequest(
-  preprocessBytes: (bytes: Uint8Array, key: string, rule: ResizeRule) => Promise<Float32Array>,
+  cropBytes: (bytes: Uint8Array, key: string, rules: ResizeRule[]) => Promise<Uint8Array[]>,
   request: PixelRequest,
 ): Promise<{ reply: PixelReply; transfer: ArrayBuffer[] }> {
   try {
-    const pixels = await preprocessBytes(request.bytes, request.key, request.rule);
-    return { reply: { id: request.id, pixels }, transfer: [pixels.buffer as ArrayBuffer] };
+    const crops = (await cropBytes(request.bytes, request.key, request.rules)).map(transferable);
+    // A set: two rules may give views of one buffer (an image already at a rule's size), listed once.
+    return {
+      reply: { id: request.id, crops },
+      transfer: [...new Set(crops.map((c) => c.buffer as ArrayBuffer))],
+    };
   } catch (err) {
     return { reply: { id: request.id, error: errorToWire(err) }, transfer: [] };
   }
 }
 
 interface Pending {
-  resolve(pixels: Float32Array): void;
+  resolve(crops: Uint8Array[]): void;
   reject(err: Error): void;
   worker: number;
 }
@@ -100,7 +109,7 @@ export function createPixelPool(ports: PixelWorkerPort[]): PixelPool {
         if (!job) return;
         pending.delete(reply.id);
         inFlight[w]--;
-        if ('pixels' in reply) job.resolve(reply.pixels);
+        if ('crops' in reply) job.resolve(reply.crops);
         else job.reject(errorFromWire(reply.error));
       },
       (err) => {
@@ -123,18 +132,26 @@ export function createPixelPool(ports: PixelWorkerPort[]): PixelPool {
     return best;
   }
 
+  function cropSets(bytes: Uint8Array, key: string, rules: readonly ResizeRule[]): Promise<Uint8Array[]> {
+    if (closed) return Promise.reject(new PixelPoolError('the pixel pool is closed'));
+    return new Promise<Uint8Array[]>((resolve, reject) => {
+      const worker = pickWorker();
+      const id = nextId++;
+      const payload = transferable(bytes);
+      pending.set(id, { resolve, reject, worker });
+      inFlight[worker]++;
+      ports[worker].post({ id, key, bytes: payload, rules: [...rules] }, [payload.buffer as ArrayBuffer]);
+    });
+  }
+
   return {
     size: ports.length,
-    pixels(bytes, key, rule) {
-      if (closed) return Promise.reject(new PixelPoolError('the pixel pool is closed'));
-      return new Promise<Float32Array>((resolve, reject) => {
-        const worker = pickWorker();
-        const id = nextId++;
-        const payload = transferable(bytes);
-        pending.set(id, { resolve, reject, worker });
-        inFlight[worker]++;
-        ports[worker].post({ id, key, bytes: payload, rule }, [payload.buffer as ArrayBuffer]);
-      });
+    cropSets,
+    async pixels(bytes, key, rule) {
+      const [crop] = await cropSets(bytes, key, [rule]);
+      const out = new Float32Array(crop.length);
+      writeUnitFloat(crop, out, 0);
+      return out;
     },
     async close() {
       closed = true;

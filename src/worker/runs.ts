@@ -1,6 +1,7 @@
 // Evaluations and feature inversions started from the UI, each with a cancel token named by the caller.
 
 import * as Comlink from 'comlink';
+import { defaultMemoryBudget } from '../core/batch-size.ts';
 import type { EvalSettings } from '../core/probes/settings.ts';
 import type { ProbeKind } from '../core/probes/types.ts';
 import type { ResultRecord } from '../core/record/types.ts';
@@ -51,6 +52,12 @@ export interface InvertResult {
   record: ResultRecord;
 }
 
+/** navigator.deviceMemory (GiB, rounded and capped by the browser; Chromium only), in bytes. */
+function deviceMemoryBytes(): number | undefined {
+  const gib = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+  return typeof gib === 'number' && gib > 0 ? gib * 2 ** 30 : undefined;
+}
+
 interface RunnerDeps {
   datasets: ReturnType<typeof createDatasetStore>;
   models: ModelStore;
@@ -91,6 +98,7 @@ export function createRuns(deps: RunnerDeps) {
             settings: request.settings,
             backend: backend.name,
             batchSize: request.batchSize,
+            memoryBudgetBytes: defaultMemoryBudget(deviceMemoryBytes()),
           },
           {
             onProgress,

@@ -55,13 +55,13 @@ export const embedCommand: CliCommand = {
     const pathsOut = pathListFile(values.out);
     await checkOutputFile(values.out, { force: values.force });
     await checkOutputFile(pathsOut, { force: values.force, flag: '--out (path list)' });
-    await initBackend(values.backend);
+    const backend = await initBackend(values.backend);
     const ref = await loadModelRef(values.model);
     const source = nodeDatasetSource(values.data);
     const listing = await source.list();
     const backbone = await loadAnyBackbone(ref.card, ref.read);
     const rule = ref.card.preprocessing[values.rule];
-    const pixels = decodePoolIfUseful();
+    const pixels = decodePoolIfUseful(backend.threads);
     try {
       const result = await extractFeatures({
         source,

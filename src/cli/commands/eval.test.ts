@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROBE_KINDS } from '../../core/probes/registry.ts';
 import type { ResultRecord } from '../../core/record/types.ts';
 import { UsageError } from '../command.ts';
-import { evalCommand } from './eval.ts';
+import { evalCommand, memoryBudget, pixelPoolPays } from './eval.ts';
 
 /** One class folder of six grey PNGs. */
 function oneClassFolder(): string {
@@ -70,5 +70,22 @@ describe('tlab eval', () => {
       /--temperature must be a positive number/,
     );
     expect(evalCommand.usage).toMatch(/--k <v> +kNN neighbour counts/);
+  });
+});
+
+describe('tlab eval: pixel workers and the memory budget', () => {
+  it('starts decode workers only where a core is free of the backbone', () => {
+    expect(pixelPoolPays(2, 1)).toBe(true); // Node's one-thread tfjs-wasm on 2 cores
+    expect(pixelPoolPays(2, 2)).toBe(false);
+    expect(pixelPoolPays(1, 1)).toBe(false);
+    expect(pixelPoolPays(8, 8)).toBe(true); // 4+ cores: half of them decode (bench/pixels/RESULTS.md)
+  });
+
+  it('reads --memory-budget in MiB and refuses anything but a positive integer', () => {
+    expect(memoryBudget('512')).toBe(512 * 2 ** 20);
+    expect(() => memoryBudget('0')).toThrow(UsageError);
+    expect(() => memoryBudget('1.5')).toThrow(UsageError);
+    expect(memoryBudget(undefined)).toBeGreaterThanOrEqual(256 * 2 ** 20);
+    expect(memoryBudget(undefined)).toBeLessThanOrEqual(2 * 2 ** 30);
   });
 });

@@ -1,7 +1,8 @@
 // `tlab eval`: the lab's whole pipeline, headless: dataset folder (or tar shards) → features → probes → record.
 
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { defaultMemoryBudget } from '../../core/batch-size.ts';
 import {
   DEFAULT_SETTINGS,
   isProbeKind,
@@ -49,7 +50,10 @@ ${PROBES.map((p) => `                         ${p.kind}: ${p.description}`).join
 ${PROBE_FLAGS.map((f) => flagHelp(f.name, f.help)).join('\n')}
   --seed <n>           seed for splits and episodes (default 0)
   --backend <b>        wasm (default) or cpu
-  --batch <n>          images per inference batch (default 16)
+  --batch <n|auto>     images per inference batch (default auto: per model, the most that fit the memory
+                       budget, at most 64; features are the same whatever the batch)
+  --memory-budget <MiB> backend memory an inference batch may take (default a quarter of this machine's
+                       memory, within 256..2048 MiB)
   --cache <dir>        feature cache folder (default .cache/features); --no-cache to disable
   --out <file>         write the ResultRecord JSON here
   --csv <file>         also write the scores as CSV
@@ -74,7 +78,8 @@ export const evalCommand: CliCommand = {
         ...Object.fromEntries(PROBE_FLAGS.map((f) => [f.name, { type: 'string' as const }])),
         seed: { type: 'string', default: '0' },
         backend: { type: 'string', default: 'wasm' },
-        batch: { type: 'string', default: '16' },
+        batch: { type: 'string', default: 'auto' },
+        'memory-budget': { type: 'string' },
         cache: { type: 'string', default: '.cache/features' },
         'no-cache': { type: 'boolean', default: false },
         out: { type: 'string' },
@@ -100,7 +105,7 @@ export const evalCommand: CliCommand = {
     const source = nodeDatasetSource(values.data);
     const issues: InputIssue[] = [];
     console.error(`backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
-    const pixels = decodePoolIfUseful();
+    const pixels = decodePoolIfUseful(backend.threads);
     const { record, paired } = await evaluateWithOutcomes(
       {
         models,
@@ -108,7 +113,8 @@ export const evalCommand: CliCommand = {
         probes,
         settings,
         backend: backend.name,
-        batchSize: positiveInt(String(values.batch), 'batch'),
+        batchSize: values.batch === 'auto' ? undefined : positiveInt(String(values.batch), 'batch'),
+        memoryBudgetBytes: memoryBudget(values['memory-budget'] as string | undefined),
       },
       {
         decode: decodeImageNode,
@@ -147,9 +153,23 @@ function shardOf(text: string, ids: string[]): ShardInfo {
   return { ...spec, models: ids };
 }
 
-/** Decode workers help only when a core is free for them (bench/pixels/RESULTS.md): 4+ cores. */
-export function decodePoolIfUseful(): PixelPool | undefined {
-  return availableParallelism() >= 4 ? createNodePixelPool() : undefined;
+/**
+ * Decode workers pay off when a core is free for them while the backbone runs (bench/pixels/RESULTS.md):
+ * on 4+ cores, or when the backbone runs on fewer threads than there are cores. Node's tfjs-wasm runs one
+ * thread, so on 2 cores the second core decodes the next batch instead of idling; in-thread, decoding
+ * would only take turns with the backbone on one core.
+ */
+export function pixelPoolPays(cores: number, backboneThreads: number): boolean {
+  return cores >= 4 || cores > backboneThreads;
+}
+
+export function decodePoolIfUseful(backboneThreads: number): PixelPool | undefined {
+  return pixelPoolPays(availableParallelism(), backboneThreads) ? createNodePixelPool() : undefined;
+}
+
+/** --memory-budget in MiB, or the default for this machine's memory. */
+export function memoryBudget(mib: string | undefined): number {
+  return mib === undefined ? defaultMemoryBudget(totalmem()) : positiveInt(mib, 'memory-budget') * 2 ** 20;
 }
 
 function parseProbes(list: string): ProbeKind[] {

@@ -52,7 +52,11 @@ export function toUnitFloat(img: RgbImage): Float32Array {
   return out;
 }
 
-function writeUnitFloat(bytes: Uint8Array, out: Float32Array, offset: number): void {
+/** 8-bit values to float32 in [0, 1] (as `toUnitFloat`) written into `out` at `offset`. */
+export function writeUnitFloat(bytes: Uint8Array, out: Float32Array, offset: number): void {
+  if (offset < 0 || offset + bytes.length > out.length) {
+    throw new RangeError(`writeUnitFloat: ${bytes.length} values do not fit at ${offset} of ${out.length}`);
+  }
   for (let i = 0; i < bytes.length; i++) out[offset + i] = UNIT[bytes[i]];
 }
 
@@ -63,9 +67,5 @@ export function preprocess(img: RgbImage, rule: ResizeRule): Float32Array {
 
 /** `preprocess` written straight into a batch buffer at `offset` (floats), saving a copy per image. */
 export function preprocessInto(img: RgbImage, rule: ResizeRule, out: Float32Array, offset: number): void {
-  const bytes = resizeAndCrop(img, rule).data;
-  if (offset < 0 || offset + bytes.length > out.length) {
-    throw new RangeError(`preprocessInto: ${bytes.length} values do not fit at ${offset} of ${out.length}`);
-  }
-  writeUnitFloat(bytes, out, offset);
+  writeUnitFloat(resizeAndCrop(img, rule).data, out, offset);
 }

@@ -4,7 +4,7 @@
 
 import wasmUrl from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
 import type { ImageDecoder, ResizeRule } from '../../core/types.ts';
-import { createImageDecoder, pixelsFromBytes } from '../decode/decoder.ts';
+import { createImageDecoder, cropsFromBytes, pixelsFromBytes } from '../decode/decoder.ts';
 
 export { DecodeError, issueFromDecodeError } from '../decode/errors.ts';
 
@@ -23,4 +23,13 @@ export function preprocessBytesBrowser(
   rule: ResizeRule,
 ): Promise<Float32Array> {
   return pixelsFromBytes(decodeImageBrowser, bytes, key, rule);
+}
+
+/** For a Worker: encoded bytes + several rules -> the 8-bit crop under each, from one decode. */
+export function cropBytesBrowser(
+  bytes: Uint8Array,
+  key: string,
+  rules: readonly ResizeRule[],
+): Promise<Uint8Array[]> {
+  return cropsFromBytes(decodeImageBrowser, bytes, key, rules);
 }

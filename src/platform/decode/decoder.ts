@@ -1,6 +1,6 @@
 // The one image decoder behind decodeImageNode and decodeImageBrowser: sniff, check the header, decode, RGB.
 
-import { preprocess } from '../../core/pixels/preprocess.ts';
+import { preprocess, resizeAndCrop } from '../../core/pixels/preprocess.ts';
 import type { ImageDecoder, ResizeRule, RgbImage } from '../../core/types.ts';
 import { DecodeError } from './errors.ts';
 import { decodeCmykJpeg, JpegDecoder } from './jpeg.ts';
@@ -75,4 +75,18 @@ export async function pixelsFromBytes(
   rule: ResizeRule,
 ): Promise<Float32Array> {
   return preprocess(await decode(bytes, key), rule);
+}
+
+/**
+ * Bytes -> the 8-bit crop under each rule (crop·crop·3, before the /255 of ToTensor), from one decode: what
+ * the pixel workers answer (a quarter of the float bytes to transfer; the float conversion is a table lookup).
+ */
+export async function cropsFromBytes(
+  decode: ImageDecoder,
+  bytes: Uint8Array,
+  key: string,
+  rules: readonly ResizeRule[],
+): Promise<Uint8Array[]> {
+  const img = await decode(bytes, key);
+  return rules.map((rule) => resizeAndCrop(img, rule).data);
 }

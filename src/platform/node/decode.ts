@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { ImageDecoder, ResizeRule } from '../../core/types.ts';
-import { createImageDecoder, pixelsFromBytes } from '../decode/decoder.ts';
+import { createImageDecoder, cropsFromBytes, pixelsFromBytes } from '../decode/decoder.ts';
 
 export { DecodeError, issueFromDecodeError } from '../decode/errors.ts';
 
@@ -19,4 +19,13 @@ export const decodeImageNode: ImageDecoder = createImageDecoder(loadJpegWasm);
 /** For a Worker: encoded bytes + a ResizeRule -> the exact model input (crop·crop·3 float32 HWC in [0, 1]). */
 export function preprocessBytesNode(bytes: Uint8Array, key: string, rule: ResizeRule): Promise<Float32Array> {
   return pixelsFromBytes(decodeImageNode, bytes, key, rule);
+}
+
+/** For a Worker: encoded bytes + several rules -> the 8-bit crop under each, from one decode. */
+export function cropBytesNode(
+  bytes: Uint8Array,
+  key: string,
+  rules: readonly ResizeRule[],
+): Promise<Uint8Array[]> {
+  return cropsFromBytes(decodeImageNode, bytes, key, rules);
 }

@@ -8,12 +8,18 @@ import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelRef } from '../../cli/models-on-disk.ts';
+import { createPixelMemo } from '../../core/pixels/memo.ts';
 import { preprocess } from '../../core/pixels/preprocess.ts';
 import { createRng } from '../../core/rng.ts';
 import type { ResizeRule } from '../../core/types.ts';
 import { loadAnyBackbone } from '../../engine/backbones.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { type ExtractOptions, extractFeatures } from '../../engine/extract.ts';
+import {
+  type ExtractOptions,
+  extractFeatureSets,
+  extractFeatures,
+  type PixelSource,
+} from '../../engine/extract.ts';
 import type { Backbone } from '../../engine/types.ts';
 import type { PixelPool } from '../pixel-pool-core.ts';
 import { DecodeError, decodeImageNode } from './decode.ts';
@@ -143,6 +149,68 @@ describe('extractFeatures with and without the pool', () => {
     expect(inThread.issues.map((i) => [i.key, i.action])).toEqual([['even/broken.jpg', 'skipped']]);
     expect(sameFloats(pooled.features, inThread.features)).toBe(true);
     expect(inThread.features.length).toBe(11 * backbone.card.featureSize);
+  });
+
+  it('decodes each image once for two rules: one request per image, the pixels of two in-thread passes', async () => {
+    const pool = createNodePixelPool(1);
+    let requests = 0;
+    const counted: PixelSource = {
+      cropSets: (bytes, key, rules) => {
+        requests++;
+        return pool.cropSets(bytes, key, rules);
+      },
+    };
+    const { linear, fewshot } = backbone.card.preprocessing;
+    const views = [
+      { rule: linear, keys, cacheNamespace: 'linear' },
+      { rule: fewshot, keys: [...keys].reverse(), cacheNamespace: 'fewshot' },
+    ];
+    const common = {
+      source: nodeFolderSource(dataDir),
+      backbone,
+      decode: decodeImageNode,
+      batchSize: 4,
+      stage: 'features',
+    };
+    const pooled = await extractFeatureSets({ ...common, views, pixels: counted }).finally(() =>
+      pool.close(),
+    );
+    expect(requests).toBe(keys.length);
+    for (const [v, view] of views.entries()) {
+      const inThread = await extractFeatures({ ...common, ...view });
+      expect(pooled.sets[v].usedKeys).toEqual(inThread.usedKeys);
+      expect(sameFloats(pooled.sets[v].features, inThread.features)).toBe(true);
+    }
+    expect(pooled.issues.map((i) => i.key)).toEqual(['even/broken.jpg']);
+  });
+
+  it('with a crop memo, a second model asks the pool for nothing and gets the same pixels', async () => {
+    const pool = createNodePixelPool(1);
+    let requests = 0;
+    const counted: PixelSource = {
+      cropSets: (bytes, key, rules) => {
+        requests++;
+        return pool.cropSets(bytes, key, rules);
+      },
+    };
+    const memo = createPixelMemo(2 ** 26);
+    const run = () =>
+      extractFeatureSets({
+        source: nodeFolderSource(dataDir),
+        views: [{ rule: backbone.card.preprocessing.fewshot, keys, cacheNamespace: 'fewshot' }],
+        backbone,
+        decode: decodeImageNode,
+        pixels: counted,
+        memo,
+        batchSize: 4,
+        stage: 'features',
+      });
+    const first = await run();
+    expect(requests).toBe(keys.length);
+    const second = await run().finally(() => pool.close());
+    expect(requests).toBe(keys.length + 1); // only the broken file, which is never kept, is asked again
+    expect(second.sets[0].usedKeys).toEqual(first.sets[0].usedKeys);
+    expect(sameFloats(second.sets[0].features, first.sets[0].features)).toBe(true);
   });
 
   it('stops (does not skip every file) when the pool is broken', async () => {
