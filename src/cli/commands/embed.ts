@@ -7,6 +7,7 @@ import { printable } from '../../core/text/printable.ts';
 import type { InputIssue } from '../../core/types.ts';
 import { loadAnyBackbone } from '../../engine/backbones.ts';
 import { initBackend } from '../../engine/backend.ts';
+import { forwardThreads } from '../../engine/cpu-route/route.ts';
 import { extractFeatures, ruleKey } from '../../engine/extract.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
@@ -61,7 +62,7 @@ export const embedCommand: CliCommand = {
     const listing = await source.list();
     const backbone = await loadAnyBackbone(ref.card, ref.read);
     const rule = ref.card.preprocessing[values.rule];
-    const pixels = decodePoolIfUseful(backend.threads);
+    const pixels = decodePoolIfUseful(await forwardThreads(backend.threads));
     try {
       const result = await extractFeatures({
         source,

@@ -20,6 +20,7 @@ import { pairedToJson } from '../../core/stats/paired-json.ts';
 import { printable } from '../../core/text/printable.ts';
 import type { InputIssue, Progress } from '../../core/types.ts';
 import { initBackend } from '../../engine/backend.ts';
+import { describeForwardRoute, forwardThreads } from '../../engine/cpu-route/route.ts';
 import { evaluateWithOutcomes } from '../../engine/pipeline.ts';
 import { diskFeatureCache } from '../../platform/node/cache.ts';
 import { decodeImageNode } from '../../platform/node/decode.ts';
@@ -104,8 +105,10 @@ export const evalCommand: CliCommand = {
     const models = await Promise.all((shard ? shardModels(ids, shard) : ids).map((id) => loadModelRef(id)));
     const source = nodeDatasetSource(values.data);
     const issues: InputIssue[] = [];
-    console.error(`backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
-    const pixels = decodePoolIfUseful(backend.threads);
+    console.error(
+      `backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}); ResNets and ViTs: ${await describeForwardRoute()}`,
+    );
+    const pixels = decodePoolIfUseful(await forwardThreads(backend.threads));
     const { record, paired } = await evaluateWithOutcomes(
       {
         models,

@@ -124,4 +124,23 @@ describe('CPU-route ResNet', () => {
       net.dispose();
     }
   });
+
+  it('a batch too big for the memory limit runs in halves and gives the same bits', async () => {
+    const weights = randomWeights(BASIC, 11);
+    const batch = { data: pixels(8, 64, 12), n: 8, size: 64 };
+    const roomy = await GemmResNet.create(engines[0], BASIC, weights);
+    // Weights (~0.2 MB) fit; one image's activations at 64 px (~0.3 MB) fit; eight do not.
+    const tight = await GemmResNet.create(engines[0], BASIC, weights, { maxBytes: 2 * 2 ** 20 });
+    try {
+      const expected = await roomy.embed(batch, NORM);
+      // The whole batch at once does not fit (embedMap does not split)...
+      await expect(tight.embedMap(batch, NORM)).rejects.toThrow(RangeError);
+      // ...so embed runs it in halves.
+      const got = await tight.embed(batch, NORM);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    } finally {
+      roomy.dispose();
+      tight.dispose();
+    }
+  });
 });

@@ -87,10 +87,11 @@ export class WasmNet {
     private readonly engine: GemmEngine,
     module: WebAssembly.Module,
     initialBytes: number,
+    private readonly maxPages: number,
   ) {
     this.mr = engine.tileRows;
-    const pages = Math.min(MAX_PAGES, Math.ceil((initialBytes + ZERO_FLOATS * 4) / PAGE) + 1);
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: engine.shared });
+    const pages = Math.min(maxPages, Math.ceil((initialBytes + ZERO_FLOATS * 4) / PAGE) + 1);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: maxPages, shared: engine.shared });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.kernel = instance.exports as Record<string, (...args: number[]) => void>;
     this.id = engine.newId();
@@ -99,12 +100,20 @@ export class WasmNet {
     this.f32(this.zero, ZERO_FLOATS).fill(0);
   }
 
-  /** A network home with room for `weightBytes` of packed weights to start with (it grows as needed). */
-  static async create(engine: GemmEngine, weightBytes: number): Promise<WasmNet> {
+  /**
+   * A network home with room for `weightBytes` of packed weights to start with; it grows as needed up to
+   * `maxBytes` (default and ceiling 2 GiB), past which alloc throws a RangeError.
+   */
+  static async create(
+    engine: GemmEngine,
+    weightBytes: number,
+    maxBytes = MAX_PAGES * PAGE,
+  ): Promise<WasmNet> {
     const module = await WebAssembly.compile(
       convModuleBytes({ mr: engine.tileRows, shared: engine.shared }) as BufferSource,
     );
-    return new WasmNet(engine, module, weightBytes);
+    const maxPages = Math.max(1, Math.min(MAX_PAGES, Math.floor(maxBytes / PAGE)));
+    return new WasmNet(engine, module, weightBytes, maxPages);
   }
 
   get threads(): number {
@@ -121,9 +130,9 @@ export class WasmNet {
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES)
+      if (have / PAGE + pages > this.maxPages)
         throw new RangeError(
-          `the network needs ${(end / 2 ** 20).toFixed(0)} MiB, over the 2 GiB route limit`,
+          `the network needs ${(end / 2 ** 20).toFixed(0)} MiB, over its ${((this.maxPages * PAGE) / 2 ** 20).toFixed(0)} MiB limit`,
         );
       this.memory.grow(pages);
     }
