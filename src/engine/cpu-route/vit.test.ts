@@ -4,14 +4,23 @@
 // projection, torchvision), small inputs so the position embeddings are resampled.
 
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type VitConfig, vitParamNames } from '../../convert/vit-keys.ts';
+import type { ModelCard } from '../../core/types.ts';
+import { loadAnyBackbone } from '../backbones.ts';
+import { initBackend } from '../backend.ts';
 import { GemmEngine } from '../gemm/gemm.ts';
 import { convertCheckpoint } from '../model-format/convert-checkpoint.ts';
 import { readLabModel } from '../model-format/read.ts';
 import type { LabModel } from '../model-format/types.ts';
 import { maxAbsDiff, torchMissingReason } from '../resnet/test-fixtures.ts';
-import type { VitFeature } from '../vit/build.ts';
+import { uploadVitWeights } from '../vit/backbone.ts';
+import { TfVit, type VitFeature } from '../vit/build.ts';
+import { labTensor } from '../vit/convert.ts';
+import { vitBackboneFromLabModel } from '../vit/load.ts';
 import { type VitCase, vitReference } from '../vit/test-fixtures.ts';
+import { setBackboneRoute } from './route.ts';
 import { buildGemmVit } from './vit.ts';
 
 const skipReason = torchMissingReason();
@@ -20,14 +29,17 @@ if (skipReason) console.warn(`\n!!! ${skipReason}\n`);
 /** float32 products on both sides; 1e-4 of the feature scale leaves room for summation order only. */
 const TOLERANCE = 1e-4;
 
-async function convert(checkpoint: string, id: string): Promise<{ model: LabModel; norm: Norm }> {
+async function convert(
+  checkpoint: string,
+  id: string,
+): Promise<{ model: LabModel; norm: Norm; card: ModelCard; files: Map<string, Uint8Array> }> {
   const { card, files } = await convertCheckpoint(new Uint8Array(readFileSync(checkpoint)), { id });
   const model = await readLabModel(async (p) => {
     const f = files.get(p);
     if (!f) throw new Error(`no ${p}`);
     return f;
   });
-  return { model, norm: { mean: card.mean, std: card.std } };
+  return { model, norm: { mean: card.mean, std: card.std }, card, files };
 }
 
 type Norm = { mean: [number, number, number] | null; std: [number, number, number] | null };
@@ -110,6 +122,111 @@ describe.skipIf(skipReason !== null).sequential('ViT on the CPU route', { timeou
       }
     } finally {
       one.dispose();
+    }
+  });
+});
+
+/** Seeded random lab tensors for a config (PyTorch shapes converted by labTensor, as a checkpoint would be). */
+function randomLabTensors(c: VitConfig) {
+  let seed = 11;
+  const rand = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32 - 0.5;
+  };
+  const D = c.width;
+  const shapes: Record<string, number[]> = {
+    'patch.weight': [D, 3, c.patchSize, c.patchSize],
+    pos: [c.posPrefix + c.posGrid ** 2, D],
+    'qkv.weight': [3 * D, D],
+    'qkv.bias': [3 * D],
+    'proj.weight': [D, D],
+    'fc1.weight': [c.mlpWidth, D],
+    'fc1.bias': [c.mlpWidth],
+    'fc2.weight': [D, c.mlpWidth],
+  };
+  return vitParamNames(c).map((name) => {
+    const shape = shapes[name] ?? shapes[name.replace(/^blocks\.\d+\./, '')] ?? [D];
+    return labTensor(name, shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, rand));
+  });
+}
+
+describe.skipIf(skipReason !== null).sequential('which route a ViT takes', { timeout: 600_000 }, () => {
+  afterAll(() => setBackboneRoute('auto'));
+
+  it("'auto' on wasm runs the CPU route (the same bits as GemmVit), 'tfjs' the graph, both at parity", async () => {
+    await initBackend('wasm');
+    const c: VitCase = { layout: 'timm', variant: 's16', n: 2, size: 48 };
+    const ref = vitReference(c);
+    const { card, files, model, norm } = await convert(ref.checkpoint, 'cpu-route-routing');
+    const engine = await GemmEngine.create({ threads: 2 });
+    if (!engine) throw new Error('the wasm GEMM cannot start here');
+    const direct = await features(engine, model, norm, 'cls', c, ref.pixels);
+    engine.dispose();
+    const read = async (p: string) => files.get(p) ?? new Uint8Array(0);
+    const pixels = { data: ref.pixels, n: c.n, size: c.size };
+    for (const route of ['auto', 'tfjs'] as const) {
+      setBackboneRoute(route);
+      const tensorsBefore = tf.memory().numTensors;
+      const backbone = await loadAnyBackbone(card, read);
+      // The CPU route uploads nothing to tfjs; the tfjs route uploads the weights.
+      expect(tf.memory().numTensors > tensorsBefore).toBe(route === 'tfjs');
+      const ours = await backbone.embed(pixels);
+      backbone.dispose();
+      if (route === 'auto') expect(ours).toEqual(direct);
+      else expect(ours).not.toEqual(direct);
+      const { diff, scale } = maxAbsDiff(ours, ref.cls);
+      expect(diff).toBeLessThanOrEqual(TOLERANCE * scale);
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+    }
+  });
+
+  it('falls back to tfjs (and says so) where the network does not fit the route', async () => {
+    await initBackend('cpu');
+    setBackboneRoute('auto');
+    // 12-wide tokens: qkv has 36 outputs, not a multiple of the kernel's 8 columns.
+    const config: VitConfig = {
+      layout: 'timm',
+      patchSize: 4,
+      width: 12,
+      depth: 2,
+      heads: 2,
+      mlpWidth: 24,
+      registers: 1,
+      posGrid: 3,
+      posPrefix: 2,
+      patchBias: true,
+      preNorm: true,
+      layerScale: true,
+      layerNormEps: 1e-6,
+      activation: 'gelu',
+      projection: null,
+      posEmbedResample: 'timm',
+    };
+    const tensors = randomLabTensors(config);
+    const ref = vitReference({ layout: 'timm', variant: 's16', n: 2, size: 48 });
+    const { card, model } = await convert(ref.checkpoint, 'cpu-route-fallback');
+    const small = { json: { ...model.json, config }, tensors: new Map(tensors.map((t) => [t.name, t])) };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const pixels = {
+      data: Float32Array.from({ length: 2 * 12 * 12 * 3 }, (_, i) => (i % 17) / 17),
+      n: 2,
+      size: 12,
+    };
+    const backbone = vitBackboneFromLabModel({ ...card, featureSize: 12 }, small as LabModel);
+    try {
+      const ours = await backbone.embed(pixels);
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/CPU route cannot hold this network, tfjs runs it/),
+      );
+      const graph = new TfVit(config, uploadVitWeights(small.tensors), 'cls');
+      const expected = tf.tidy(() =>
+        graph.forward(tf.tensor4d(pixels.data, [2, 12, 12, 3]), card).dataSync(),
+      );
+      graph.dispose();
+      expect(ours).toEqual(expected);
+    } finally {
+      backbone.dispose();
+      warn.mockRestore();
     }
   });
 });
