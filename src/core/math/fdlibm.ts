@@ -262,17 +262,15 @@ const SB = doubles([
 ]);
 const TINY = 1e-300;
 
-/** c[0] + s·(c[1] + s·(…)), Horner's order as fdlibm writes it. */
-function horner(c: number[], s: number): number {
-  let r = c[c.length - 1];
-  for (let i = c.length - 2; i >= 0; i--) r = c[i] + s * r;
-  return r;
-}
-
-/** 1 + s·(c[0] + s·(c[1] + …)): fdlibm's denominators. */
-function hornerOne(c: number[], s: number): number {
-  return 1 + s * horner(c, s);
-}
+// The polynomials written out (not looped over arrays): GELU calls erf millions of times per image.
+const [PP0, PP1, PP2, PP3, PP4] = PP;
+const [QQ1, QQ2, QQ3, QQ4, QQ5] = QQ;
+const [PA0, PA1, PA2, PA3, PA4, PA5, PA6] = PA;
+const [QA1, QA2, QA3, QA4, QA5, QA6] = QA;
+const [RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7] = RA;
+const [SA1, SA2, SA3, SA4, SA5, SA6, SA7, SA8] = SA;
+const [RB0, RB1, RB2, RB3, RB4, RB5, RB6] = RB;
+const [SB1, SB2, SB3, SB4, SB5, SB6, SB7] = SB;
 
 /** The error function erf(x), identical on every engine (GELU's exact form needs it). */
 export function erf(x: number): number {
@@ -287,20 +285,30 @@ export function erf(x: number): number {
       return x + EFX * x;
     }
     const z = x * x;
-    return x + x * (horner(PP, z) / hornerOne(QQ, z));
+    const r = PP0 + z * (PP1 + z * (PP2 + z * (PP3 + z * PP4)));
+    const s = 1 + z * (QQ1 + z * (QQ2 + z * (QQ3 + z * (QQ4 + z * QQ5))));
+    return x + x * (r / s);
   }
   if (ix < 0x3ff40000) {
     // 0.84375 ≤ |x| < 1.25
     const s = Math.abs(x) - 1;
-    const pq = horner(PA, s) / hornerOne(QA, s);
-    return hx >= 0 ? ERX + pq : -ERX - pq;
+    const P = PA0 + s * (PA1 + s * (PA2 + s * (PA3 + s * (PA4 + s * (PA5 + s * PA6)))));
+    const Q = 1 + s * (QA1 + s * (QA2 + s * (QA3 + s * (QA4 + s * (QA5 + s * QA6)))));
+    return hx >= 0 ? ERX + P / Q : -ERX - P / Q;
   }
   if (ix >= 0x40180000) return hx >= 0 ? 1 - TINY : TINY - 1; // |x| ≥ 6
   const ax = Math.abs(x);
   const s = 1 / (ax * ax);
-  const small = ix < 0x4006db6e; // |x| < 1/0.35
-  const R = small ? horner(RA, s) : horner(RB, s);
-  const S = small ? hornerOne(SA, s) : hornerOne(SB, s);
+  let R: number;
+  let S: number;
+  if (ix < 0x4006db6e) {
+    // |x| < 1/0.35
+    R = RA0 + s * (RA1 + s * (RA2 + s * (RA3 + s * (RA4 + s * (RA5 + s * (RA6 + s * RA7))))));
+    S = 1 + s * (SA1 + s * (SA2 + s * (SA3 + s * (SA4 + s * (SA5 + s * (SA6 + s * (SA7 + s * SA8)))))));
+  } else {
+    R = RB0 + s * (RB1 + s * (RB2 + s * (RB3 + s * (RB4 + s * (RB5 + s * RB6)))));
+    S = 1 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
+  }
   const z = withLowWordZero(ax);
   const r = exp(-z * z - 0.5625) * exp((z - ax) * (z + ax) + R / S);
   return hx >= 0 ? 1 - r / ax : r / ax - 1;
