@@ -50,6 +50,8 @@ export class GemmVitBuilder {
   /** Checks that every weight came, folds the scales and biases into the packed layers. */
   finish(config: VitConfig, feature: VitFeature): GemmVit {
     try {
+      const dh = config.width / config.heads;
+      if (dh % NR !== 0) throw new RangeError(`${dh}-wide heads: the route's P·V needs a multiple of ${NR}`);
       for (const name of vitParamNames(config).map(labName)) {
         if (!this.packed.has(name) && !this.host.has(name)) throw new Error(`model weights lack '${name}'`);
       }
@@ -188,6 +190,7 @@ export class GemmVit {
     if (g === 0) throw new Error(`input ${size}×${size} is smaller than one ${p}-pixel patch`);
     const input = this.net.activation(n * size * size, 3);
     normaliseInto(this.net.f32(input.at, n * size * size * 3), batch.data, norm);
+    // Packed as [p·p·3 → D], which is the same memory as p taps of 3p inputs: each tap a pixel row of the patch.
     const patch = this.layer('patch');
     const patchLayer: PackedLayer = { ...patch, taps: p, cin: 3 * p };
     const patches = this.net.activation(n * g * g, D);
@@ -313,9 +316,11 @@ export class GemmVit {
     const img = Math.floor(pair / this.config.heads);
     const head = pair % this.config.heads;
     const row = (t: number) => (img * T + t) * 3 * D;
+    const k = this.net.alloc(keys * dh * 4);
+    const v = this.net.alloc(keys * dh * 4);
+    // Views after the allocations: growing a non-shared memory detaches the views taken before.
     const src = this.net.f32(qkv.at, qkv.rows * 3 * D);
     // Kᵀ as a [dh → keys] layer: panel q holds keys 8q…8q+7, for each of the dh inputs.
-    const k = this.net.alloc(keys * dh * 4);
     const kw = this.net.f32(k, keys * dh).fill(0);
     for (let t = 0; t < T; t++) {
       const from = row(t) + D + head * dh;
@@ -323,7 +328,6 @@ export class GemmVit {
       for (let d = 0; d < dh; d++) kw[to + d * NR] = src[from + d];
     }
     // V as a [keys → dh] layer: panel q holds channels 8q…8q+7, for each key.
-    const v = this.net.alloc(keys * dh * 4);
     const vw = this.net.f32(v, keys * dh).fill(0);
     for (let t = 0; t < T; t++) {
       const from = row(t) + 2 * D + head * dh;
