@@ -303,8 +303,10 @@ export class GemmVit {
       const all = this.net.f32(merged.at, merged.rows * D);
       for (const j of jobs) {
         const out = this.net.f32(j.mix.out.at, T * dh);
-        for (let t = 0; t < T; t++)
-          all.set(out.subarray(t * dh, (t + 1) * dh), (j.img * T + t) * D + j.head * dh);
+        for (let t = 0; t < T; t++) {
+          const to = (j.img * T + t) * D + j.head * dh;
+          for (let d = 0; d < dh; d++) all[to + d] = out[t * dh + d];
+        }
       }
       this.net.release(mark);
     }
