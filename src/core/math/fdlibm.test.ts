@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exp, log, log1p, log10, pow10 } from './fdlibm.ts';
+import { erf, exp, log, log1p, log10, pow10 } from './fdlibm.ts';
 
 /** Distance in units in the last place between two finite doubles of the same sign. */
 function ulps(a: number, b: number): number {
@@ -100,3 +100,46 @@ describe('fdlibm ports', () => {
 });
 
 const DIGESTS = { exp: '4915777e', log: '12614dd7', log1p: 'f0e3b398' };
+
+describe('erf (s_erf.c)', () => {
+  // erf correctly rounded to double (mpmath at 200 bits), one or more points in each of fdlibm's five ranges
+  // and on their boundaries. fdlibm's erf is accurate to < 1 ulp, so each value is within 1 ulp.
+  const KNOWN: [number, number][] = [
+    [1e-30, 1.1283791670955127e-30],
+    [-3e-9, -3.3851375012865378e-9],
+    [0.1, 0.1124629160182849],
+    [-0.3, -0.3286267594591274],
+    [0.5, 0.5204998778130465],
+    [0.8, 0.7421009647076605],
+    [0.84375, 0.7672256612323416],
+    [0.9, 0.7969082124228322],
+    [-1.0, -0.8427007929497149],
+    [1.2, 0.9103139782296353],
+    [1.25, 0.9229001282564583],
+    [1.5, 0.9661051464753108],
+    [-2.0, -0.9953222650189527],
+    [2.5, 0.999593047982555],
+    [2.857, 0.9999466417399131],
+    [3.0, 0.9999779095030014],
+    [4.0, 0.9999999845827421],
+    [-5.5, -0.9999999999999927],
+    [5.9, 0.9999999999999999],
+    [6.0, 1.0],
+    [10.0, 1.0],
+  ];
+  it('is within 1 ulp of the correctly rounded value in every range', () => {
+    for (const [x, expected] of KNOWN)
+      expect(Math.abs(ulps(erf(x), expected)), `erf(${x})`).toBeLessThanOrEqual(1);
+  });
+  it('is odd, and ends at ±1 and NaN', () => {
+    for (const x of inputs(2000, 0, 7, 5)) expect(erf(-x)).toBe(-erf(x));
+    expect(erf(0)).toBe(0);
+    expect(erf(Number.POSITIVE_INFINITY)).toBe(1);
+    expect(erf(Number.NEGATIVE_INFINITY)).toBe(-1);
+    expect(erf(Number.NaN)).toBeNaN();
+  });
+  it('is monotone non-decreasing across the range boundaries', () => {
+    const xs = inputs(20000, -7, 7, 6).sort((a, b) => a - b);
+    for (let i = 1; i < xs.length; i++) expect(erf(xs[i]) >= erf(xs[i - 1])).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
-// exp, log, log1p and log10 that give the same bits on every JavaScript engine: ports of Sun's fdlibm 5.3
-// (e_exp.c, e_log.c, s_log1p.c; the algorithms most C libraries and V8 itself started from), written only
+// exp, log, log1p, log10 and erf that give the same bits on every JavaScript engine: ports of Sun's fdlibm 5.3
+// (e_exp.c, e_log.c, s_log1p.c, s_erf.c; the algorithms most C libraries and V8 itself started from), written only
 // with +, −, ×, ÷ on doubles and integer bit operations, which ECMAScript defines exactly (IEEE 754
 // round-to-nearest, no fused multiply-add contraction). Math.exp and friends are "implementation-
 // approximated" in the spec, and they do differ in practice: Node 20 (V8 11.3) and Chromium 156 disagree
@@ -216,4 +216,106 @@ export function log10(x: number): number {
 /** 10^x (within a few ulp for |x| ≤ 10, plenty for float32 results), identical on every engine. */
 export function pow10(x: number): number {
   return exp(x * Math.LN10);
+}
+
+// s_erf.c: erf on five ranges, each a rational approximation (constants by their bits, as fdlibm gives them).
+const ERX = fromWords(0x3feb0ac1, 0x60000000);
+const EFX = fromWords(0x3fc06eba, 0x8214db69);
+const EFX8 = fromWords(0x3ff06eba, 0x8214db69);
+/** Reads fdlibm's constants given as (high word, low word) pairs. */
+function doubles(pairs: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < pairs.length; i += 2) out.push(fromWords(pairs[i], pairs[i + 1]));
+  return out;
+}
+const PP = doubles([
+  0x3fc06eba, 0x8214db68, 0xbfd4cd7d, 0x691cb913, 0xbf9d2a51, 0xdbd7194f, 0xbf77a291, 0x236668e4, 0xbef8ead6,
+  0x120016ac,
+]);
+const QQ = doubles([
+  0x3fd97779, 0xcddadc09, 0x3fb0a54c, 0x5536ceba, 0x3f74d022, 0xc4d36b0f, 0x3f215dc9, 0x221c1a10, 0xbed09c43,
+  0x42a26120,
+]);
+const PA = doubles([
+  0xbf6359b8, 0xbef77538, 0x3fda8d00, 0xad92b34d, 0xbfd7d240, 0xfbb8c3f1, 0x3fd45fca, 0x805120e4, 0xbfbc6398,
+  0x3d3e28ec, 0x3fa22a36, 0x599795eb, 0xbf61bf38, 0x0a96073f,
+]);
+const QA = doubles([
+  0x3fbb3e66, 0x18eee323, 0x3fe14af0, 0x92eb6f33, 0x3fb2635c, 0xd99fe9a7, 0x3fc02660, 0xe763351f, 0x3f8bedc2,
+  0x6b51dd1c, 0x3f888b54, 0x5735151d,
+]);
+const RA = doubles([
+  0xbf843412, 0x600d6435, 0xbfe63416, 0xe4ba7360, 0xc0251e04, 0x41b0e726, 0xc04f300a, 0xe4cba38d, 0xc0644cb1,
+  0x84282266, 0xc067135c, 0xebccabb2, 0xc0545265, 0x57e4d2f2, 0xc023a0ef, 0xc69ac25c,
+]);
+const SA = doubles([
+  0x4033a6b9, 0xbd707687, 0x4061350c, 0x526ae721, 0x407b290d, 0xd58a1a71, 0x40842b19, 0x21ec2868, 0x407ad021,
+  0x57700314, 0x405b28a3, 0xee48ae2c, 0x401a47ef, 0x8e484a93, 0xbfaeeff2, 0xee749a62,
+]);
+const RB = doubles([
+  0xbf843412, 0x39e86f4a, 0xbfe993ba, 0x70c285de, 0xc031c209, 0x555f995a, 0xc064145d, 0x43c5ed98, 0xc083ec88,
+  0x1375f228, 0xc0900461, 0x6a2e5992, 0xc07e384e, 0x9bdc383f,
+]);
+const SB = doubles([
+  0x403e568b, 0x261d5190, 0x40745cae, 0x221b9f0a, 0x409802eb, 0x189d5118, 0x40a8ffb7, 0x688c246a, 0x40a3f219,
+  0xcedf3be6, 0x407da874, 0xe79fe763, 0xc03670e2, 0x42712d62,
+]);
+const TINY = 1e-300;
+
+// The polynomials written out (not looped over arrays): GELU calls erf millions of times per image.
+const [PP0, PP1, PP2, PP3, PP4] = PP;
+const [QQ1, QQ2, QQ3, QQ4, QQ5] = QQ;
+const [PA0, PA1, PA2, PA3, PA4, PA5, PA6] = PA;
+const [QA1, QA2, QA3, QA4, QA5, QA6] = QA;
+const [RA0, RA1, RA2, RA3, RA4, RA5, RA6, RA7] = RA;
+const [SA1, SA2, SA3, SA4, SA5, SA6, SA7, SA8] = SA;
+const [RB0, RB1, RB2, RB3, RB4, RB5, RB6] = RB;
+const [SB1, SB2, SB3, SB4, SB5, SB6, SB7] = SB;
+
+/** The error function erf(x), identical on every engine (GELU's exact form needs it). */
+export function erf(x: number): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return (hx < 0 ? -1 : 1) + 1 / x; // NaN stays NaN, ±∞ → ±1
+  if (ix < 0x3feb0000) {
+    // |x| < 0.84375
+    if (ix < 0x3e300000) {
+      // |x| < 2^-28
+      if (ix < 0x00800000) return 0.125 * (8 * x + EFX8 * x); // avoids underflow
+      return x + EFX * x;
+    }
+    const z = x * x;
+    const r = PP0 + z * (PP1 + z * (PP2 + z * (PP3 + z * PP4)));
+    const s = 1 + z * (QQ1 + z * (QQ2 + z * (QQ3 + z * (QQ4 + z * QQ5))));
+    return x + x * (r / s);
+  }
+  if (ix < 0x3ff40000) {
+    // 0.84375 ≤ |x| < 1.25
+    const s = Math.abs(x) - 1;
+    const P = PA0 + s * (PA1 + s * (PA2 + s * (PA3 + s * (PA4 + s * (PA5 + s * PA6)))));
+    const Q = 1 + s * (QA1 + s * (QA2 + s * (QA3 + s * (QA4 + s * (QA5 + s * QA6)))));
+    return hx >= 0 ? ERX + P / Q : -ERX - P / Q;
+  }
+  if (ix >= 0x40180000) return hx >= 0 ? 1 - TINY : TINY - 1; // |x| ≥ 6
+  const ax = Math.abs(x);
+  const s = 1 / (ax * ax);
+  let R: number;
+  let S: number;
+  if (ix < 0x4006db6e) {
+    // |x| < 1/0.35
+    R = RA0 + s * (RA1 + s * (RA2 + s * (RA3 + s * (RA4 + s * (RA5 + s * (RA6 + s * RA7))))));
+    S = 1 + s * (SA1 + s * (SA2 + s * (SA3 + s * (SA4 + s * (SA5 + s * (SA6 + s * (SA7 + s * SA8)))))));
+  } else {
+    R = RB0 + s * (RB1 + s * (RB2 + s * (RB3 + s * (RB4 + s * (RB5 + s * RB6)))));
+    S = 1 + s * (SB1 + s * (SB2 + s * (SB3 + s * (SB4 + s * (SB5 + s * (SB6 + s * SB7))))));
+  }
+  const z = withLowWordZero(ax);
+  const r = exp(-z * z - 0.5625) * exp((z - ax) * (z + ax) + R / S);
+  return hx >= 0 ? 1 - r / ax : r / ax - 1;
+}
+
+function withLowWordZero(x: number): number {
+  bits[0] = x;
+  words[LO] = 0;
+  return bits[0];
 }

@@ -275,6 +275,25 @@ export class WasmNet {
     await this.engine.run(this.id, this.kernel, Math.ceil(out.rows / this.mr), callsFor);
   }
 
+  /**
+   * Many independent products (the heads of an attention layer), each whole on one thread and the list split
+   * over the threads: one message per thread for all of them, and each product's bits do not depend on
+   * which thread ran it. No residual, no ReLU.
+   */
+  async applyAll(jobs: readonly { layer: PackedLayer; from: Indirection; out: Activation }[]): Promise<void> {
+    if (this.disposed) throw new Error('CPU-route network used after dispose()');
+    const fn = convKernelName(false, false);
+    const calls: KernelCall[] = jobs.map(({ layer, from, out }) => {
+      if (from.taps !== layer.taps || out.channels !== layer.cout || out.rows !== from.rows)
+        throw new Error('layer, taps and output do not fit together');
+      const args = [from.at, layer.w, out.at, Math.ceil(out.rows / this.mr), layer.taps, layer.cin * 4];
+      return { fn, args: [...args, layer.cout / CONV_NR, out.channels * 4, layer.bias, 0] };
+    });
+    await this.engine.run(this.id, this.kernel, calls.length, (first, count) =>
+      calls.slice(first, first + count),
+    );
+  }
+
   /** The same product on this thread only: for many small products (attention heads) where messages cost more. */
   applyHere(layer: PackedLayer, from: Indirection, out: Activation, relu = false): void {
     const fn = convKernelName(false, relu, layer.cin % CONV_UNROLL === 0);

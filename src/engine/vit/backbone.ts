@@ -1,11 +1,15 @@
-// A Backbone from a lab-format ViT: upload the weights, embed with the card's normalisation and feature.
+// A Backbone from a lab-format ViT: build the route's network from the weights, embed with the card's
+// normalisation and feature.
 
 import * as tf from '@tensorflow/tfjs-core';
-import type { VitConfig } from '../../convert/vit-keys.ts';
+import { assertValidVitConfig, type VitConfig } from '../../convert/vit-keys.ts';
 import type { ModelCard, PixelBatch } from '../../core/types.ts';
+import { backboneRoute, wantsCpuRoute } from '../cpu-route/route.ts';
+import { GemmVit, GemmVitBuilder } from '../cpu-route/vit.ts';
+import { gemmEngine } from '../gemm/shared-engine.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import type { Backbone } from '../types.ts';
-import { TfVit, VIT_FEATURES, type VitFeature, type VitWeights } from './build.ts';
+import { TfVit, VIT_FEATURES, type VitFeature, type VitWeights, vitFeatureSize } from './build.ts';
 
 /** Host copies the builder combines once (class token, registers, position table); the rest is uploaded. */
 export const HOST_WEIGHTS = new Set(['cls', 'reg', 'pos']);
@@ -30,40 +34,130 @@ export function uploadVitWeights(tensors: Map<string, NamedTensor>): VitWeights 
   return weights;
 }
 
-function pixelTensor(batch: PixelBatch): tf.Tensor4D {
+function checkPixels(batch: PixelBatch): void {
   const expected = batch.n * batch.size * batch.size * 3;
   if (batch.data.length !== expected) {
     throw new Error(
       `pixel batch has ${batch.data.length} values, expected ${batch.n}×${batch.size}×${batch.size}×3`,
     );
   }
-  return tf.tensor4d(batch.data, [batch.n, batch.size, batch.size, 3]);
 }
 
-/** A Backbone over uploaded weights; the backbone owns (and disposes) them. */
-export function vitBackbone(card: ModelCard, config: VitConfig, weights: VitWeights): Backbone {
-  let net: TfVit;
+/**
+ * Hands every weight of one model to `onWeight` once per call (streamed from its files with the hash
+ * checked, or from tensors already in memory). Each route builds its own copy from it when first used.
+ */
+export type VitWeightSource = (onWeight: (w: NamedTensor) => void) => Promise<void>;
+
+/** The tfjs graph's copy: every weight uploaded as it arrives; on any failure nothing stays uploaded. */
+async function buildTfVit(config: VitConfig, feature: VitFeature, source: VitWeightSource): Promise<TfVit> {
+  const weights: VitWeights = { tensors: new Map(), host: new Map() };
   try {
-    net = new TfVit(config, weights, vitFeatureOf(card));
+    await source((w) => {
+      if (HOST_WEIGHTS.has(w.name)) weights.host.set(w.name, w.data);
+      else weights.tensors.set(w.name, tf.tensor(w.data, w.shape));
+    });
+    return new TfVit(config, weights, feature);
   } catch (err) {
     for (const t of weights.tensors.values()) t.dispose();
     throw err;
   }
-  if (card.featureSize !== net.featureSize) {
-    net.dispose();
-    throw new Error(`${card.id}: card says featureSize ${card.featureSize}, weights give ${net.featureSize}`);
+}
+
+/**
+ * The CPU route's copy (src/engine/cpu-route/vit.ts), each weight packed as it arrives; null when the GEMM
+ * cannot start here or the network does not fit the route (then tfjs runs it; a forced 'wasm-gemm' route
+ * fails instead).
+ */
+async function buildGemmVit(
+  card: ModelCard,
+  config: VitConfig,
+  feature: VitFeature,
+  source: VitWeightSource,
+  weightBytes: number,
+): Promise<GemmVit | null> {
+  const engine = await gemmEngine();
+  const forced = backboneRoute() === 'wasm-gemm';
+  if (!engine) {
+    if (forced) throw new Error('the wasm GEMM is unavailable here (see the console)');
+    return null;
+  }
+  let builder: GemmVitBuilder | null = null;
+  try {
+    const b = await GemmVitBuilder.start(engine, weightBytes);
+    builder = b;
+    await source((w) => b.add(w));
+    builder = null; // finish owns (and on failure disposes) the network
+    return b.finish(config, feature);
+  } catch (e) {
+    builder?.abandon();
+    if (forced || !(e instanceof RangeError)) throw e;
+    console.warn(`${card.id}: the CPU route cannot hold this network, tfjs runs it: ${e.message}`);
+    return null;
+  }
+}
+
+/**
+ * A Backbone over a ViT's weights. Each route builds its copy of the network on first use: the CPU route on
+ * CPU backends (wantsCpuRoute), the tfjs graph on GPU backends or where the CPU route cannot run it, so a
+ * ViT-L's weights are held once, by the route in use. `prepare` builds the current route's copy now (a
+ * loader awaits it, so bad files fail the load).
+ */
+export function vitBackbone(
+  card: ModelCard,
+  config: VitConfig,
+  source: VitWeightSource,
+  weightBytes: number,
+): Backbone & { prepare(): Promise<void> } {
+  assertValidVitConfig(config);
+  const feature = vitFeatureOf(card);
+  const featureSize = vitFeatureSize(config, feature);
+  if (card.featureSize !== featureSize) {
+    throw new Error(`${card.id}: card says featureSize ${card.featureSize}, weights give ${featureSize}`);
   }
   const norm = { mean: card.mean, std: card.std };
+  let tfjs: Promise<TfVit> | null = null;
+  let cpu: Promise<GemmVit | null> | null = null;
+  /** Networks built so far: dispose() frees them at once (tensor counts are checked right after it). */
+  const built = new Set<{ dispose(): void }>();
+  const track = <T extends { dispose(): void } | null>(net: T): T => {
+    if (net) built.add(net);
+    return net;
+  };
+  const tfjsNet = () => {
+    tfjs ??= buildTfVit(config, feature, source).then(track);
+    return tfjs;
+  };
+  const cpuNet = () =>
+    wantsCpuRoute()
+      ? (cpu ??= buildGemmVit(card, config, feature, source, weightBytes).then(track))
+      : Promise.resolve(null);
+  const netNow = async (): Promise<GemmVit | TfVit> => (await cpuNet()) ?? (await tfjsNet());
   return {
     card,
+    async prepare() {
+      await netNow();
+    },
     async embed(batch) {
-      const out = tf.tidy(() => net.forward(pixelTensor(batch), norm));
+      checkPixels(batch);
+      const net = await netNow();
+      if (net instanceof GemmVit) return net.embed(batch, norm);
+      const pixels = () => tf.tensor4d(batch.data, [batch.n, batch.size, batch.size, 3]);
+      const out = tf.tidy(() => net.forward(pixels(), norm));
       try {
         return (await out.data()) as Float32Array;
       } finally {
         out.dispose();
       }
     },
-    dispose: () => net.dispose(),
+    dispose() {
+      const pending = [tfjs, cpu];
+      tfjs = null;
+      cpu = null;
+      for (const net of built) net.dispose();
+      built.clear();
+      // A build still in flight is freed when it lands.
+      for (const p of pending) void p?.then((net) => net?.dispose()).catch(() => {});
+    },
   };
 }

@@ -212,7 +212,7 @@ export function labName(target: string): string {
  * DINOv2 adds the class row before inserting the registers, timm's no_embed_class adds none: both reduce to
  * "prefix token + its own row, if the table has one".
  */
-function splitPositions(
+export function splitPositions(
   c: VitConfig,
   host: Map<string, Float32Array>,
 ): { prefix: Float32Array; grid: Float32Array } {

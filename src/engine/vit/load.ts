@@ -1,35 +1,51 @@
-// Loads a lab-vit model folder into a Backbone, streaming: each weight goes to the backend as soon as its
-// shard bytes arrive, so a ViT-L never sits in memory twice (see model-format/stream.ts).
+// Loads a lab-vit model folder into a Backbone, streaming: each weight goes to the route's network (packed
+// into the CPU route's memory, or uploaded to the tfjs backend) as soon as its shard bytes arrive, so a
+// ViT-L never sits in memory twice (see model-format/stream.ts). The route in use is built at load, so bad
+// files fail the load; the other route, if ever used (a backend switch), streams the files again.
 
-import * as tf from '@tensorflow/tfjs-core';
 import type { ModelCard } from '../../core/types.ts';
+import { parseModelJson, readJson } from '../model-format/read.ts';
 import { streamLabModel } from '../model-format/stream.ts';
-import type { LabModel } from '../model-format/types.ts';
+import { type LabModel, MODEL_JSON } from '../model-format/types.ts';
 import type { Backbone, ModelFileReader } from '../types.ts';
-import { HOST_WEIGHTS, uploadVitWeights, vitBackbone } from './backbone.ts';
-import type { VitWeights } from './build.ts';
+import { vitBackbone } from './backbone.ts';
 
+/** A backbone over a model already in memory (e.g. converted in the browser); each route builds on first use. */
 export function vitBackboneFromLabModel(card: ModelCard, model: LabModel): Backbone {
   if (model.json.format !== 'lab-vit')
     throw new Error(`${card.id}: model.json is '${model.json.format}', not lab-vit`);
-  return vitBackbone(card, model.json.config, uploadVitWeights(model.tensors));
+  let bytes = 0;
+  for (const t of model.tensors.values()) bytes += t.data.length * 4;
+  return vitBackbone(
+    card,
+    model.json.config,
+    async (onWeight) => {
+      for (const t of model.tensors.values()) onWeight(t);
+    },
+    bytes,
+  );
 }
 
 /** Reads models/<id>/ through `read`; the shards must hash to card.weightsHash. */
 export async function loadVitBackbone(card: ModelCard, read: ModelFileReader): Promise<Backbone> {
-  const weights: VitWeights = { tensors: new Map(), host: new Map() };
+  const json = parseModelJson(await readJson(read, MODEL_JSON));
+  if (json.format !== 'lab-vit') throw new Error(`${card.id}: model.json is '${json.format}', not lab-vit`);
+  let bytes = 0;
+  for (const group of json.weightsManifest)
+    for (const w of group.weights) bytes += 4 * w.shape.reduce((a, b) => a * b, 1);
+  const backbone = vitBackbone(
+    card,
+    json.config,
+    async (onWeight) => {
+      await streamLabModel(read, { expectedHash: card.weightsHash, onWeight });
+    },
+    bytes,
+  );
   try {
-    const { json } = await streamLabModel(read, {
-      expectedHash: card.weightsHash,
-      onWeight(w) {
-        if (HOST_WEIGHTS.has(w.name)) weights.host.set(w.name, w.data);
-        else weights.tensors.set(w.name, tf.tensor(w.data, w.shape));
-      },
-    });
-    if (json.format !== 'lab-vit') throw new Error(`${card.id}: model.json is '${json.format}', not lab-vit`);
-    return vitBackbone(card, json.config, weights);
+    await backbone.prepare();
   } catch (err) {
-    for (const t of weights.tensors.values()) t.dispose();
+    backbone.dispose();
     throw err;
   }
+  return backbone;
 }

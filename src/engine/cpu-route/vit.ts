@@ -1,0 +1,423 @@
+// The Vision Transformer (the same network as TfVit, src/engine/vit/build.ts) on the CPU inference route.
+// Every linear layer (patch embedding, qkv, proj, fc1, fc2) is one GEMM on the WasmNet with its bias fused,
+// and the two residual adds of each block are fused into proj's and fc2's products. Folded at load, so the
+// products carry them: the attention scale 1/√dh into qkv's query columns (a power of two for 64-wide heads,
+// so exact), DINOv2's layer scale into proj's and fc2's columns and biases (h + ls·(xW + b) = h + x(W·ls) +
+// b·ls up to float32 rounding, far inside the 1e-4 parity bar). Attention runs per (image, head) through
+// the same kernel: Q·Kᵀ against K packed per call, softmax here, P·V against V packed per call; all heads
+// of a chunk in one threaded call (WasmNet.applyAll). LayerNorm, softmax, GELU: src/engine/cpu-route/vit-ops.ts.
+
+import { type VitConfig, vitParamNames } from '../../convert/vit-keys.ts';
+import type { PixelBatch } from '../../core/types.ts';
+import type { GemmEngine } from '../gemm/gemm.ts';
+import type { Normalisation } from '../resnet/build.ts';
+import type { NamedTensor } from '../resnet/fold.ts';
+import { labName, splitPositions, type VitFeature, vitFeatureSize } from '../vit/build.ts';
+import { positionsForGrid } from '../vit/pos-embed.ts';
+import { normaliseInto } from './pixels.ts';
+import { geluInPlace, layerNormRows, quickGeluInPlace, softmaxRows } from './vit-ops.ts';
+import { type Activation, type Indirection, type PackedLayer, WasmNet } from './wasm-net.ts';
+
+/** Score matrices of one attention chunk stay under this (DINOv2 at 518 px: 1370² floats per head). */
+const ATTENTION_CHUNK_BYTES = 64 * 1024 * 1024;
+const NR = 8;
+
+/**
+ * Collects a ViT's weights as they stream in (any order), packing each linear kernel into the WasmNet at once
+ * so a ViT-L's 1.2 GB never sits in memory twice; small vectors stay here until `finish` folds them in.
+ */
+export class GemmVitBuilder {
+  private readonly packed = new Map<string, PackedLayer>();
+  private readonly host = new Map<string, Float32Array>();
+
+  private constructor(private readonly net: WasmNet) {}
+
+  static async start(engine: GemmEngine, weightBytes: number): Promise<GemmVitBuilder> {
+    return new GemmVitBuilder(await WasmNet.create(engine, weightBytes));
+  }
+
+  /** Takes one lab tensor; throws RangeError when the route cannot hold it. */
+  add(t: NamedTensor): void {
+    if (t.name.endsWith('.kernel')) {
+      const [cin, cout] = t.shape;
+      if (t.shape.length !== 2) throw new Error(`${t.name} must be [in, out], got [${t.shape}]`);
+      this.packed.set(t.name, this.net.pack(t.data, new Float32Array(cout), 1, cin, cout));
+    } else {
+      this.host.set(t.name, t.data);
+    }
+  }
+
+  /** Checks that every weight came, folds the scales and biases into the packed layers. */
+  finish(config: VitConfig, feature: VitFeature): GemmVit {
+    try {
+      const dh = config.width / config.heads;
+      if (dh % NR !== 0) throw new RangeError(`${dh}-wide heads: the route's P·V needs a multiple of ${NR}`);
+      for (const name of vitParamNames(config).map(labName)) {
+        if (!this.packed.has(name) && !this.host.has(name)) throw new Error(`model weights lack '${name}'`);
+      }
+      return new GemmVit(config, feature, this.net, this.fold(config), this.host);
+    } catch (e) {
+      this.net.dispose();
+      throw e;
+    }
+  }
+
+  abandon(): void {
+    this.net.dispose();
+  }
+
+  private fold(c: VitConfig): Map<string, PackedLayer> {
+    const get = (name: string) => this.host.get(name);
+    const layer = (name: string) => this.packed.get(`${name}.kernel`) as PackedLayer;
+    this.setBias(layer('patch'), get('patch.bias'));
+    const dh = c.width / c.heads;
+    const qScale = new Float32Array(3 * c.width).fill(1).fill(1 / Math.sqrt(dh), 0, c.width);
+    for (let i = 0; i < c.depth; i++) {
+      const b = `blocks.${i}`;
+      this.scaleColumns(layer(`${b}.qkv`), qScale);
+      this.setBias(layer(`${b}.qkv`), get(`${b}.qkv.bias`), qScale);
+      for (const [name, ls] of [
+        ['proj', 'ls1'],
+        ['fc2', 'ls2'],
+      ]) {
+        const scale = c.layerScale ? get(`${b}.${ls}`) : undefined;
+        if (scale) this.scaleColumns(layer(`${b}.${name}`), scale);
+        this.setBias(layer(`${b}.${name}`), get(`${b}.${name}.bias`), scale);
+      }
+      this.setBias(layer(`${b}.fc1`), get(`${b}.fc1.bias`));
+    }
+    const out = new Map<string, PackedLayer>();
+    for (const [name, p] of this.packed) out.set(name.replace(/\.kernel$/, ''), p);
+    return out;
+  }
+
+  private setBias(layer: PackedLayer, bias: Float32Array | undefined, scale?: Float32Array): void {
+    const dst = this.net.f32(layer.bias, layer.cout);
+    if (!bias) {
+      dst.fill(0);
+      return;
+    }
+    if (bias.length !== layer.cout) throw new Error(`bias of ${bias.length} for ${layer.cout} outputs`);
+    for (let c = 0; c < layer.cout; c++) dst[c] = scale ? bias[c] * scale[c] : bias[c];
+  }
+
+  /** Multiplies output column c of a packed kernel ([panel][tap·cin][NR]) by scale[c]. */
+  private scaleColumns(layer: PackedLayer, scale: Float32Array): void {
+    if (scale.length !== layer.cout) throw new Error(`scale of ${scale.length} for ${layer.cout} outputs`);
+    const depth = layer.taps * layer.cin;
+    const w = this.net.f32(layer.w, depth * layer.cout);
+    for (let q = 0; q < layer.cout / NR; q++) {
+      for (let l = 0; l < depth; l++) {
+        const at = (q * depth + l) * NR;
+        for (let c = 0; c < NR; c++) w[at + c] *= scale[q * NR + c];
+      }
+    }
+  }
+}
+
+export class GemmVit {
+  readonly featureSize: number;
+  private readonly prefix: Float32Array;
+  private readonly gridTable: Float32Array;
+  private readonly gridPositions = new Map<string, Float32Array>();
+
+  /** Built by GemmVitBuilder.finish. */
+  constructor(
+    readonly config: VitConfig,
+    readonly feature: VitFeature,
+    private readonly net: WasmNet,
+    private readonly layers: Map<string, PackedLayer>,
+    private readonly vectors: Map<string, Float32Array>,
+  ) {
+    this.featureSize = vitFeatureSize(config, feature);
+    const { prefix, grid } = splitPositions(config, vectors);
+    this.prefix = prefix;
+    this.gridTable = grid;
+  }
+
+  get route(): string {
+    const t = this.net.threads;
+    return `wasm-gemm vit (${this.net.mr}×8 tiles, ${t} thread${t === 1 ? '' : 's'})`;
+  }
+
+  private vector(name: string): Float32Array {
+    const v = this.vectors.get(name);
+    if (!v) throw new Error(`model weights lack '${name}'`);
+    return v;
+  }
+
+  private layer(name: string): PackedLayer {
+    const l = this.layers.get(name);
+    if (!l) throw new Error(`model weights lack '${name}.kernel'`);
+    return l;
+  }
+
+  private positions(gh: number, gw: number): Float32Array {
+    const key = `${gh}x${gw}`;
+    let t = this.gridPositions.get(key);
+    if (!t) {
+      const c = this.config;
+      t = positionsForGrid(this.gridTable, c.width, c.posGrid, [gh, gw], c.posEmbedResample);
+      this.gridPositions.set(key, t);
+    }
+    return t;
+  }
+
+  /** Features [n, featureSize] for [0,1] NHWC pixels. */
+  async embed(batch: PixelBatch, norm: Normalisation): Promise<Float32Array> {
+    const mark = this.net.mark();
+    try {
+      const { tokens, count } = await this.embedTokens(batch, norm);
+      const c = this.config;
+      const all = tokens.rows;
+      if (c.preNorm) this.norm(tokens, tokens, 'pre_norm', all);
+      let h = tokens;
+      for (let i = 0; i < c.depth; i++) h = await this.block(h, i, batch.n, count);
+      return this.features(h, batch.n, count);
+    } finally {
+      this.net.release(mark);
+    }
+  }
+
+  /** Patch embedding (one GEMM reading the patches in place), class/register tokens, positions. */
+  private async embedTokens(
+    batch: PixelBatch,
+    norm: Normalisation,
+  ): Promise<{ tokens: Activation; count: number }> {
+    const { n, size } = batch;
+    const { patchSize: p, width: D, registers } = this.config;
+    const g = Math.floor(size / p);
+    if (g === 0) throw new Error(`input ${size}×${size} is smaller than one ${p}-pixel patch`);
+    const input = this.net.activation(n * size * size, 3);
+    normaliseInto(this.net.f32(input.at, n * size * size * 3), batch.data, norm);
+    // Packed as [p·p·3 → D], which is the same memory as p taps of 3p inputs: each tap a pixel row of the patch.
+    const patch = this.layer('patch');
+    const patchLayer: PackedLayer = { ...patch, taps: p, cin: 3 * p };
+    const patches = this.net.activation(n * g * g, D);
+    await this.net.apply(patchLayer, this.patchRows(input, n, size, g), patches, { relu: false });
+    const count = 1 + registers + g * g;
+    const tokens = this.net.activation(n * count, D);
+    const dst = this.net.f32(tokens.at, n * count * D);
+    const src = this.net.f32(patches.at, n * g * g * D);
+    const pos = this.positions(g, g);
+    const first = 1 + registers;
+    for (let img = 0; img < n; img++) {
+      dst.set(this.prefix, img * count * D);
+      for (let t = 0; t < g * g; t++) {
+        const from = (img * g * g + t) * D;
+        const to = (img * count + first + t) * D;
+        for (let d = 0; d < D; d++) dst[to + d] = src[from + d] + pos[t * D + d];
+      }
+    }
+    return { tokens, count };
+  }
+
+  /** Each patch's p taps are its p pixel rows (3p contiguous floats each); a stride-p conv's crop is implicit. */
+  private patchRows(input: Activation, n: number, size: number, g: number): Indirection {
+    const p = this.config.patchSize;
+    const MR = this.net.mr;
+    const rows = n * g * g;
+    const panels = Math.ceil(rows / MR);
+    const at = this.net.alloc(panels * p * MR * 4);
+    const ind = this.net.i32(at, panels * p * MR);
+    ind.fill(this.net.zero);
+    for (let m = 0; m < rows; m++) {
+      const gx = m % g;
+      const gy = ((m - gx) / g) % g;
+      const img = (m - gx - gy * g) / (g * g);
+      const base = ((m / MR) | 0) * p * MR + (m % MR);
+      for (let ky = 0; ky < p; ky++)
+        ind[base + ky * MR] = input.at + ((img * size + gy * p + ky) * size + gx * p) * 3 * 4;
+    }
+    return { at, rows, taps: p };
+  }
+
+  /** LayerNorm `name` of the first `rows` rows of x into out (may be x). */
+  private norm(x: Activation, out: Activation, name: string, rows: number, stride = 1): void {
+    const D = this.config.width;
+    const spans = Array.from({ length: rows }, (_, r) => ({ from: r * stride * D, to: r * D }));
+    layerNormRows(
+      this.net.f32(x.at, x.rows * D),
+      this.net.f32(out.at, out.rows * D),
+      spans,
+      D,
+      this.vector(`${name}.weight`),
+      this.vector(`${name}.bias`),
+      this.config.layerNormEps,
+    );
+  }
+
+  /** One pre-norm block; its scratch is released, its output stays (allocated before the scratch). */
+  private async block(h: Activation, i: number, n: number, count: number): Promise<Activation> {
+    const c = this.config;
+    const h3 = this.net.activation(h.rows, c.width);
+    const mark = this.net.mark();
+    try {
+      await this.blockInto(h, h3, `blocks.${i}`, n, count);
+    } finally {
+      this.net.release(mark);
+    }
+    return h3;
+  }
+
+  private async blockInto(h: Activation, h3: Activation, b: string, n: number, count: number): Promise<void> {
+    const c = this.config;
+    const y = this.net.activation(h.rows, c.width);
+    this.norm(h, y, `${b}.norm1`, h.rows);
+    const qkv = this.net.activation(h.rows, 3 * c.width);
+    await this.net.apply(this.layer(`${b}.qkv`), this.net.rowsOf(y), qkv, { relu: false });
+    const merged = this.net.activation(h.rows, c.width);
+    await this.attention(qkv, merged, n, count);
+    const h2 = this.net.activation(h.rows, c.width);
+    await this.net.apply(this.layer(`${b}.proj`), this.net.rowsOf(merged), h2, { relu: false, residual: h });
+    this.norm(h2, y, `${b}.norm2`, h.rows);
+    const hidden = this.net.activation(h.rows, c.mlpWidth);
+    await this.net.apply(this.layer(`${b}.fc1`), this.net.rowsOf(y), hidden, { relu: false });
+    const act = this.net.f32(hidden.at, h.rows * c.mlpWidth);
+    if (c.activation === 'quick-gelu') quickGeluInPlace(act, act.length);
+    else geluInPlace(act, act.length);
+    await this.net.apply(this.layer(`${b}.fc2`), this.net.rowsOf(hidden), h3, { relu: false, residual: h2 });
+  }
+
+  /**
+   * softmax(Q·Kᵀ)·V per (image, head) into `merged` ([n·T, D], heads side by side). The query columns of qkv
+   * already carry 1/√dh. Keys are padded to a multiple of 8 (the kernel's panel width) with zero rows whose
+   * weights softmaxRows sets to 0.
+   */
+  private async attention(qkv: Activation, merged: Activation, n: number, T: number): Promise<void> {
+    const { heads: H, width: D } = this.config;
+    const dh = D / H;
+    const keys = Math.ceil(T / NR) * NR;
+    if (keys > 8192) throw new RangeError(`${T} tokens: the route's attention takes at most 8192`);
+    const perPair = Math.ceil(T / this.net.mr) * this.net.mr * keys * 4;
+    const chunk = Math.max(1, Math.floor(ATTENTION_CHUNK_BYTES / perPair));
+    const pairs = n * H;
+    for (let start = 0; start < pairs; start += chunk) {
+      const mark = this.net.mark();
+      const jobs = Array.from({ length: Math.min(chunk, pairs - start) }, (_, j) =>
+        this.headJob(qkv, start + j, T, keys, dh),
+      );
+      await this.net.applyAll(jobs.map((j) => j.scores));
+      for (const j of jobs) softmaxRows(this.net.f32(j.scores.out.at, T * keys), T, T, keys);
+      await this.net.applyAll(jobs.map((j) => j.mix));
+      const all = this.net.f32(merged.at, merged.rows * D);
+      for (const j of jobs) {
+        const out = this.net.f32(j.mix.out.at, T * dh);
+        for (let t = 0; t < T; t++) {
+          const to = (j.img * T + t) * D + j.head * dh;
+          for (let d = 0; d < dh; d++) all[to + d] = out[t * dh + d];
+        }
+      }
+      this.net.release(mark);
+    }
+  }
+
+  /** The two products of one (image, head) pair, with K and V packed into scratch layers. */
+  private headJob(qkv: Activation, pair: number, T: number, keys: number, dh: number) {
+    const D = this.config.width;
+    const img = Math.floor(pair / this.config.heads);
+    const head = pair % this.config.heads;
+    const row = (t: number) => (img * T + t) * 3 * D;
+    const k = this.net.alloc(keys * dh * 4);
+    const v = this.net.alloc(keys * dh * 4);
+    // Views after the allocations: growing a non-shared memory detaches the views taken before.
+    const src = this.net.f32(qkv.at, qkv.rows * 3 * D);
+    // Kᵀ as a [dh → keys] layer: panel q holds keys 8q…8q+7, for each of the dh inputs.
+    const kw = this.net.f32(k, keys * dh).fill(0);
+    for (let t = 0; t < T; t++) {
+      const from = row(t) + D + head * dh;
+      const to = ((t / NR) | 0) * dh * NR + (t % NR);
+      for (let d = 0; d < dh; d++) kw[to + d * NR] = src[from + d];
+    }
+    // V as a [keys → dh] layer: panel q holds channels 8q…8q+7, for each key.
+    const vw = this.net.f32(v, keys * dh).fill(0);
+    for (let t = 0; t < T; t++) {
+      const from = row(t) + 2 * D + head * dh;
+      for (let d = 0; d < dh; d++) vw[((d / NR) | 0) * keys * NR + t * NR + (d % NR)] = src[from + d];
+    }
+    const queries = this.rowsAt(qkv.at, T, (t) => (row(t) + head * dh) * 4);
+    const scores = this.net.activation(T, keys);
+    const mixed = this.net.activation(T, dh);
+    const zero = this.net.zero;
+    return {
+      img,
+      head,
+      scores: { layer: { w: k, bias: zero, taps: 1, cin: dh, cout: keys }, from: queries, out: scores },
+      mix: {
+        layer: { w: v, bias: zero, taps: 1, cin: keys, cout: dh },
+        from: this.net.rowsOf(scores),
+        out: mixed,
+      },
+    };
+  }
+
+  /** An indirection over `rows` rows at base + offset(r) bytes; padding rows read zeros. */
+  private rowsAt(base: number, rows: number, offset: (r: number) => number): Indirection {
+    const MR = this.net.mr;
+    const padded = Math.ceil(rows / MR) * MR;
+    const at = this.net.alloc(padded * 4);
+    const ind = this.net.i32(at, padded);
+    for (let m = 0; m < padded; m++) ind[m] = m < rows ? base + offset(m) : this.net.zero;
+    return { at, rows, taps: 1 };
+  }
+
+  /** Final norm, then the class token, the patch mean or CLIP's projection of the class token. */
+  private features(h: Activation, n: number, count: number): Float32Array {
+    const c = this.config;
+    const D = c.width;
+    const out = new Float32Array(n * this.featureSize);
+    if (this.feature === 'patch-mean') {
+      const seq = this.net.activation(h.rows, D);
+      this.norm(h, seq, 'norm', h.rows);
+      const x = this.net.f32(seq.at, h.rows * D);
+      const first = 1 + c.registers;
+      const sum = new Float64Array(D);
+      for (let img = 0; img < n; img++) {
+        sum.fill(0);
+        for (let t = first; t < count; t++)
+          for (let d = 0; d < D; d++) sum[d] += x[(img * count + t) * D + d];
+        for (let d = 0; d < D; d++) out[img * D + d] = sum[d] / (count - first);
+      }
+      return out;
+    }
+    const cls = this.net.activation(n, D);
+    this.norm(h, cls, 'norm', n, count);
+    const x = this.net.f32(cls.at, n * D);
+    if (this.feature === 'cls') return x.slice();
+    const proj = this.vector('proj');
+    const P = this.featureSize;
+    const acc = new Float64Array(P);
+    for (let img = 0; img < n; img++) {
+      acc.fill(0);
+      for (let d = 0; d < D; d++) {
+        const v = x[img * D + d];
+        for (let q = 0; q < P; q++) acc[q] += v * proj[d * P + q];
+      }
+      out.set(acc, img * P);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/** A GemmVit from tensors already in memory (a LabModel's), on `engine`. */
+export async function buildGemmVit(
+  engine: GemmEngine,
+  config: VitConfig,
+  feature: VitFeature,
+  tensors: Iterable<NamedTensor>,
+): Promise<GemmVit> {
+  const list = [...tensors];
+  const bytes = list.reduce((sum, t) => sum + t.data.length * 4, 0);
+  const builder = await GemmVitBuilder.start(engine, bytes);
+  try {
+    for (const t of list) builder.add(t);
+  } catch (e) {
+    builder.abandon();
+    throw e;
+  }
+  return builder.finish(config, feature);
+}
