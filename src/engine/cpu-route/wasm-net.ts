@@ -282,12 +282,13 @@ export class WasmNet {
    */
   async applyAll(jobs: readonly { layer: PackedLayer; from: Indirection; out: Activation }[]): Promise<void> {
     if (this.disposed) throw new Error('CPU-route network used after dispose()');
-    const fn = convKernelName(false, false);
     const calls: KernelCall[] = jobs.map(({ layer, from, out }) => {
       if (from.taps !== layer.taps || out.channels !== layer.cout || out.rows !== from.rows)
         throw new Error('layer, taps and output do not fit together');
+      const fn = convKernelName(false, false, layer.cin % CONV_UNROLL === 0);
       const args = [from.at, layer.w, out.at, Math.ceil(out.rows / this.mr), layer.taps, layer.cin * 4];
-      return { fn, args: [...args, layer.cout / CONV_NR, out.channels * 4, layer.bias, 0] };
+      const block = rowBlock(this.mr, layer.taps, layer.cin);
+      return { fn, args: [...args, layer.cout / CONV_NR, out.channels * 4, layer.bias, 0, block] };
     });
     await this.engine.run(this.id, this.kernel, calls.length, (first, count) =>
       calls.slice(first, first + count),
