@@ -4,13 +4,7 @@
 // threads sharing it. Layers are convolutions (NHWC, any kernel, stride and symmetric padding) and linear
 // layers, each with its bias, an optional residual and an optional ReLU fused into the product.
 
-import {
-  CONV_NR,
-  CONV_UNROLL,
-  type ConvTileRows,
-  convKernelName,
-  convModuleBytes,
-} from '../gemm/conv-kernel.ts';
+import { CONV_NR, type ConvTileRows, convKernelName, convModuleBytes } from '../gemm/conv-kernel.ts';
 import type { GemmEngine } from '../gemm/gemm.ts';
 import type { KernelCall } from '../gemm/helpers.ts';
 
@@ -250,7 +244,7 @@ export class WasmNet {
     const res = opts.residual;
     if (res && (res.rows !== out.rows || res.channels !== out.channels))
       throw new Error('the residual must have the output shape');
-    const fn = convKernelName(res !== undefined, opts.relu, layer.cin % CONV_UNROLL === 0);
+    const fn = convKernelName(res !== undefined, opts.relu);
     const block = rowBlock(this.mr, layer.taps, layer.cin);
     const stride = out.channels * 4;
     const tileBytes = this.mr * stride;
@@ -288,7 +282,7 @@ export class WasmNet {
     const calls: KernelCall[] = jobs.map(({ layer, from, out }) => {
       if (from.taps !== layer.taps || out.channels !== layer.cout || out.rows !== from.rows)
         throw new Error('layer, taps and output do not fit together');
-      const fn = convKernelName(false, false, layer.cin % CONV_UNROLL === 0);
+      const fn = convKernelName(false, false);
       const args = [from.at, layer.w, out.at, Math.ceil(out.rows / this.mr), layer.taps, layer.cin * 4];
       const block = rowBlock(this.mr, layer.taps, layer.cin);
       return { fn, args: [...args, layer.cout / CONV_NR, out.channels * 4, layer.bias, 0, block] };
@@ -300,7 +294,7 @@ export class WasmNet {
 
   /** The same product on this thread only: for many small products (attention heads) where messages cost more. */
   applyHere(layer: PackedLayer, from: Indirection, out: Activation, relu = false): void {
-    const fn = convKernelName(false, relu, layer.cin % CONV_UNROLL === 0);
+    const fn = convKernelName(false, relu);
     this.kernel[fn](
       from.at,
       layer.w,

@@ -12,11 +12,10 @@
 // (docs/determinism.md). The epilogue adds the bias, then the residual, then applies ReLU, in that order, as
 // the tfjs graph does (fused conv + bias, add, relu).
 //
-// Exports igemm, igemm_relu, igemm_res, igemm_res_relu, and each with _x4 (channels four at a time, for cin a
-// multiple of 4), all
+// Exports igemm, igemm_relu, igemm_res, igemm_res_relu, all
 //   (ind, w, c, rowPanels, taps, cinBytes, colPanels, cStride, bias, res, block)   — byte addresses and counts;
 // ind: [panel][tap][MR] i32 addresses; cStride: bytes per row of C (and of the residual, which has C's shape);
-// block: row panels per row block (see below). The sum order over (tap, channel) is the same in every variant.
+// block: row panels per row block (see below).
 
 import { I32, op, V128, type WasmFunction, wasmModule } from './wasm-bytes.ts';
 
@@ -56,21 +55,20 @@ const IEND = 20;
 const END = 21;
 const FIRST_PTR = 22;
 
-/** Input channels per step of the unrolled inner loop (layers whose cin is a multiple of it). */
-export const CONV_UNROLL = 4;
-
-export function convKernelName(residual: boolean, relu: boolean, unrolled: boolean): string {
-  return `igemm${residual ? '_res' : ''}${relu ? '_relu' : ''}${unrolled ? '_x4' : ''}`;
+export function convKernelName(residual: boolean, relu: boolean): string {
+  return `igemm${residual ? '_res' : ''}${relu ? '_relu' : ''}`;
 }
 
-function igemmFunction(MR: number, residual: boolean, relu: boolean, unrolled: boolean): WasmFunction {
+// One input channel per step of the inner loop. Unrolling it four times (offsets folded into the loads, one
+// pointer bump per four channels) was measured slower in Node 20: ResNet-50 at 224 px took about 2.2 s per
+// batch of 8 on 2 threads against 1.5–1.6 s, and a ViT-B/16 batch 13 s against 10 s (2026-12-03).
+function igemmFunction(MR: number, residual: boolean, relu: boolean): WasmFunction {
   const nv = CONV_NR / 4;
   const ptr = (r: number) => FIRST_PTR + r;
   const firstV = FIRST_PTR + MR;
   const acc = (r: number, v: number) => firstV + r * nv + v;
   const wVec = (v: number) => firstV + MR * nv + v;
   const splat = firstV + MR * nv + nv;
-  const step = unrolled ? CONV_UNROLL : 1;
   const body: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const p of parts) body.push(...p);
@@ -102,23 +100,21 @@ function igemmFunction(MR: number, residual: boolean, relu: boolean, unrolled: b
   emit(op.get(IND), op.get(I), op.get(TAPS), op.i32Mul, op.i32(MR * 4), op.i32Mul, op.i32Add, op.set(PIND));
   emit(op.i32(0), op.set(T));
 
-  // Taps (≥ 1): the MR rows' input addresses for this tap, then the channels (≥ 1), `step` at a time.
+  // Taps (≥ 1): the MR rows' input addresses for this tap, then the channels (≥ 1), one at a time.
   emit(op.loop);
   for (let r = 0; r < MR; r++) emit(op.get(PIND), op.i32Load(r * 4), op.set(ptr(r)));
   emit(op.get(PIND), op.i32(MR * 4), op.i32Add, op.set(PIND));
   emit(op.get(ptr(0)), op.get(CIN_BYTES), op.i32Add, op.set(END));
   emit(op.loop);
-  for (let u = 0; u < step; u++) {
-    for (let v = 0; v < nv; v++) emit(op.get(PW), op.v128Load(u * CONV_NR * 4 + v * 16), op.set(wVec(v)));
-    for (let r = 0; r < MR; r++) {
-      emit(op.get(ptr(r)), op.v128Load32Splat(u * 4), op.set(splat));
-      for (let v = 0; v < nv; v++) {
-        emit(op.get(acc(r, v)), op.get(splat), op.get(wVec(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(r, v)));
-      }
+  for (let v = 0; v < nv; v++) emit(op.get(PW), op.v128Load(v * 16), op.set(wVec(v)));
+  for (let r = 0; r < MR; r++) {
+    emit(op.get(ptr(r)), op.v128Load32Splat(0), op.set(splat));
+    for (let v = 0; v < nv; v++) {
+      emit(op.get(acc(r, v)), op.get(splat), op.get(wVec(v)), op.f32x4Mul, op.f32x4Add, op.set(acc(r, v)));
     }
   }
-  for (let r = 0; r < MR; r++) emit(op.get(ptr(r)), op.i32(step * 4), op.i32Add, op.set(ptr(r)));
-  emit(op.get(PW), op.i32(step * CONV_NR * 4), op.i32Add, op.set(PW));
+  for (let r = 0; r < MR; r++) emit(op.get(ptr(r)), op.i32(4), op.i32Add, op.set(ptr(r)));
+  emit(op.get(PW), op.i32(CONV_NR * 4), op.i32Add, op.set(PW));
   emit(op.get(ptr(0)), op.get(END), op.i32LtU, op.brIf(0), op.end);
   emit(op.get(T), op.i32(1), op.i32Add, op.set(T));
   emit(op.get(T), op.get(TAPS), op.i32LtU, op.brIf(0), op.end);
@@ -150,7 +146,7 @@ function igemmFunction(MR: number, residual: boolean, relu: boolean, unrolled: b
   emit(op.get(Q), op.i32(1), op.i32Add, op.set(Q), op.br(0), op.end, op.end);
   emit(op.get(IEND), op.set(IB), op.br(0), op.end, op.end);
   return {
-    name: convKernelName(residual, relu, unrolled),
+    name: convKernelName(residual, relu),
     params: PARAMS,
     locals: [
       { count: FIRST_PTR + MR - I, type: I32 },
@@ -162,7 +158,7 @@ function igemmFunction(MR: number, residual: boolean, relu: boolean, unrolled: b
 
 export function convModuleBytes(opts: ConvKernelOptions): Uint8Array {
   const fns = [false, true].flatMap((residual) =>
-    [false, true].flatMap((relu) => [false, true].map((x4) => igemmFunction(opts.mr, residual, relu, x4))),
+    [false, true].map((relu) => igemmFunction(opts.mr, residual, relu)),
   );
   return wasmModule(fns, opts.shared);
 }
