@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# `npm run bench`: the Node benchmarks and the probe sweep in Chromium, one after another (about 40 minutes
-# on 2 cores).
+# `npm run bench`: the Node benchmarks, the embedding benchmarks and the probe sweep in Chromium, one after
+# another (about 50 minutes on 2 cores).
 # The other browser benchmarks need a production build first: see BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== embed: ResNet-50 224, tfjs wasm vs PyTorch CPU"; npx tsx bench/embed/embed-bench.ts
+echo "== embed: ResNet-50 224 in Node, the CPU route and tfjs wasm vs PyTorch CPU"; npx tsx bench/embed/embed-bench.ts
+echo "== embed: ViT-B/16 224 in Node, the CPU route vs PyTorch CPU"; npx tsx bench/embed/embed-bench.ts --arch vit_b_16 --rounds 3 --routes wasm-gemm
+echo "== embed: ResNet-50 224 in a Chromium worker, the CPU route and tfjs wasm vs PyTorch CPU (needs /usr/bin/chromium)"
+npx tsx bench/embed/browser-bench.ts --backend wasm 2>&1 | grep -v '^ \|^{\|^}'
+echo "== embed: ViT-B/16 224 in a Chromium worker, the CPU route vs PyTorch CPU"
+npx tsx bench/embed/browser-bench.ts --backend wasm --arch vit_b_16 --rounds 3 --routes wasm-gemm 2>&1 | grep -v '^ \|^{\|^}'
 echo "== pixels: decode + resize"; npx tsx bench/pixels/bench.ts
 echo "== pixels: extraction with and without the decode pool"; npx tsx bench/pixels/extract-bench.ts
 echo "== gemm: the probe's two products, tfjs-wasm vs the lab's wasm GEMM (Node)"; npx tsx bench/gemm/bench.ts

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { SIZE } from './random-resnet.ts';
+import { type Arch, benchTorch, LABEL } from './torch-ref.ts';
 
 const { values } = parseArgs({
   options: {
@@ -18,12 +20,37 @@ const { values } = parseArgs({
     routes: { type: 'string', default: 'wasm-gemm,tfjs' },
   },
 });
+interface BrowserResult {
+  error?: string;
+  info?: { name: string; threads: number };
+  routes?: { route: string; gemmThreads: number | null; imgPerS: number; times: number[] }[];
+}
+
+/** One line per route with PyTorch's img/s from the same run beside it. */
+function summarise(result: BrowserResult): void {
+  if (result.error || !result.routes) throw new Error(`the Chromium benchmark failed: ${result.error}`);
+  const arch = values.arch as Arch;
+  const torch = benchTorch(arch, Number(values.batch), Number(values.rounds));
+  for (const r of result.routes) {
+    const threads = r.gemmThreads ?? result.info?.threads;
+    const ratio = torch ? `, ratio to PyTorch ${(r.imgPerS / torch.imgPerS).toFixed(2)}` : '';
+    console.log(
+      `Chromium ${r.route === 'wasm-gemm' ? 'CPU route (wasm GEMM)' : `tfjs ${result.info?.name}`} (${threads} threads), ${LABEL[arch]} ${SIZE}px batch ${values.batch}: ${r.imgPerS.toFixed(2)} img/s${ratio}`,
+    );
+  }
+  if (torch)
+    console.log(
+      `PyTorch ${torch.torch} CPU (${torch.threads} threads), same run: ${torch.imgPerS.toFixed(2)} img/s`,
+    );
+  else console.log('PyTorch: not available (/usr/bin/python3 cannot import torch)');
+}
+
 const root = resolve(import.meta.dirname, '../..');
 const server = await createServer({
   root,
   configFile: resolve(root, 'vite.config.ts'),
   logLevel: 'error',
-  server: { port: 0 },
+  server: { port: 0, watch: { ignored: ['**/.cache/**'] } }, // .cache holds the hostile suite's symlink loops
 });
 await server.listen();
 const url = server.resolvedUrls?.local[0];
@@ -47,6 +74,7 @@ try {
   });
   const result = await page.evaluate(() => (window as unknown as { __benchResult: unknown }).__benchResult);
   console.log(`Chromium ${browser.version()}:`, JSON.stringify(result, null, 1));
+  summarise(result as BrowserResult);
 } finally {
   await browser.close();
   await server.close();

@@ -5,7 +5,6 @@
 //          [--routes wasm-gemm,tfjs]
 // Weights are seeded random (see random-resnet.ts, random-vit.ts).
 
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadAnyBackbone } from '../../src/engine/backbones.ts';
@@ -14,9 +13,7 @@ import { type BackboneRoute, setBackboneRoute } from '../../src/engine/cpu-route
 import { gemmEngine } from '../../src/engine/gemm/shared-engine.ts';
 import { median, randomResNet50Files, SIZE, timeEmbed } from './random-resnet.ts';
 import { randomVitB16Files } from './random-vit.ts';
-
-type Arch = 'resnet50' | 'vit_b_16';
-const LABEL: Record<Arch, string> = { resnet50: 'ResNet-50', vit_b_16: 'ViT-B/16' };
+import { type Arch, benchTorch, LABEL } from './torch-ref.ts';
 
 async function benchLab(arch: Arch, route: BackboneRoute, batch: number, rounds: number) {
   const info = await initBackend('wasm');
@@ -29,33 +26,6 @@ async function benchLab(arch: Arch, route: BackboneRoute, batch: number, rounds:
   const threads = gemm ? gemm.threads : info.threads;
   const name = gemm ? `wasm GEMM route (${gemm.tileRows}×8 tiles, mul+add)` : `tfjs ${info.name}`;
   return { name, threads, ...timing };
-}
-
-const TORCH = `
-import sys, time, json, torch, torchvision
-batch, rounds, arch = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-torch.set_num_threads(2)
-torch.manual_seed(0)
-m = getattr(torchvision.models, arch)(weights=None)
-if arch == "resnet50": m.fc = torch.nn.Identity()
-else: m.heads = torch.nn.Identity()  # class token after the final norm, as the lab's cls feature
-m.eval()
-x = torch.rand(batch, 3, ${SIZE}, ${SIZE})
-with torch.inference_mode():
-    t = time.perf_counter(); m(x); first = time.perf_counter() - t
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter(); m(x); times.append(time.perf_counter() - t)
-print(json.dumps({"first": first, "times": times, "torch": torch.__version__}))
-`;
-
-function benchTorch(arch: Arch, batch: number, rounds: number) {
-  const r = spawnSync('/usr/bin/python3', ['-c', TORCH, String(batch), String(rounds), arch], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) return null;
-  const out = JSON.parse(r.stdout) as { first: number; times: number[]; torch: string };
-  return { ...out, imgPerS: batch / median(out.times) };
 }
 
 const { values } = parseArgs({
@@ -89,7 +59,7 @@ for (const route of routes) {
 const torch = benchTorch(arch, batch, rounds);
 if (torch) {
   console.log(
-    `PyTorch ${torch.torch} CPU (2 threads), same model/input: ${torch.imgPerS.toFixed(2)} img/s ` +
+    `PyTorch ${torch.torch} CPU (${torch.threads} threads), same model/input: ${torch.imgPerS.toFixed(2)} img/s ` +
       `(median ${median(torch.times).toFixed(3)} s/batch; first call ${torch.first.toFixed(2)} s)`,
   );
   for (const lab of labs)
