@@ -62,7 +62,7 @@ export const embedCommand: CliCommand = {
     const listing = await source.list();
     const backbone = await loadAnyBackbone(ref.card, ref.read);
     const rule = ref.card.preprocessing[values.rule];
-    const pixels = decodePoolIfUseful(await forwardThreads(backend.threads));
+    const pixels = decodePoolIfUseful(await forwardThreads(backend.threads, [ref.card.format]));
     try {
       const result = await extractFeatures({
         source,

@@ -108,7 +108,12 @@ export const evalCommand: CliCommand = {
     console.error(
       `backend: ${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'}); ResNets and ViTs: ${await describeForwardRoute()}`,
     );
-    const pixels = decodePoolIfUseful(await forwardThreads(backend.threads));
+    const pixels = decodePoolIfUseful(
+      await forwardThreads(
+        backend.threads,
+        models.map((m) => m.card.format),
+      ),
+    );
     const { record, paired } = await evaluateWithOutcomes(
       {
         models,

@@ -26,12 +26,16 @@ export function wantsCpuRoute(): boolean {
   return route === 'wasm-gemm' || (route === 'auto' && CPU_BACKENDS.has(tf.getBackend()));
 }
 
+/** Model formats the CPU route runs; tfjs graph models (the nsfwjs CNNs) stay on tfjs's kernels. */
+const ROUTED_FORMATS = new Set(['lab-resnet', 'lab-vit']);
+
 /**
- * Threads a lab-format backbone's forward pass uses now: the GEMM engine's on the CPU route, else the tfjs
- * backend's own. (tfjs-graph models, the nsfwjs CNNs, use the backend's.) For sizing the decode pool.
+ * Threads the forward passes of a run's models use: the GEMM engine's on the CPU route, else the tfjs
+ * backend's own. A run with any tfjs graph model counts the backend's (fewer, in Node), so the decode pool
+ * keeps the idle core busy while that model runs. For sizing the decode pool.
  */
-export async function forwardThreads(backendThreads: number): Promise<number> {
-  if (!wantsCpuRoute()) return backendThreads;
+export async function forwardThreads(backendThreads: number, formats: readonly string[]): Promise<number> {
+  if (!wantsCpuRoute() || formats.some((f) => !ROUTED_FORMATS.has(f))) return backendThreads;
   const engine = await gemmEngine();
   return engine ? engine.threads : backendThreads;
 }
