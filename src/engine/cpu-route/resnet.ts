@@ -9,6 +9,7 @@ import type { Normalisation } from '../resnet/build.ts';
 import { blockConvNames, blockPrefix, featureSizeOf, type ResNetConfig } from '../resnet/config.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import { normaliseInto } from './pixels.ts';
+import { embedSplittingOnRangeError } from './split-batch.ts';
 import { type Activation, convOutputSize, type PackedLayer, WasmNet } from './wasm-net.ts';
 
 interface ConvLayer {
@@ -134,19 +135,8 @@ export class GemmResNet {
    * Pooled features [N, D], row-major. A batch whose activations do not fit the route's memory runs as two
    * halves: every row's sums are the same in any batch, so the features are the same bits.
    */
-  async embed(batch: PixelBatch, norm: Normalisation): Promise<Float32Array> {
-    try {
-      return await this.withMap(batch, norm, (map) => this.averagePool(map));
-    } catch (e) {
-      if (!(e instanceof RangeError) || batch.n < 2) throw e;
-      const [a, b] = halves(batch);
-      const first = await this.embed(a, norm);
-      const second = await this.embed(b, norm);
-      const out = new Float32Array(first.length + second.length);
-      out.set(first);
-      out.set(second, first.length);
-      return out;
-    }
+  embed(batch: PixelBatch, norm: Normalisation): Promise<Float32Array> {
+    return embedSplittingOnRangeError(batch, (b) => this.withMap(b, norm, (map) => this.averagePool(map)));
   }
 
   /** layer4's map [N, h, w, D], row-major, with its shape. */
@@ -207,16 +197,6 @@ export class GemmResNet {
   dispose(): void {
     this.net.dispose();
   }
-}
-
-/** The first ⌈n/2⌉ images and the rest. */
-export function halves(batch: PixelBatch): [PixelBatch, PixelBatch] {
-  const k = Math.ceil(batch.n / 2);
-  const per = batch.size * batch.size * 3;
-  return [
-    { data: batch.data.subarray(0, k * per), n: k, size: batch.size },
-    { data: batch.data.subarray(k * per), n: batch.n - k, size: batch.size },
-  ];
 }
 
 function convNames(config: ResNetConfig, weights: Map<string, NamedTensor>): string[] {

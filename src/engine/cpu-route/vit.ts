@@ -15,6 +15,7 @@ import type { NamedTensor } from '../resnet/fold.ts';
 import { labName, splitPositions, type VitFeature, vitFeatureSize } from '../vit/build.ts';
 import { positionsForGrid } from '../vit/pos-embed.ts';
 import { normaliseInto } from './pixels.ts';
+import { embedSplittingOnRangeError } from './split-batch.ts';
 import { geluInPlace, layerNormRows, quickGeluInPlace, softmaxRows } from './vit-ops.ts';
 import { type Activation, type Indirection, type PackedLayer, WasmNet } from './wasm-net.ts';
 
@@ -163,8 +164,15 @@ export class GemmVit {
     return t;
   }
 
-  /** Features [n, featureSize] for [0,1] NHWC pixels. */
-  async embed(batch: PixelBatch, norm: Normalisation): Promise<Float32Array> {
+  /**
+   * Features [n, featureSize] for [0,1] NHWC pixels; a batch too big for the route's memory runs in halves
+   * (the same bits).
+   */
+  embed(batch: PixelBatch, norm: Normalisation): Promise<Float32Array> {
+    return embedSplittingOnRangeError(batch, (b) => this.embedWhole(b, norm));
+  }
+
+  private async embedWhole(batch: PixelBatch, norm: Normalisation): Promise<Float32Array> {
     const mark = this.net.mark();
     try {
       const { tokens, count } = await this.embedTokens(batch, norm);
