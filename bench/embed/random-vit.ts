@@ -1,7 +1,7 @@
 // Seeded random ViT-B/16 in the lab format, for benchmarks: speed does not depend on the weight values, but
 // the model goes through the real lab tensors → lab-vit files → streamed loader path.
 
-import { type VitConfig, vitParamNames } from '../../src/convert/vit-keys.ts';
+import { type VitConfig, vitParamNames, vitTorchShape } from '../../src/convert/vit-keys.ts';
 import type { ModelCard } from '../../src/core/types.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../../src/engine/model-format/card.ts';
 import { labTensor, writeVitModel } from '../../src/engine/vit/convert.ts';
@@ -26,29 +26,10 @@ export const VIT_B_16: VitConfig = {
   posEmbedResample: 'torchvision',
 };
 
-/** PyTorch shape of each matched name (what vit-keys.ts emits), for a config. */
-export function torchShape(name: string, c: VitConfig): number[] {
-  const D = c.width;
-  const M = c.mlpWidth;
-  const part = name.replace(/^blocks\.\d+\./, '');
-  const shapes: Record<string, number[]> = {
-    'patch.weight': [D, 3, c.patchSize, c.patchSize],
-    cls: [D],
-    pos: [c.posPrefix + c.posGrid ** 2, D],
-    'qkv.weight': [3 * D, D],
-    'qkv.bias': [3 * D],
-    'proj.weight': [D, D],
-    'fc1.weight': [M, D],
-    'fc1.bias': [M],
-    'fc2.weight': [D, M],
-  };
-  return shapes[part] ?? shapes[name] ?? [D];
-}
-
 export async function randomVitB16Files(): Promise<{ card: ModelCard; files: Map<string, Uint8Array> }> {
   const rand = lcg(1);
   const tensors = vitParamNames(VIT_B_16).map((name) => {
-    const shape = torchShape(name, VIT_B_16);
+    const shape = vitTorchShape(name, VIT_B_16);
     const n = shape.reduce((a, b) => a * b, 1);
     const scale = shape.length > 1 ? 1 / Math.sqrt(shape[1]) : 0.1;
     const base = /norm\d?\.weight$/.test(name) ? 1 : 0;

@@ -404,6 +404,25 @@ export function vitParamNames(c: VitConfig): string[] {
   return names;
 }
 
+/** PyTorch's shape of each lab tensor name of a config (for writers of random models: tests, benchmarks). */
+export function vitTorchShape(name: string, c: VitConfig): number[] {
+  const part = name.replace(/^blocks\.\d+\./, '');
+  const D = c.width;
+  const table: Record<string, number[]> = {
+    'patch.weight': [D, 3, c.patchSize, c.patchSize],
+    reg: [c.registers, D],
+    pos: [c.posPrefix + c.posGrid ** 2, D],
+    proj: [D, c.projection ?? 0],
+    'qkv.weight': [3 * D, D],
+    'qkv.bias': [3 * D],
+    'proj.weight': [D, D],
+    'fc1.weight': [c.mlpWidth, D],
+    'fc1.bias': [c.mlpWidth],
+    'fc2.weight': [D, c.mlpWidth],
+  };
+  return table[name] ?? table[part] ?? [D];
+}
+
 /** Checks a config read from a model file before anything is built from it. */
 export function assertValidVitConfig(c: VitConfig): void {
   const posInt = (x: unknown) => Number.isInteger(x) && (x as number) > 0;

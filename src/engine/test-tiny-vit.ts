@@ -1,7 +1,7 @@
 // Test-only: a tiny seeded random-init ViT in the lab's format (no Python), for pipeline tests: 32-px input,
 // patch 8 (16 tokens + the class token), width 32, depth 2, 2 heads; through the real lab-vit writer and loader.
 
-import { type VitConfig, vitParamNames } from '../convert/vit-keys.ts';
+import { type VitConfig, vitParamNames, vitTorchShape } from '../convert/vit-keys.ts';
 import { createRng } from '../core/rng.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from './model-format/card.ts';
 import type { ModelRef } from './types.ts';
@@ -27,28 +27,10 @@ const TINY_VIT: VitConfig = {
   posEmbedResample: 'timm',
 };
 
-/** PyTorch shape of each lab tensor name of the config. */
-function shapeOf(name: string, c: VitConfig): number[] {
-  const [D, M] = [c.width, c.mlpWidth];
-  const part = name.replace(/^blocks\.\d+\./, '');
-  const shapes: Record<string, number[]> = {
-    'patch.weight': [D, 3, c.patchSize, c.patchSize],
-    cls: [D],
-    pos: [c.posPrefix + c.posGrid ** 2, D],
-    'qkv.weight': [3 * D, D],
-    'qkv.bias': [3 * D],
-    'proj.weight': [D, D],
-    'fc1.weight': [M, D],
-    'fc1.bias': [M],
-    'fc2.weight': [D, M],
-  };
-  return shapes[part] ?? [D];
-}
-
 export async function tinyVit(seed = 1): Promise<ModelRef> {
   const rng = createRng(seed);
   const tensors = vitParamNames(TINY_VIT).map((name) => {
-    const shape = shapeOf(name, TINY_VIT);
+    const shape = vitTorchShape(name, TINY_VIT);
     const n = shape.reduce((a, b) => a * b, 1);
     const scale = shape.length > 1 ? 1 / Math.sqrt(shape[1]) : 0.1;
     const base = /norm\d?\.weight$/.test(name) ? 1 : 0;

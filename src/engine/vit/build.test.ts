@@ -3,7 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type VitConfig, vitParamNames } from '../../convert/vit-keys.ts';
+import { type VitConfig, vitParamNames, vitTorchShape } from '../../convert/vit-keys.ts';
 import { initBackend } from '../backend.ts';
 import { maxAbsDiff } from '../resnet/test-fixtures.ts';
 import { uploadVitWeights } from './backbone.ts';
@@ -29,24 +29,6 @@ const CONFIG: VitConfig = {
   posEmbedResample: 'timm',
 };
 
-function torchShape(name: string, c: VitConfig): number[] {
-  const part = name.replace(/^blocks\.\d+\./, '');
-  const D = c.width;
-  const table: Record<string, number[]> = {
-    'patch.weight': [D, 3, c.patchSize, c.patchSize],
-    reg: [c.registers, D],
-    pos: [c.posPrefix + c.posGrid ** 2, D],
-    proj: [D, c.projection ?? 0],
-    'qkv.weight': [3 * D, D],
-    'qkv.bias': [3 * D],
-    'proj.weight': [D, D],
-    'fc1.weight': [c.mlpWidth, D],
-    'fc1.bias': [c.mlpWidth],
-    'fc2.weight': [D, c.mlpWidth],
-  };
-  return table[name] ?? table[part] ?? [D];
-}
-
 function randomWeights(c: VitConfig) {
   let s = 7;
   const rand = () => {
@@ -54,7 +36,7 @@ function randomWeights(c: VitConfig) {
     return s / 2 ** 32 - 0.5;
   };
   const named = vitParamNames(c).map((name) => {
-    const shape = torchShape(name, c);
+    const shape = vitTorchShape(name, c);
     const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, rand);
     return labTensor(name, shape, data);
   });
