@@ -3,10 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelCard, PixelBatch } from '../core/types.ts';
 import { GemmResNet } from './cpu-route/resnet.ts';
-import { backboneRoute, wantsCpuRoute } from './cpu-route/route.ts';
-import { gemmEngine } from './gemm/shared-engine.ts';
+import { buildOnCpuRoute, wantsCpuRoute } from './cpu-route/route.ts';
 import { readLabModel, resnetConfigOf } from './model-format/read.ts';
 import type { LabModel } from './model-format/types.ts';
+import { checkPixels } from './pixel-batch.ts';
 import { TfResNet } from './resnet/build.ts';
 import { featureSizeOf } from './resnet/config.ts';
 import type { Backbone, ModelFileReader } from './types.ts';
@@ -19,15 +19,6 @@ export interface ResNetBackbone extends Backbone {
   embedMap(batch: PixelBatch): Promise<{ data: Float32Array; shape: [number, number, number, number] }>;
 }
 
-function checkPixels(batch: PixelBatch): void {
-  const expected = batch.n * batch.size * batch.size * 3;
-  if (batch.data.length !== expected) {
-    throw new Error(
-      `pixel batch has ${batch.data.length} values, expected ${batch.n}×${batch.size}×${batch.size}×3`,
-    );
-  }
-}
-
 function pixelTensor(batch: PixelBatch): tf.Tensor4D {
   return tf.tensor4d(batch.data, [batch.n, batch.size, batch.size, 3]);
 }
@@ -37,26 +28,6 @@ async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
     return (await t.data()) as Float32Array;
   } finally {
     t.dispose();
-  }
-}
-
-/**
- * The CPU route's network for these weights, or null when the GEMM engine cannot start here or the network
- * does not fit the route (then tfjs runs it; a forced 'wasm-gemm' route fails instead).
- */
-async function cpuResNet(card: ModelCard, model: LabModel): Promise<GemmResNet | null> {
-  const engine = await gemmEngine();
-  const forced = backboneRoute() === 'wasm-gemm';
-  if (!engine) {
-    if (forced) throw new Error('the wasm GEMM is unavailable here (see the console)');
-    return null;
-  }
-  try {
-    return await GemmResNet.create(engine, resnetConfigOf(model.json), model.tensors);
-  } catch (e) {
-    if (forced || !(e instanceof RangeError)) throw e;
-    console.warn(`${card.id}: the CPU route cannot hold this network, tfjs runs it: ${e.message}`);
-    return null;
   }
 }
 
@@ -79,7 +50,10 @@ export function backboneFromLabModel(card: ModelCard, model: LabModel): ResNetBa
     tfNet ??= new TfResNet(config, model.tensors);
     return tfNet;
   };
-  const cpuNet = () => (wantsCpuRoute() ? (cpu ??= cpuResNet(card, model)) : Promise.resolve(null));
+  const cpuNet = () =>
+    wantsCpuRoute()
+      ? (cpu ??= buildOnCpuRoute(card.id, (engine) => GemmResNet.create(engine, config, model.tensors)))
+      : Promise.resolve(null);
   return {
     card,
     get net() {

@@ -5,6 +5,7 @@
 // the tfjs graph too, and the console says why.
 
 import * as tf from '@tensorflow/tfjs-core';
+import type { GemmEngine } from '../gemm/gemm.ts';
 import { gemmEngine } from '../gemm/shared-engine.ts';
 
 /** 'auto': the CPU route on CPU backends, tfjs on GPU backends. The others force one (tests, bench). */
@@ -45,4 +46,28 @@ export async function describeForwardRoute(): Promise<string> {
   const engine = wantsCpuRoute() ? await gemmEngine() : null;
   if (!engine) return 'tfjs graph';
   return `CPU route (wasm GEMM, ${engine.threads} thread${engine.threads === 1 ? '' : 's'})`;
+}
+
+/**
+ * `build(engine)` on the CPU route, or null where tfjs should run the network instead: the GEMM engine cannot
+ * start here, or the network does not fit the route (RangeError; the console says why). A forced 'wasm-gemm'
+ * route fails in both cases instead.
+ */
+export async function buildOnCpuRoute<T>(
+  modelId: string,
+  build: (engine: GemmEngine) => Promise<T>,
+): Promise<T | null> {
+  const engine = await gemmEngine();
+  const forced = route === 'wasm-gemm';
+  if (!engine) {
+    if (forced) throw new Error('the wasm GEMM is unavailable here (see the console)');
+    return null;
+  }
+  try {
+    return await build(engine);
+  } catch (e) {
+    if (forced || !(e instanceof RangeError)) throw e;
+    console.warn(`${modelId}: the CPU route cannot hold this network, tfjs runs it: ${e.message}`);
+    return null;
+  }
 }

@@ -3,10 +3,10 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { assertValidVitConfig, type VitConfig } from '../../convert/vit-keys.ts';
-import type { ModelCard, PixelBatch } from '../../core/types.ts';
-import { backboneRoute, wantsCpuRoute } from '../cpu-route/route.ts';
+import type { ModelCard } from '../../core/types.ts';
+import { buildOnCpuRoute, wantsCpuRoute } from '../cpu-route/route.ts';
 import { GemmVit, GemmVitBuilder } from '../cpu-route/vit.ts';
-import { gemmEngine } from '../gemm/shared-engine.ts';
+import { checkPixels } from '../pixel-batch.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import type { Backbone } from '../types.ts';
 import { TfVit, VIT_FEATURES, type VitFeature, type VitWeights, vitFeatureSize } from './build.ts';
@@ -32,15 +32,6 @@ export function uploadVitWeights(tensors: Map<string, NamedTensor>): VitWeights 
     else weights.tensors.set(name, tf.tensor(t.data, t.shape));
   }
   return weights;
-}
-
-function checkPixels(batch: PixelBatch): void {
-  const expected = batch.n * batch.size * batch.size * 3;
-  if (batch.data.length !== expected) {
-    throw new Error(
-      `pixel batch has ${batch.data.length} values, expected ${batch.n}×${batch.size}×${batch.size}×3`,
-    );
-  }
 }
 
 /**
@@ -76,25 +67,16 @@ async function buildGemmVit(
   source: VitWeightSource,
   weightBytes: number,
 ): Promise<GemmVit | null> {
-  const engine = await gemmEngine();
-  const forced = backboneRoute() === 'wasm-gemm';
-  if (!engine) {
-    if (forced) throw new Error('the wasm GEMM is unavailable here (see the console)');
-    return null;
-  }
-  let builder: GemmVitBuilder | null = null;
-  try {
-    const b = await GemmVitBuilder.start(engine, weightBytes);
-    builder = b;
-    await source((w) => b.add(w));
-    builder = null; // finish owns (and on failure disposes) the network
-    return b.finish(config, feature);
-  } catch (e) {
-    builder?.abandon();
-    if (forced || !(e instanceof RangeError)) throw e;
-    console.warn(`${card.id}: the CPU route cannot hold this network, tfjs runs it: ${e.message}`);
-    return null;
-  }
+  return buildOnCpuRoute(card.id, async (engine) => {
+    const builder = await GemmVitBuilder.start(engine, weightBytes);
+    try {
+      await source((w) => builder.add(w));
+    } catch (e) {
+      builder.abandon();
+      throw e;
+    }
+    return builder.finish(config, feature); // finish owns (and on failure disposes) the network
+  });
 }
 
 /**
