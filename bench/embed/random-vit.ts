@@ -1,10 +1,11 @@
 // Seeded random ViT-B/16 in the lab format, for benchmarks: speed does not depend on the weight values, but
 // the model goes through the real lab tensors → lab-vit files → streamed loader path.
 
-import { type VitConfig, vitParamNames, vitTorchShape } from '../../src/convert/vit-keys.ts';
+import type { VitConfig } from '../../src/convert/vit-keys.ts';
 import type { ModelCard } from '../../src/core/types.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../../src/engine/model-format/card.ts';
-import { labTensor, writeVitModel } from '../../src/engine/vit/convert.ts';
+import { randomVitTensors } from '../../src/engine/test-tiny-vit.ts';
+import { writeVitModel } from '../../src/engine/vit/convert.ts';
 import { lcg, SIZE } from './random-resnet.ts';
 
 export const VIT_B_16: VitConfig = {
@@ -28,17 +29,7 @@ export const VIT_B_16: VitConfig = {
 
 export async function randomVitB16Files(): Promise<{ card: ModelCard; files: Map<string, Uint8Array> }> {
   const rand = lcg(1);
-  const tensors = vitParamNames(VIT_B_16).map((name) => {
-    const shape = vitTorchShape(name, VIT_B_16);
-    const n = shape.reduce((a, b) => a * b, 1);
-    const scale = shape.length > 1 ? 1 / Math.sqrt(shape[1]) : 0.1;
-    const base = /norm\d?\.weight$/.test(name) ? 1 : 0;
-    return labTensor(
-      name,
-      shape,
-      Float32Array.from({ length: n }, () => base + scale * (2 * rand() - 1)),
-    );
-  });
+  const tensors = randomVitTensors(VIT_B_16, rand);
   return writeVitModel(tensors, VIT_B_16, 'cls', {
     id: 'bench-vit-b16',
     name: 'bench ViT-B/16 (random)',

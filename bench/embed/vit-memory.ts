@@ -6,12 +6,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { vitParamNames, vitTorchShape } from '../../src/convert/vit-keys.ts';
 import type { BackendName } from '../../src/core/types.ts';
 import { loadAnyBackbone } from '../../src/engine/backbones.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from '../../src/engine/model-format/card.ts';
-import { labTensor, writeVitModel } from '../../src/engine/vit/convert.ts';
+import { randomVitTensors } from '../../src/engine/test-tiny-vit.ts';
+import { writeVitModel } from '../../src/engine/vit/convert.ts';
 import { lcg, SIZE } from './random-resnet.ts';
 import { VIT_B_16 } from './random-vit.ts';
 
@@ -21,15 +21,7 @@ const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
 
 async function writeModel(dir: string): Promise<void> {
   const rand = lcg(1);
-  const tensors = vitParamNames(config).map((name) => {
-    const shape = vitTorchShape(name, config);
-    const n = shape.reduce((a, b) => a * b, 1);
-    return labTensor(
-      name,
-      shape,
-      Float32Array.from({ length: n }, () => 0.02 * (2 * rand() - 1)),
-    );
-  });
+  const tensors = randomVitTensors(config, rand);
   const { files } = await writeVitModel(
     tensors,
     config,

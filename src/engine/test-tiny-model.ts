@@ -15,11 +15,11 @@ const TINY: ResNetConfig = {
   expansion: 1,
 };
 
-/** A seeded random-init network, BN statistics included, so the test needs no Python. */
-export function randomStateDict(seed: number): StateDict {
+/** A seeded random-init network (the tiny one by default), BN statistics included, so tests need no Python. */
+export function randomStateDict(seed: number, config: ResNetConfig = TINY): StateDict {
   const rng = createRng(seed);
   const sd: StateDict = new Map();
-  for (const [name, shape] of expectedResNetKeys(TINY)) {
+  for (const [name, shape] of expectedResNetKeys(config)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(size);
     const fanIn = shape.length === 4 ? shape[1] * shape[2] * shape[3] : 1;

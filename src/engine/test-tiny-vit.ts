@@ -4,6 +4,7 @@
 import { type VitConfig, vitParamNames, vitTorchShape } from '../convert/vit-keys.ts';
 import { createRng } from '../core/rng.ts';
 import { IMAGENET_MEAN, IMAGENET_STD, protocolPreprocessing } from './model-format/card.ts';
+import type { NamedTensor } from './resnet/fold.ts';
 import type { ModelRef } from './types.ts';
 import { labTensor, writeVitModel } from './vit/convert.ts';
 
@@ -27,19 +28,28 @@ const TINY_VIT: VitConfig = {
   posEmbedResample: 'timm',
 };
 
-export async function tinyVit(seed = 1): Promise<ModelRef> {
-  const rng = createRng(seed);
-  const tensors = vitParamNames(TINY_VIT).map((name) => {
-    const shape = vitTorchShape(name, TINY_VIT);
+/**
+ * Seeded random lab tensors for a ViT config: weights uniform in ±1/√fan-in, norm scales around 1, other
+ * vectors ±0.1; `uniform` draws from [0, 1). For tests and benchmarks (their values never matter, only that
+ * both sides of a comparison get the same ones).
+ */
+export function randomVitTensors(c: VitConfig, uniform: () => number): NamedTensor[] {
+  return vitParamNames(c).map((name) => {
+    const shape = vitTorchShape(name, c);
     const n = shape.reduce((a, b) => a * b, 1);
     const scale = shape.length > 1 ? 1 / Math.sqrt(shape[1]) : 0.1;
     const base = /norm\d?\.weight$/.test(name) ? 1 : 0;
     return labTensor(
       name,
       shape,
-      Float32Array.from({ length: n }, () => base + scale * (2 * rng.nextFloat() - 1)),
+      Float32Array.from({ length: n }, () => base + scale * (2 * uniform() - 1)),
     );
   });
+}
+
+export async function tinyVit(seed = 1): Promise<ModelRef> {
+  const rng = createRng(seed);
+  const tensors = randomVitTensors(TINY_VIT, () => rng.nextFloat());
   const { card, files } = await writeVitModel(tensors, TINY_VIT, 'cls', {
     id: 'test-tiny-vit',
     name: 'test tiny ViT (random)',

@@ -5,14 +5,15 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedResNetKeys, type ResNetConfig } from '../../convert/resnet-keys.ts';
-import type { StateDict } from '../../convert/types.ts';
+import type { ResNetConfig } from '../../convert/resnet-keys.ts';
 import { createRng } from '../../core/rng.ts';
 import { initBackend } from '../backend.ts';
-import { GemmEngine } from '../gemm/gemm.ts';
+import type { GemmEngine } from '../gemm/gemm.ts';
 import { TfResNet } from '../resnet/build.ts';
 import { foldResNet, type NamedTensor } from '../resnet/fold.ts';
+import { randomStateDict } from '../test-tiny-model.ts';
 import { GemmResNet } from './resnet.ts';
+import { twoTestEngines } from './test-engines.ts';
 
 const BASIC: ResNetConfig = {
   block: 'basic',
@@ -30,21 +31,7 @@ const BOTTLENECK: ResNetConfig = {
 };
 
 function randomWeights(config: ResNetConfig, seed: number): Map<string, NamedTensor> {
-  const rng = createRng(seed);
-  const sd: StateDict = new Map();
-  for (const [name, shape] of expectedResNetKeys(config)) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const fanIn = shape.length === 4 ? shape[1] * shape[2] * shape[3] : 1;
-    const data = Float32Array.from({ length: size }, () => {
-      const u = rng.nextFloat();
-      if (name.endsWith('running_var')) return 0.5 + u;
-      if (name.endsWith('.weight') && shape.length === 1) return 0.8 + 0.4 * u;
-      if (shape.length === 1) return 0.2 * (u - 0.5);
-      return (2 * u - 1) * Math.sqrt(6 / fanIn);
-    });
-    sd.set(name, { shape, data, dtype: 'float32' });
-  }
-  return new Map(foldResNet(sd, config).map((t) => [t.name, t]));
+  return new Map(foldResNet(randomStateDict(seed, config), config).map((t) => [t.name, t]));
 }
 
 function pixels(n: number, size: number, seed: number): Float32Array {
@@ -62,12 +49,7 @@ describe('CPU-route ResNet', () => {
 
   beforeAll(async () => {
     await initBackend('cpu');
-    const made = await Promise.all([
-      GemmEngine.create({ threads: 1, tileRows: 4 }),
-      GemmEngine.create({ threads: 3, tileRows: 6 }),
-    ]);
-    if (made.some((e) => e === null)) throw new Error('WebAssembly SIMD is missing from this Node');
-    engines = made as GemmEngine[];
+    engines = await twoTestEngines();
   });
   afterAll(() => {
     for (const e of engines) e.dispose();

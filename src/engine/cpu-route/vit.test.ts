@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type VitConfig, vitParamNames } from '../../convert/vit-keys.ts';
+import type { VitConfig } from '../../convert/vit-keys.ts';
+import { createRng } from '../../core/rng.ts';
 import type { ModelCard } from '../../core/types.ts';
 import { loadAnyBackbone } from '../backbones.ts';
 import { initBackend } from '../backend.ts';
@@ -15,9 +16,9 @@ import { convertCheckpoint } from '../model-format/convert-checkpoint.ts';
 import { readLabModel } from '../model-format/read.ts';
 import type { LabModel } from '../model-format/types.ts';
 import { maxAbsDiff, torchMissingReason } from '../resnet/test-fixtures.ts';
+import { randomVitTensors } from '../test-tiny-vit.ts';
 import { uploadVitWeights } from '../vit/backbone.ts';
 import { TfVit, type VitFeature } from '../vit/build.ts';
-import { labTensor } from '../vit/convert.ts';
 import { vitBackboneFromLabModel } from '../vit/load.ts';
 import { type VitCase, vitReference } from '../vit/test-fixtures.ts';
 import { setBackboneRoute } from './route.ts';
@@ -127,28 +128,6 @@ describe.skipIf(skipReason !== null).sequential('ViT on the CPU route', { timeou
 });
 
 /** Seeded random lab tensors for a config (PyTorch shapes converted by labTensor, as a checkpoint would be). */
-function randomLabTensors(c: VitConfig) {
-  let seed = 11;
-  const rand = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 2 ** 32 - 0.5;
-  };
-  const D = c.width;
-  const shapes: Record<string, number[]> = {
-    'patch.weight': [D, 3, c.patchSize, c.patchSize],
-    pos: [c.posPrefix + c.posGrid ** 2, D],
-    'qkv.weight': [3 * D, D],
-    'qkv.bias': [3 * D],
-    'proj.weight': [D, D],
-    'fc1.weight': [c.mlpWidth, D],
-    'fc1.bias': [c.mlpWidth],
-    'fc2.weight': [D, c.mlpWidth],
-  };
-  return vitParamNames(c).map((name) => {
-    const shape = shapes[name] ?? shapes[name.replace(/^blocks\.\d+\./, '')] ?? [D];
-    return labTensor(name, shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, rand));
-  });
-}
 
 describe.skipIf(skipReason !== null).sequential('which route a ViT takes', { timeout: 600_000 }, () => {
   afterAll(() => setBackboneRoute('auto'));
@@ -202,7 +181,8 @@ describe.skipIf(skipReason !== null).sequential('which route a ViT takes', { tim
       projection: null,
       posEmbedResample: 'timm',
     };
-    const tensors = randomLabTensors(config);
+    const rng = createRng(11);
+    const tensors = randomVitTensors(config, () => rng.nextFloat());
     const ref = vitReference({ layout: 'timm', variant: 's16', n: 2, size: 48 });
     const { card, model } = await convert(ref.checkpoint, 'cpu-route-fallback');
     const small = { json: { ...model.json, config }, tensors: new Map(tensors.map((t) => [t.name, t])) };

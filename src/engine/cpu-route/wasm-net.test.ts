@@ -4,7 +4,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
-import { GemmEngine } from '../gemm/gemm.ts';
+import type { GemmEngine } from '../gemm/gemm.ts';
+import { twoTestEngines } from './test-engines.ts';
 import { convOutputSize, WasmNet } from './wasm-net.ts';
 
 interface ConvCase {
@@ -112,12 +113,7 @@ describe('CPU route layers (indirect GEMM)', () => {
   let engines: GemmEngine[] = [];
 
   beforeAll(async () => {
-    const made = await Promise.all([
-      GemmEngine.create({ threads: 1, tileRows: 4 }),
-      GemmEngine.create({ threads: 3, tileRows: 6 }),
-    ]);
-    if (made.some((e) => e === null)) throw new Error('WebAssembly SIMD is missing from this Node');
-    engines = made as GemmEngine[];
+    engines = await twoTestEngines();
   });
   afterAll(() => {
     for (const e of engines) e.dispose();

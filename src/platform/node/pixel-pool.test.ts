@@ -59,6 +59,18 @@ function sameFloats(a: Float32Array, b: Float32Array): boolean {
   );
 }
 
+/** The pool as a PixelSource that counts the requests it is asked. */
+function countingSource(pool: PixelSource): PixelSource & { requests: number } {
+  const counted = {
+    requests: 0,
+    cropSets: (...args: Parameters<PixelSource['cropSets']>) => {
+      counted.requests++;
+      return pool.cropSets(...args);
+    },
+  };
+  return counted;
+}
+
 describe('node pixel pool', () => {
   let pool: PixelPool;
   beforeAll(() => {
@@ -153,13 +165,7 @@ describe('extractFeatures with and without the pool', () => {
 
   it('decodes each image once for two rules: one request per image, the pixels of two in-thread passes', async () => {
     const pool = createNodePixelPool(1);
-    let requests = 0;
-    const counted: PixelSource = {
-      cropSets: (bytes, key, rules) => {
-        requests++;
-        return pool.cropSets(bytes, key, rules);
-      },
-    };
+    const counted = countingSource(pool);
     const { linear, fewshot } = backbone.card.preprocessing;
     const views = [
       { rule: linear, keys, cacheNamespace: 'linear' },
@@ -175,7 +181,7 @@ describe('extractFeatures with and without the pool', () => {
     const pooled = await extractFeatureSets({ ...common, views, pixels: counted }).finally(() =>
       pool.close(),
     );
-    expect(requests).toBe(keys.length);
+    expect(counted.requests).toBe(keys.length);
     for (const [v, view] of views.entries()) {
       const inThread = await extractFeatures({ ...common, ...view });
       expect(pooled.sets[v].usedKeys).toEqual(inThread.usedKeys);
@@ -186,13 +192,7 @@ describe('extractFeatures with and without the pool', () => {
 
   it('with a crop memo, a second model asks the pool for nothing and gets the same pixels', async () => {
     const pool = createNodePixelPool(1);
-    let requests = 0;
-    const counted: PixelSource = {
-      cropSets: (bytes, key, rules) => {
-        requests++;
-        return pool.cropSets(bytes, key, rules);
-      },
-    };
+    const counted = countingSource(pool);
     const memo = createPixelMemo(2 ** 26);
     const run = () =>
       extractFeatureSets({
@@ -206,9 +206,9 @@ describe('extractFeatures with and without the pool', () => {
         stage: 'features',
       });
     const first = await run();
-    expect(requests).toBe(keys.length);
+    expect(counted.requests).toBe(keys.length);
     const second = await run().finally(() => pool.close());
-    expect(requests).toBe(keys.length + 1); // only the broken file, which is never kept, is asked again
+    expect(counted.requests).toBe(keys.length + 1); // only the broken file, which is never kept, is asked again
     expect(second.sets[0].usedKeys).toEqual(first.sets[0].usedKeys);
     expect(sameFloats(second.sets[0].features, first.sets[0].features)).toBe(true);
   });
