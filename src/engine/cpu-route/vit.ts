@@ -4,19 +4,21 @@
 // products carry them: the attention scale 1/√dh into qkv's query columns (a power of two for 64-wide heads,
 // so exact), DINOv2's layer scale into proj's and fc2's columns and biases (h + ls·(xW + b) = h + x(W·ls) +
 // b·ls up to float32 rounding, far inside the 1e-4 parity bar). Attention runs per (image, head) through
-// the same kernel: Q·Kᵀ against K packed per call, softmax here, P·V against V packed per call; all heads
-// of a chunk in one threaded call (WasmNet.applyAll). LayerNorm, softmax, GELU: src/engine/cpu-route/vit-ops.ts.
+// the same kernel: Q·Kᵀ against K packed per call, softmax, P·V against V packed per call, written straight
+// into its head's columns of the merged heads; each head is one unit of work on one thread and all heads of a
+// chunk go out in one threaded call (WasmNet.runUnits). LayerNorm, softmax, GELU and QuickGELU run in the
+// kernel's module on the same threads (src/engine/gemm/vector-ops.ts); GELU right after fc1's product.
 
 import { type VitConfig, vitParamNames } from '../../convert/vit-keys.ts';
 import type { PixelBatch } from '../../core/types.ts';
 import type { GemmEngine } from '../gemm/gemm.ts';
+import type { KernelCall } from '../gemm/helpers.ts';
 import type { Normalisation } from '../resnet/build.ts';
 import type { NamedTensor } from '../resnet/fold.ts';
 import { labName, splitPositions, type VitFeature, vitFeatureSize } from '../vit/build.ts';
 import { positionsForGrid } from '../vit/pos-embed.ts';
 import { normaliseInto } from './pixels.ts';
 import { embedSplittingOnRangeError } from './split-batch.ts';
-import { geluInPlace, layerNormRows, quickGeluInPlace, softmaxRows } from './vit-ops.ts';
 import { type Activation, type Indirection, type PackedLayer, WasmNet } from './wasm-net.ts';
 
 /** Score matrices of one attention chunk stay under this (DINOv2 at 518 px: 1370² floats per head). */
@@ -121,6 +123,9 @@ export class GemmVit {
   private readonly prefix: Float32Array;
   private readonly gridTable: Float32Array;
   private readonly gridPositions = new Map<string, Float32Array>();
+  /** Each LayerNorm's gamma and beta, copied into the network's memory for the kernel module. */
+  private readonly norms = new Map<string, { gamma: number; beta: number }>();
+  private readonly epsBits: number;
 
   /** Built by GemmVitBuilder.finish. */
   constructor(
@@ -134,6 +139,25 @@ export class GemmVit {
     const { prefix, grid } = splitPositions(config, vectors);
     this.prefix = prefix;
     this.gridTable = grid;
+    this.epsBits = new Int32Array(Float32Array.of(config.layerNormEps).buffer)[0];
+    const names = [
+      'norm',
+      ...Array.from({ length: config.depth }, (_, i) => [`blocks.${i}.norm1`, `blocks.${i}.norm2`]),
+    ];
+    if (config.preNorm) names.push('pre_norm');
+    for (const name of names.flat()) {
+      const at = (v: Float32Array) => {
+        if (v.length !== config.width)
+          throw new Error(`${name} has ${v.length} channels, not ${config.width}`);
+        const a = net.alloc(v.length * 4);
+        net.f32(a, v.length).set(v);
+        return a;
+      };
+      this.norms.set(name, {
+        gamma: at(this.vector(`${name}.weight`)),
+        beta: at(this.vector(`${name}.bias`)),
+      });
+    }
   }
 
   get route(): string {
@@ -178,10 +202,10 @@ export class GemmVit {
       const { tokens, count } = await this.embedTokens(batch, norm);
       const c = this.config;
       const all = tokens.rows;
-      if (c.preNorm) this.norm(tokens, tokens, 'pre_norm', all);
+      if (c.preNorm) await this.norm(tokens, tokens, 'pre_norm', all);
       let h = tokens;
       for (let i = 0; i < c.depth; i++) h = await this.block(h, i, batch.n, count);
-      return this.features(h, batch.n, count);
+      return await this.features(h, batch.n, count);
     } finally {
       this.net.release(mark);
     }
@@ -240,19 +264,19 @@ export class GemmVit {
     return { at, rows, taps: p };
   }
 
-  /** LayerNorm `name` of the first `rows` rows of x into out (may be x). */
-  private norm(x: Activation, out: Activation, name: string, rows: number, stride = 1): void {
+  /** LayerNorm `name` of `rows` rows of x (every `stride`-th) into the first rows of out (may be x). */
+  private norm(x: Activation, out: Activation, name: string, rows: number, stride = 1): Promise<void> {
     const D = this.config.width;
-    const spans = Array.from({ length: rows }, (_, r) => ({ from: r * stride * D, to: r * D }));
-    layerNormRows(
-      this.net.f32(x.at, x.rows * D),
-      this.net.f32(out.at, out.rows * D),
-      spans,
-      D,
-      this.vector(`${name}.weight`),
-      this.vector(`${name}.bias`),
-      this.config.layerNormEps,
-    );
+    const p = this.norms.get(name);
+    if (!p) throw new Error(`model weights lack '${name}.weight'`);
+    const from = stride * D * 4;
+    const to = D * 4;
+    return this.net.runRows(rows, (first, count) => [
+      {
+        fn: 'layer_norm_rows',
+        args: [x.at + first * from, out.at + first * to, count, from, to, D, p.gamma, p.beta, this.epsBits],
+      },
+    ]);
   }
 
   /** One pre-norm block; its scratch is released, its output stays (allocated before the scratch). */
@@ -271,57 +295,60 @@ export class GemmVit {
   private async blockInto(h: Activation, h3: Activation, b: string, n: number, count: number): Promise<void> {
     const c = this.config;
     const y = this.net.activation(h.rows, c.width);
-    this.norm(h, y, `${b}.norm1`, h.rows);
+    await this.norm(h, y, `${b}.norm1`, h.rows);
     const qkv = this.net.activation(h.rows, 3 * c.width);
     await this.net.apply(this.layer(`${b}.qkv`), this.net.rowsOf(y), qkv, { relu: false });
-    const merged = this.net.activation(h.rows, c.width);
-    await this.attention(qkv, merged, n, count);
+    const merged = await this.attention(qkv, n, count);
     const h2 = this.net.activation(h.rows, c.width);
-    await this.net.apply(this.layer(`${b}.proj`), this.net.rowsOf(merged), h2, { relu: false, residual: h });
-    this.norm(h2, y, `${b}.norm2`, h.rows);
+    await this.net.apply(this.layer(`${b}.proj`), merged, h2, { relu: false, residual: h });
+    await this.norm(h2, y, `${b}.norm2`, h.rows);
     const hidden = this.net.activation(h.rows, c.mlpWidth);
-    await this.net.apply(this.layer(`${b}.fc1`), this.net.rowsOf(y), hidden, { relu: false });
-    const act = this.net.f32(hidden.at, h.rows * c.mlpWidth);
-    if (c.activation === 'quick-gelu') quickGeluInPlace(act, act.length);
-    else geluInPlace(act, act.length);
+    const then = c.activation === 'quick-gelu' ? 'quick_gelu' : 'gelu';
+    await this.net.apply(this.layer(`${b}.fc1`), this.net.rowsOf(y), hidden, { relu: false, then });
     await this.net.apply(this.layer(`${b}.fc2`), this.net.rowsOf(hidden), h3, { relu: false, residual: h2 });
   }
 
   /**
-   * softmax(Q·Kᵀ)·V per (image, head) into `merged` ([n·T, D], heads side by side). The query columns of qkv
-   * already carry 1/√dh. Keys are padded to a multiple of 8 (the kernel's panel width) with zero rows whose
-   * weights softmaxRows sets to 0.
+   * softmax(Q·Kᵀ)·V per (image, head), returned as the rows of the merged heads ([n·T, D], heads side by
+   * side) for proj to read. The query columns of qkv already carry 1/√dh. Keys are padded to a multiple of 8
+   * (the kernel's panel width) with zero rows whose weights softmax_rows sets to 0. Each image's block of
+   * merged rows is padded to whole row panels, so a head's P·V writes its whole tiles into its own rows and
+   * columns only, whichever thread runs it.
    */
-  private async attention(qkv: Activation, merged: Activation, n: number, T: number): Promise<void> {
+  private async attention(qkv: Activation, n: number, T: number): Promise<Indirection> {
     const { heads: H, width: D } = this.config;
     const dh = D / H;
     const keys = Math.ceil(T / NR) * NR;
     if (keys > 8192) throw new RangeError(`${T} tokens: the route's attention takes at most 8192`);
-    const perPair = Math.ceil(T / this.net.mr) * this.net.mr * keys * 4;
+    const tPad = Math.ceil(T / this.net.mr) * this.net.mr;
+    const merged = this.net.activation(n * tPad, D);
+    const perPair = tPad * keys * 4;
     const chunk = Math.max(1, Math.floor(ATTENTION_CHUNK_BYTES / perPair));
     const pairs = n * H;
     for (let start = 0; start < pairs; start += chunk) {
       const mark = this.net.mark();
-      const jobs = Array.from({ length: Math.min(chunk, pairs - start) }, (_, j) =>
-        this.headJob(qkv, start + j, T, keys, dh),
+      const units = Array.from({ length: Math.min(chunk, pairs - start) }, (_, j) =>
+        this.headUnit(qkv, merged, start + j, T, tPad, keys, dh),
       );
-      await this.net.applyAll(jobs.map((j) => j.scores));
-      for (const j of jobs) softmaxRows(this.net.f32(j.scores.out.at, T * keys), T, T, keys);
-      await this.net.applyAll(jobs.map((j) => j.mix));
-      const all = this.net.f32(merged.at, merged.rows * D);
-      for (const j of jobs) {
-        const out = this.net.f32(j.mix.out.at, T * dh);
-        for (let t = 0; t < T; t++) {
-          const to = (j.img * T + t) * D + j.head * dh;
-          for (let d = 0; d < dh; d++) all[to + d] = out[t * dh + d];
-        }
-      }
+      await this.net.runUnits(units);
       this.net.release(mark);
     }
+    return this.rowsAt(merged.at, n * T, (m) => ((m - (m % T)) / T) * tPad * D * 4 + (m % T) * D * 4);
   }
 
-  /** The two products of one (image, head) pair, with K and V packed into scratch layers. */
-  private headJob(qkv: Activation, pair: number, T: number, keys: number, dh: number) {
+  /**
+   * One (image, head) pair as kernel calls: Q·Kᵀ into its scores, softmax, P·V into its columns of the
+   * merged heads. K and V are packed here into scratch layers.
+   */
+  private headUnit(
+    qkv: Activation,
+    merged: Activation,
+    pair: number,
+    T: number,
+    tPad: number,
+    keys: number,
+    dh: number,
+  ): KernelCall[] {
     const D = this.config.width;
     const img = Math.floor(pair / this.config.heads);
     const head = pair % this.config.heads;
@@ -345,18 +372,15 @@ export class GemmVit {
     }
     const queries = this.rowsAt(qkv.at, T, (t) => (row(t) + head * dh) * 4);
     const scores = this.net.activation(T, keys);
-    const mixed = this.net.activation(T, dh);
     const zero = this.net.zero;
-    return {
-      img,
-      head,
-      scores: { layer: { w: k, bias: zero, taps: 1, cin: dh, cout: keys }, from: queries, out: scores },
-      mix: {
-        layer: { w: v, bias: zero, taps: 1, cin: keys, cout: dh },
-        from: this.net.rowsOf(scores),
-        out: mixed,
-      },
-    };
+    const kLayer: PackedLayer = { w: k, bias: zero, taps: 1, cin: dh, cout: keys };
+    const vLayer: PackedLayer = { w: v, bias: zero, taps: 1, cin: keys, cout: dh };
+    const mixAt = merged.at + (img * tPad * D + head * dh) * 4;
+    return [
+      this.net.productCall(kLayer, queries, scores.at, keys * 4),
+      { fn: 'softmax_rows', args: [scores.at, T, T, keys] },
+      this.net.productCall(vLayer, this.net.rowsOf(scores), mixAt, D * 4),
+    ];
   }
 
   /** An indirection over `rows` rows at base + offset(r) bytes; padding rows read zeros. */
@@ -370,13 +394,13 @@ export class GemmVit {
   }
 
   /** Final norm, then the class token, the patch mean or CLIP's projection of the class token. */
-  private features(h: Activation, n: number, count: number): Float32Array {
+  private async features(h: Activation, n: number, count: number): Promise<Float32Array> {
     const c = this.config;
     const D = c.width;
     const out = new Float32Array(n * this.featureSize);
     if (this.feature === 'patch-mean') {
       const seq = this.net.activation(h.rows, D);
-      this.norm(h, seq, 'norm', h.rows);
+      await this.norm(h, seq, 'norm', h.rows);
       const x = this.net.f32(seq.at, h.rows * D);
       const first = 1 + c.registers;
       const sum = new Float64Array(D);
@@ -389,7 +413,7 @@ export class GemmVit {
       return out;
     }
     const cls = this.net.activation(n, D);
-    this.norm(h, cls, 'norm', n, count);
+    await this.norm(h, cls, 'norm', n, count);
     const x = this.net.f32(cls.at, n * D);
     if (this.feature === 'cls') return x.slice();
     const proj = this.vector('proj');

@@ -231,12 +231,15 @@ export class WasmNet {
     return { at, rows, taps };
   }
 
-  /** out = (rows of `from`)·W + bias (+ residual) (→ ReLU), rows split over the threads. */
+  /**
+   * out = (rows of `from`)·W + bias (+ residual) (→ ReLU), rows split over the threads. `then` applies GELU or
+   * QuickGELU to each thread's rows right after its product (vector-ops.ts), while they are still in cache.
+   */
   async apply(
     layer: PackedLayer,
     from: Indirection,
     out: Activation,
-    opts: { relu: boolean; residual?: Activation },
+    opts: { relu: boolean; residual?: Activation; then?: 'gelu' | 'quick_gelu' },
   ): Promise<void> {
     if (this.disposed) throw new Error('CPU-route network used after dispose()');
     if (from.taps !== layer.taps || out.channels !== layer.cout || out.rows !== from.rows)
@@ -268,46 +271,50 @@ export class WasmNet {
           block,
         ],
       },
+      ...(opts.then
+        ? [{ fn: opts.then, args: [out.at + first * tileBytes, count * this.mr * out.channels] }]
+        : []),
     ];
     await this.engine.run(this.id, this.kernel, Math.ceil(out.rows / this.mr), callsFor);
   }
 
   /**
-   * Many independent products (the heads of an attention layer), each whole on one thread and the list split
-   * over the threads: one message per thread for all of them, and each product's bits do not depend on
-   * which thread ran it. No residual, no ReLU.
+   * One call computing a whole product into C at `outAt` with rows `outStride` bytes apart (a view into a
+   * wider tensor: an attention head's columns of the merged heads), for runUnits. No residual, no ReLU.
    */
-  async applyAll(jobs: readonly { layer: PackedLayer; from: Indirection; out: Activation }[]): Promise<void> {
-    if (this.disposed) throw new Error('CPU-route network used after dispose()');
-    const calls: KernelCall[] = jobs.map(({ layer, from, out }) => {
-      if (from.taps !== layer.taps || out.channels !== layer.cout || out.rows !== from.rows)
-        throw new Error('layer, taps and output do not fit together');
-      const fn = convKernelName(false, false);
-      const args = [from.at, layer.w, out.at, Math.ceil(out.rows / this.mr), layer.taps, layer.cin * 4];
-      const block = rowBlock(this.mr, layer.taps, layer.cin);
-      return { fn, args: [...args, layer.cout / CONV_NR, out.channels * 4, layer.bias, 0, block] };
-    });
-    await this.engine.run(this.id, this.kernel, calls.length, (first, count) =>
-      calls.slice(first, first + count),
-    );
-  }
-
-  /** The same product on this thread only: for many small products (attention heads) where messages cost more. */
-  applyHere(layer: PackedLayer, from: Indirection, out: Activation, relu = false): void {
-    const fn = convKernelName(false, relu);
-    this.kernel[fn](
+  productCall(layer: PackedLayer, from: Indirection, outAt: number, outStride: number): KernelCall {
+    if (from.taps !== layer.taps) throw new Error('layer and taps do not fit together');
+    const block = rowBlock(this.mr, layer.taps, layer.cin);
+    const rowPanels = Math.ceil(from.rows / this.mr);
+    const args = [
       from.at,
       layer.w,
-      out.at,
-      Math.ceil(out.rows / this.mr),
+      outAt,
+      rowPanels,
       layer.taps,
       layer.cin * 4,
       layer.cout / CONV_NR,
-      out.channels * 4,
-      layer.bias,
-      0,
-      rowBlock(this.mr, layer.taps, layer.cin),
+      outStride,
+    ];
+    return { fn: convKernelName(false, false), args: [...args, layer.bias, 0, block] };
+  }
+
+  /**
+   * Independent units of work, each a list of kernel calls run in order on one thread (an attention head's
+   * scores, softmax and mix), the units split over the threads in one message each. A unit's bits do not
+   * depend on which thread ran it.
+   */
+  async runUnits(units: readonly KernelCall[][]): Promise<void> {
+    if (this.disposed) throw new Error('CPU-route network used after dispose()');
+    await this.engine.run(this.id, this.kernel, units.length, (first, count) =>
+      units.slice(first, first + count).flat(),
     );
+  }
+
+  /** `count` row-wise units split over the threads, `callsFor(first, count)` giving each share's calls. */
+  async runRows(count: number, callsFor: (first: number, count: number) => KernelCall[]): Promise<void> {
+    if (this.disposed) throw new Error('CPU-route network used after dispose()');
+    if (count > 0) await this.engine.run(this.id, this.kernel, count, callsFor);
   }
 
   dispose(): void {

@@ -12,11 +12,12 @@
 // (docs/determinism.md). The epilogue adds the bias, then the residual, then applies ReLU, in that order, as
 // the tfjs graph does (fused conv + bias, add, relu).
 //
-// Exports igemm, igemm_relu, igemm_res, igemm_res_relu, all
+// Exports igemm, igemm_relu, igemm_res, igemm_res_relu (and vector-ops.ts's functions), all four
 //   (ind, w, c, rowPanels, taps, cinBytes, colPanels, cStride, bias, res, block)   — byte addresses and counts;
 // ind: [panel][tap][MR] i32 addresses; cStride: bytes per row of C (and of the residual, which has C's shape);
 // block: row panels per row block (see below).
 
+import { vectorOpFunctions } from './vector-ops.ts';
 import { I32, op, V128, type WasmFunction, wasmModule } from './wasm-bytes.ts';
 
 export const CONV_NR = 8;
@@ -160,5 +161,7 @@ export function convModuleBytes(opts: ConvKernelOptions): Uint8Array {
   const fns = [false, true].flatMap((residual) =>
     [false, true].map((relu) => igemmFunction(opts.mr, residual, relu)),
   );
-  return wasmModule(fns, opts.shared);
+  // The ViT's element-wise steps live in the same module, so the helper threads that run the products run
+  // them too (vector-ops.ts).
+  return wasmModule([...fns, ...vectorOpFunctions()], opts.shared);
 }

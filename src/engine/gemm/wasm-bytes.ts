@@ -67,6 +67,47 @@ export const op = {
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   /** IEEE max: NaN in either lane gives NaN (so a NaN feature is never hidden by a ReLU). */
   f32x4Max: [0xfd, ...uleb(0xe9)],
+  // For the element-wise and row-wise steps (vector-ops.ts): every one exact in IEEE 754 or bitwise, so the
+  // same bits on every engine.
+  i32Eqz: [0x45],
+  i32Sub: [0x6b],
+  i32Shl: [0x74],
+  v128Const: (bytes: readonly number[]) => [0xfd, ...uleb(12), ...bytes],
+  /** i8x16.shuffle(a, b) with 16 lane indices (0–15 from a, 16–31 from b). */
+  i8x16Shuffle: (lanes: readonly number[]) => [0xfd, ...uleb(13), ...lanes],
+  i32x4Splat: [0xfd, ...uleb(0x11)],
+  i32x4LtS: [0xfd, ...uleb(0x39)],
+  f32x4Lt: [0xfd, ...uleb(0x43)],
+  f32x4Gt: [0xfd, ...uleb(0x44)],
+  v128And: [0xfd, ...uleb(0x4e)],
+  /** andnot(a, b) = a & ~b. */
+  v128AndNot: [0xfd, ...uleb(0x4f)],
+  /** bitselect(a, b, mask) = a where mask bits are 1, else b. */
+  v128Bitselect: [0xfd, ...uleb(0x52)],
+  f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  i32x4Shl: [0xfd, ...uleb(0xab)],
+  i32x4Add: [0xfd, ...uleb(0xae)],
+  f32x4Abs: [0xfd, ...uleb(0xe0)],
+  f32x4Neg: [0xfd, ...uleb(0xe1)],
+  f32x4Sqrt: [0xfd, ...uleb(0xe3)],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
+  f32x4Div: [0xfd, ...uleb(0xe7)],
+  /** pmin(a, b) = b < a ? b : a (a NaN in a survives). */
+  f32x4Pmin: [0xfd, ...uleb(0xea)],
+  /** pmax(a, b) = a < b ? b : a (a NaN in a survives). */
+  f32x4Pmax: [0xfd, ...uleb(0xeb)],
+  i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
+  f32x4ConvertI32x4S: [0xfd, ...uleb(0xfa)],
+  /** The two low lanes as float64 (exact). */
+  f64x2PromoteLowF32x4: [0xfd, ...uleb(0x5f)],
+  /** Two float64 lanes rounded to float32 in lanes 0–1, lanes 2–3 zero. */
+  f32x4DemoteF64x2Zero: [0xfd, ...uleb(0x5e)],
+  f64x2ConvertLowI32x4S: [0xfd, ...uleb(0xfe)],
+  f64x2Sqrt: [0xfd, ...uleb(0xef)],
+  f64x2Add: [0xfd, ...uleb(0xf0)],
+  f64x2Sub: [0xfd, ...uleb(0xf1)],
+  f64x2Mul: [0xfd, ...uleb(0xf2)],
+  f64x2Div: [0xfd, ...uleb(0xf3)],
   /** relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA (relaxed SIMD proposal). */
   f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
 };
