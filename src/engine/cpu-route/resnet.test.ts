@@ -12,7 +12,7 @@ import type { GemmEngine } from '../gemm/gemm.ts';
 import { TfResNet } from '../resnet/build.ts';
 import { foldResNet, type NamedTensor } from '../resnet/fold.ts';
 import { randomStateDict } from '../test-tiny-model.ts';
-import { GemmResNet } from './resnet.ts';
+import { GemmResNet, setScalarMaxPool } from './resnet.ts';
 import { twoTestEngines } from './test-engines.ts';
 
 const BASIC: ResNetConfig = {
@@ -102,6 +102,22 @@ describe('CPU-route ResNet', () => {
       await net.embed({ data: pixels(4, 64, 6), n: 4, size: 64 }, NORM);
       const again = await net.embed(small, NORM);
       expect(Buffer.from(again.buffer).equals(Buffer.from(first.buffer))).toBe(true);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it("the stem's max pool on the kernel's threads (SIMD) gives the scalar loop's bits, at every border", async () => {
+    const net = await GemmResNet.create(engines[1], BASIC, randomWeights(BASIC, 13));
+    try {
+      for (const size of [45, 46, 33]) {
+        const batch = { data: pixels(2, size, size), n: 2, size };
+        const simd = await net.embedMap(batch, NORM);
+        setScalarMaxPool(true);
+        const scalar = await net.embedMap(batch, NORM).finally(() => setScalarMaxPool(false));
+        expect(simd.shape).toEqual(scalar.shape);
+        expect(Buffer.from(simd.data.buffer).equals(Buffer.from(scalar.data.buffer))).toBe(true);
+      }
     } finally {
       net.dispose();
     }

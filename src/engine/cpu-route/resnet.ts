@@ -25,6 +25,13 @@ interface Map4 {
   width: number;
 }
 
+let scalarMaxPool = false;
+
+/** For tests: pool with the scalar loop even where the SIMD one applies. */
+export function setScalarMaxPool(on: boolean): void {
+  scalarMaxPool = on;
+}
+
 export class GemmResNet {
   readonly featureSize: number;
   private readonly convs = new Map<string, ConvLayer>();
@@ -120,7 +127,7 @@ export class GemmResNet {
       const input = this.net.activation(n * size * size, 3);
       normaliseInto(this.net.f32(input.at, n * size * size * 3), batch.data, norm);
       let h = await this.conv({ x: input, n, height: size, width: size }, 'conv1', 2, true);
-      h = this.maxPool(h);
+      h = await this.maxPool(h);
       for (let stage = 0; stage < 4; stage++) {
         for (let b = 0; b < this.config.layers[stage]; b++)
           h = await this.block(h, blockPrefix(stage, b), stage > 0 && b === 0 ? 2 : 1);
@@ -150,13 +157,23 @@ export class GemmResNet {
     }));
   }
 
-  /** PyTorch's MaxPool2d(3, 2, padding=1): out-of-bounds taps never win. */
-  private maxPool(input: Map4): Map4 {
+  /**
+   * PyTorch's MaxPool2d(3, 2, padding=1): out-of-bounds taps never win. On the kernel's threads as SIMD
+   * (vector-ops.ts) when the channels come in fours (every torchvision ResNet's 64), else here; both keep
+   * the larger value at each step, so they give the same bits.
+   */
+  private async maxPool(input: Map4): Promise<Map4> {
     const { n, height, width } = input;
     const c = input.x.channels;
     const ho = convOutputSize(height, 3, 2, 1);
     const wo = convOutputSize(width, 3, 2, 1);
     const out = this.net.activation(n * ho * wo, c);
+    if (c % 4 === 0 && !scalarMaxPool) {
+      await this.net.runRows(n * ho, (first, count) => [
+        { fn: 'max_pool_3x3s2', args: [input.x.at, out.at, first, count, height, width, c, ho, wo] },
+      ]);
+      return { x: out, n, height: ho, width: wo };
+    }
     const src = this.net.f32(input.x.at, input.x.rows * c);
     const dst = this.net.f32(out.at, out.rows * c);
     for (let img = 0; img < n; img++) {

@@ -146,6 +146,31 @@ describe('CPU route layers (indirect GEMM)', () => {
     }
   }
 
+  it('a later batch of the same shape gets its indirection buffers copied, never a stale one', async () => {
+    const net = await WasmNet.create(engines[0], 4096);
+    try {
+      const g = { n: 2, height: 7, width: 7, kernel: 3, stride: 2, pad: 1 };
+      const contents = (ind: { at: number; rows: number; taps: number }) =>
+        Array.from(net.i32(ind.at, Math.ceil(ind.rows / net.mr) * net.mr * ind.taps));
+      const mark = net.mark();
+      const x = net.activation(2 * 7 * 7, 8);
+      const built = [contents(net.convTaps(x, g)), contents(net.rowsOf(x))];
+      net.release(mark);
+      const again = net.activation(2 * 7 * 7, 8);
+      expect(again.at).toBe(x.at);
+      expect([contents(net.convTaps(again, g)), contents(net.rowsOf(again))]).toEqual(built);
+      // Another address or shape is another key: its buffer points into its own input.
+      const other = net.activation(2 * 7 * 7, 8);
+      const taps = contents(net.convTaps(other, g));
+      const inside = (a: number) => a === net.zero || (a >= other.at && a < other.at + 2 * 7 * 7 * 8 * 4);
+      expect(taps.every(inside)).toBe(true);
+      const wide = contents(net.rowsOf({ ...again, channels: 16, rows: 49 }));
+      expect(wide[1] - wide[0]).toBe(16 * 4);
+    } finally {
+      net.dispose();
+    }
+  });
+
   it('refuses output widths that are not a multiple of 8, so the caller falls back to tfjs', async () => {
     const net = await WasmNet.create(engines[0], 1024);
     try {

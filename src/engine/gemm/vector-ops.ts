@@ -17,6 +17,7 @@
 //   layer_norm_rows(src, dst, rows, srcStride, dstStride, width, gamma, beta, epsBits)
 //       strides in bytes, width a multiple of 4, eps as its float32 bits; dst may be src. LayerNorm alone
 //       works in float64 (its mean and variance), rounding once to float32.
+//   max_pool_3x3s2(src, dst, firstRow, rowCount, h, w, c, ho, wo)   a ResNet's stem pool, c a multiple of 4
 
 import { I32, op, V128, type WasmFunction } from './wasm-bytes.ts';
 
@@ -279,9 +280,57 @@ function layerNormRows(): WasmFunction {
   ]);
 }
 
-export const VECTOR_OPS = ['softmax_rows', 'gelu', 'quick_gelu', 'layer_norm_rows'] as const;
+/**
+ * PyTorch's MaxPool2d(3, stride 2, padding 1) over NHWC rows: output rows first…first+count−1 of the
+ * n·ho rows of [ho, wo] outputs per image; out-of-bounds taps never win, and a NaN never replaces a number
+ * (each step keeps the larger, as `if (v > m) m = v`).
+ */
+function maxPool3x3s2(): WasmFunction {
+  const [SRC, DST, FIRST, COUNT, H, W, C, HO, WO] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const L = new Locals(9, 10);
+  const [row, img, oy, ox, iy, ix, ch, yEnd, xEnd, out] = Array.from({ length: 10 }, () => L.i32());
+  const m = L.v128();
+  const clampLow = (v: Code) => [...v, op.i32(0), ...v, op.i32(0), op.i32GtS, op.select];
+  const clampHigh = (v: Code, limit: number) => [...v, op.get(limit), ...v, op.get(limit), op.i32LtS, op.select];
+  return fn('max_pool_3x3s2', L, [
+    op.get(FIRST), op.set(row),
+    op.block, op.loop,
+    op.get(row), op.get(FIRST), op.get(COUNT), op.i32Add, op.i32GeU, op.brIf(1),
+    op.get(row), op.get(HO), op.i32DivU, op.set(img),
+    op.get(row), op.get(HO), op.i32RemU, op.set(oy),
+    // Input rows 2·oy−1 … 2·oy+1 within 0 … H−1 (yEnd exclusive).
+    ...clampHigh([op.get(oy), op.i32(2), op.i32Mul, op.i32(2), op.i32Add], H), op.set(yEnd),
+    op.i32(0), op.set(ox),
+    op.block, op.loop,
+    op.get(ox), op.get(WO), op.i32GeU, op.brIf(1),
+    ...clampHigh([op.get(ox), op.i32(2), op.i32Mul, op.i32(2), op.i32Add], W), op.set(xEnd),
+    // out = dst + ((img·HO + oy)·WO + ox)·C·4
+    op.get(DST), op.get(row), op.get(WO), op.i32Mul, op.get(ox), op.i32Add, op.get(C), op.i32Mul, op.i32(4),
+    op.i32Mul, op.i32Add, op.set(out),
+    ...countedLoop(ch, [op.get(C)], 4, [
+      f32x4(Number.NEGATIVE_INFINITY), op.set(m),
+      ...clampLow([op.get(oy), op.i32(2), op.i32Mul, op.i32(1), op.i32Sub]), op.set(iy),
+      op.block, op.loop,
+      op.get(iy), op.get(yEnd), op.i32GeS, op.brIf(1),
+      ...clampLow([op.get(ox), op.i32(2), op.i32Mul, op.i32(1), op.i32Sub]), op.set(ix),
+      op.block, op.loop,
+      op.get(ix), op.get(xEnd), op.i32GeS, op.brIf(1),
+      op.get(m),
+      op.get(SRC), op.get(img), op.get(H), op.i32Mul, op.get(iy), op.i32Add, op.get(W), op.i32Mul, op.get(ix),
+      op.i32Add, op.get(C), op.i32Mul, op.get(ch), op.i32Add, op.i32(4), op.i32Mul, op.i32Add, op.v128Load(0),
+      op.f32x4Pmax, op.set(m),
+      op.get(ix), op.i32(1), op.i32Add, op.set(ix), op.br(0), op.end, op.end,
+      op.get(iy), op.i32(1), op.i32Add, op.set(iy), op.br(0), op.end, op.end,
+      op.get(out), op.get(ch), op.i32(4), op.i32Mul, op.i32Add, op.get(m), op.v128Store(0),
+    ]),
+    op.get(ox), op.i32(1), op.i32Add, op.set(ox), op.br(0), op.end, op.end,
+    op.get(row), op.i32(1), op.i32Add, op.set(row), op.br(0), op.end, op.end,
+  ]);
+}
+
+export const VECTOR_OPS = ['softmax_rows', 'gelu', 'quick_gelu', 'layer_norm_rows', 'max_pool_3x3s2'] as const;
 export type VectorOp = (typeof VECTOR_OPS)[number];
 
 export function vectorOpFunctions(): WasmFunction[] {
-  return [softmaxRows(), gelu(), quickGelu(), layerNormRows()];
+  return [softmaxRows(), gelu(), quickGelu(), layerNormRows(), maxPool3x3s2()];
 }

@@ -70,6 +70,11 @@ export const op = {
   // For the element-wise and row-wise steps (vector-ops.ts): every one exact in IEEE 754 or bitwise, so the
   // same bits on every engine.
   i32Eqz: [0x45],
+  i32LtS: [0x48],
+  i32GtS: [0x4a],
+  i32GeS: [0x4e],
+  i32DivU: [0x6e],
+  i32RemU: [0x70],
   i32Sub: [0x6b],
   i32Shl: [0x74],
   v128Const: (bytes: readonly number[]) => [0xfd, ...uleb(12), ...bytes],
