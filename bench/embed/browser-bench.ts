@@ -1,7 +1,7 @@
 // The same benchmark (ResNet-50 or ViT-B/16) inside Chromium (Debian /usr/bin/chromium via Playwright), in a Web Worker
 // behind the Vite dev server (COOP/COEP → threads), through the lab's own backend choice.
 // Usage: npx tsx bench/embed/browser-bench.ts [--arch resnet50|vit_b_16] [--backend auto|wasm|webgl|webgpu|cpu]
-//        [--batch 8] [--rounds 5] [--routes wasm-gemm,tfjs]
+//        [--batch 8] [--rounds 5] [--routes wasm-gemm,tfjs] [--tile 4|6 (default: measured at start-up)]
 
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -18,12 +18,19 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '5' },
     routes: { type: 'string', default: 'wasm-gemm,tfjs' },
+    tile: { type: 'string', default: '' },
   },
 });
 interface BrowserResult {
   error?: string;
   info?: { name: string; threads: number };
-  routes?: { route: string; gemmThreads: number | null; imgPerS: number; times: number[] }[];
+  routes?: {
+    route: string;
+    gemmThreads: number | null;
+    gemm: string | null;
+    imgPerS: number;
+    times: number[];
+  }[];
 }
 
 /** One line per route with PyTorch's img/s from the same run beside it. */
@@ -35,7 +42,7 @@ function summarise(result: BrowserResult): void {
     const threads = r.gemmThreads ?? result.info?.threads;
     const ratio = torch ? `, ratio to PyTorch ${(r.imgPerS / torch.imgPerS).toFixed(2)}` : '';
     console.log(
-      `Chromium ${r.route === 'wasm-gemm' ? 'CPU route (wasm GEMM)' : `tfjs ${result.info?.name}`} (${threads} threads), ${LABEL[arch]} ${SIZE}px batch ${values.batch}: ${r.imgPerS.toFixed(2)} img/s${ratio}`,
+      `Chromium ${r.route === 'wasm-gemm' ? `CPU route (${r.gemm})` : `tfjs ${result.info?.name}`} (${threads} threads), ${LABEL[arch]} ${SIZE}px batch ${values.batch}: ${r.imgPerS.toFixed(2)} img/s${ratio}`,
     );
   }
   if (torch)
@@ -61,7 +68,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
-  const query = `arch=${values.arch}&backend=${values.backend}&batch=${values.batch}&rounds=${values.rounds}&routes=${values.routes}`;
+  const query = `arch=${values.arch}&backend=${values.backend}&batch=${values.batch}&rounds=${values.rounds}&routes=${values.routes}&tile=${values.tile}`;
   console.log(
     `machine: ${os.cpus()[0]?.model ?? 'unknown'} ×${os.cpus().length}, load ${os
       .loadavg()

@@ -15,5 +15,6 @@ worker.postMessage({
   backend: params.get('backend') ?? 'auto',
   arch: params.get('arch') ?? 'resnet50',
   routes: (params.get('routes') ?? 'wasm-gemm,tfjs').split(','),
+  tile: params.get('tile') ? Number(params.get('tile')) : undefined,
   crossOriginIsolated: globalThis.crossOriginIsolated,
 });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadAnyBackbone } from '../../src/engine/backbones.ts';
 import { initBackend } from '../../src/engine/backend.ts';
+import { convKernelFor } from '../../src/engine/cpu-route/conv-tile.ts';
 import { type BackboneRoute, setBackboneRoute } from '../../src/engine/cpu-route/route.ts';
 import { gemmEngine } from '../../src/engine/gemm/shared-engine.ts';
 import { median, randomResNet50Files, SIZE, timeEmbed } from './random-resnet.ts';
@@ -24,7 +25,8 @@ async function benchLab(arch: Arch, route: BackboneRoute, batch: number, rounds:
   backbone.dispose();
   const gemm = route === 'wasm-gemm' ? await gemmEngine() : null;
   const threads = gemm ? gemm.threads : info.threads;
-  const name = gemm ? `wasm GEMM route (${gemm.tileRows}×8 tiles, mul+add)` : `tfjs ${info.name}`;
+  const tile = gemm ? (await convKernelFor(gemm)).mr : null;
+  const name = gemm ? `wasm GEMM route (${tile}×8 tiles, mul+add)` : `tfjs ${info.name}`;
   return { name, threads, ...timing };
 }
 

@@ -4,9 +4,10 @@
 // threads sharing it. Layers are convolutions (NHWC, any kernel, stride and symmetric padding) and linear
 // layers, each with its bias, an optional residual and an optional ReLU fused into the product.
 
-import { CONV_NR, type ConvTileRows, convKernelName, convModuleBytes } from '../gemm/conv-kernel.ts';
+import { CONV_NR, type ConvTileRows, convKernelName } from '../gemm/conv-kernel.ts';
 import type { GemmEngine } from '../gemm/gemm.ts';
 import type { KernelCall } from '../gemm/helpers.ts';
+import { convKernelFor } from './conv-tile.ts';
 
 const PAGE = 65536;
 /** 2 GiB: a ViT-L's weights (1.2 GB) with its activations; shared memories reserve their maximum up front. */
@@ -92,10 +93,11 @@ export class WasmNet {
   private constructor(
     private readonly engine: GemmEngine,
     module: WebAssembly.Module,
+    mr: ConvTileRows,
     initialBytes: number,
     private readonly maxPages: number,
   ) {
-    this.mr = engine.tileRows;
+    this.mr = mr;
     const pages = Math.min(maxPages, Math.ceil((initialBytes + ZERO_FLOATS * 4) / PAGE) + 1);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: maxPages, shared: engine.shared });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
@@ -115,11 +117,9 @@ export class WasmNet {
     weightBytes: number,
     maxBytes = MAX_PAGES * PAGE,
   ): Promise<WasmNet> {
-    const module = await WebAssembly.compile(
-      convModuleBytes({ mr: engine.tileRows, shared: engine.shared }) as BufferSource,
-    );
+    const { mr, module } = await convKernelFor(engine);
     const maxPages = Math.max(1, Math.min(MAX_PAGES, Math.floor(maxBytes / PAGE)));
-    return new WasmNet(engine, module, weightBytes, maxPages);
+    return new WasmNet(engine, module, mr, weightBytes, maxPages);
   }
 
   get threads(): number {

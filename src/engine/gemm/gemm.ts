@@ -85,6 +85,8 @@ export class GemmEngine {
   private constructor(
     readonly module: WebAssembly.Module,
     readonly tileRows: TileRows,
+    /** Whether the caller chose tileRows (tests do); else it was measured, and other kernels measure their own. */
+    readonly tileGiven: boolean,
     readonly fma: boolean,
     readonly shared: boolean,
     private readonly helpers: GemmHelper[],
@@ -101,7 +103,7 @@ export class GemmEngine {
       ? { mr: opts.tileRows, module: await GemmEngine.compile(opts.tileRows, fma, shared) }
       : await GemmEngine.fastestTile(fma, shared);
     const helpers = await Promise.all(Array.from({ length: threads - 1 }, () => GemmHelper.start()));
-    return new GemmEngine(module, mr, fma, shared, helpers);
+    return new GemmEngine(module, mr, opts.tileRows !== undefined, fma, shared, helpers);
   }
 
   private static compile(mr: TileRows, fma: boolean, shared: boolean): Promise<WebAssembly.Module> {
@@ -125,7 +127,7 @@ export class GemmEngine {
     const runs = await Promise.all(
       TILE_ROWS.map(async (mr) => {
         const module = await GemmEngine.compile(mr, fma, shared);
-        const matrix = new GemmEngine(module, mr, fma, shared, []).matrix(a, rows, cols, k);
+        const matrix = new GemmEngine(module, mr, true, fma, shared, []).matrix(a, rows, cols, k);
         return { mr, module, matrix, best: Number.POSITIVE_INFINITY };
       }),
     );
