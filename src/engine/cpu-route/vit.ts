@@ -337,8 +337,8 @@ export class GemmVit {
   }
 
   /**
-   * One (image, head) pair as kernel calls: Q·Kᵀ into its scores, softmax, P·V into its columns of the
-   * merged heads. K and V are packed here into scratch layers.
+   * One (image, head) pair as kernel calls: K and V packed into scratch layers, Q·Kᵀ into its scores,
+   * softmax, P·V into its columns of the merged heads.
    */
   private headUnit(
     qkv: Activation,
@@ -355,28 +355,15 @@ export class GemmVit {
     const row = (t: number) => (img * T + t) * 3 * D;
     const k = this.net.alloc(keys * dh * 4);
     const v = this.net.alloc(keys * dh * 4);
-    // Views after the allocations: growing a non-shared memory detaches the views taken before.
-    const src = this.net.f32(qkv.at, qkv.rows * 3 * D);
-    // Kᵀ as a [dh → keys] layer: panel q holds keys 8q…8q+7, for each of the dh inputs.
-    const kw = this.net.f32(k, keys * dh).fill(0);
-    for (let t = 0; t < T; t++) {
-      const from = row(t) + D + head * dh;
-      const to = ((t / NR) | 0) * dh * NR + (t % NR);
-      for (let d = 0; d < dh; d++) kw[to + d * NR] = src[from + d];
-    }
-    // V as a [keys → dh] layer: panel q holds channels 8q…8q+7, for each key.
-    const vw = this.net.f32(v, keys * dh).fill(0);
-    for (let t = 0; t < T; t++) {
-      const from = row(t) + 2 * D + head * dh;
-      for (let d = 0; d < dh; d++) vw[((d / NR) | 0) * keys * NR + t * NR + (d % NR)] = src[from + d];
-    }
     const queries = this.rowsAt(qkv.at, T, (t) => (row(t) + head * dh) * 4);
     const scores = this.net.activation(T, keys);
     const zero = this.net.zero;
     const kLayer: PackedLayer = { w: k, bias: zero, taps: 1, cin: dh, cout: keys };
     const vLayer: PackedLayer = { w: v, bias: zero, taps: 1, cin: keys, cout: dh };
     const mixAt = merged.at + (img * tPad * D + head * dh) * 4;
+    const firstKey = qkv.at + (row(0) + D + head * dh) * 4;
     return [
+      { fn: 'pack_head', args: [firstKey, k, v, T, keys, dh, 3 * D * 4, D * 4] },
       this.net.productCall(kLayer, queries, scores.at, keys * 4),
       { fn: 'softmax_rows', args: [scores.at, T, T, keys] },
       this.net.productCall(vLayer, this.net.rowsOf(scores), mixAt, D * 4),

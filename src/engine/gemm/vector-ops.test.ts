@@ -93,6 +93,25 @@ describe('the ViT vector ops (WebAssembly SIMD, IEEE-exact operations only)', ()
     expect(Number.isNaN(f32[8])).toBe(false);
   });
 
+  it("packs one attention head's K and V into the layouts its two products read, keys past T zero", () => {
+    const { ops, f32 } = instance();
+    const [T, keys, dh, D] = [11, 16, 16, 48]; // qkv rows of 3·D floats; this head's K at D + 16, V at 2D + 16
+    const qkv = Float32Array.from({ length: T * 3 * D }, (_, i) => i + 0.5);
+    f32.set(qkv);
+    const [kw, vw] = [4 * 10000, 4 * 12000];
+    f32.fill(Number.NaN, kw / 4, kw / 4 + keys * dh);
+    f32.fill(Number.NaN, vw / 4, vw / 4 + keys * dh);
+    ops.pack_head((D + 16) * 4, kw, vw, T, keys, dh, 3 * D * 4, D * 4);
+    const K = (t: number, d: number) => (t < T ? qkv[t * 3 * D + D + 16 + d] : 0);
+    const V = (t: number, d: number) => (t < T ? qkv[t * 3 * D + 2 * D + 16 + d] : 0);
+    for (let t = 0; t < keys; t++) {
+      for (let d = 0; d < dh; d++) {
+        expect(f32[kw / 4 + ((t >> 3) * dh + d) * 8 + (t & 7)]).toBe(K(t, d));
+        expect(f32[vw / 4 + ((d >> 3) * keys + t) * 8 + (d & 7)]).toBe(V(t, d));
+      }
+    }
+  });
+
   it('LayerNorm of strided rows into packed rows in float64, rounded once (a mean 240 spreads wide loses nothing)', () => {
     const { ops, f32 } = instance();
     const [rows, width, stride] = [5, 768, 3];

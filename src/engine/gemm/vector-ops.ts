@@ -1,7 +1,8 @@
 // biome-ignore-all format: the wasm instruction sequences read best a few instructions to a line, as written
-// The ViT's element-wise and row-wise steps as WebAssembly SIMD, in the same module as the indirect-GEMM
+// The networks' element-wise and row-wise steps as WebAssembly SIMD, in the same module as the indirect-GEMM
 // kernel (conv-kernel.ts) so the helper threads run them too: softmax over attention rows, GELU and CLIP's
-// QuickGELU over the MLP's hidden layer, LayerNorm over token rows. As plain JavaScript loops (float64, fdlibm
+// QuickGELU over the MLP's hidden layer, LayerNorm over token rows, an attention head's K and V packing, and
+// a ResNet's stem max pool. As plain JavaScript loops (float64, fdlibm
 // exp and erf) these took about 40% of a ViT-B/16 batch on the calling thread alone (2026-12-03).
 //
 // Every operation here is exact in IEEE 754 (single, or double for LayerNorm's moments) or bitwise (add, sub, mul, div, sqrt, nearest,
@@ -18,6 +19,8 @@
 //       strides in bytes, width a multiple of 4, eps as its float32 bits; dst may be src. LayerNorm alone
 //       works in float64 (its mean and variance), rounding once to float32.
 //   max_pool_3x3s2(src, dst, firstRow, rowCount, h, w, c, ho, wo)   a ResNet's stem pool, c a multiple of 4
+//   pack_head(k, kw, vw, T, keys, dh, rowBytes, vOffset)   an attention head's K and V as the layers its two
+//       products read (k: its first key; V[t][d] vOffset bytes after K[t][d]; rows rowBytes apart)
 
 import { I32, op, V128, type WasmFunction } from './wasm-bytes.ts';
 
@@ -328,9 +331,44 @@ function maxPool3x3s2(): WasmFunction {
   ]);
 }
 
-export const VECTOR_OPS = ['softmax_rows', 'gelu', 'quick_gelu', 'layer_norm_rows', 'max_pool_3x3s2'] as const;
+/**
+ * One attention head's K and V from qkv rows into the two scratch layers its products read: Kᵀ as a
+ * [dh → keys] layer (panel q holds keys 8q…8q+7 for each of the dh inputs) and V as a [keys → dh] layer
+ * (panel q holds channels 8q…8q+7 for each key), keys past T zero. Plain copies, no arithmetic.
+ */
+function packHead(): WasmFunction {
+  const [SRC, KW, VW, T, KEYS, DH, ROW_BYTES, V_OFFSET] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const L = new Locals(8, 3);
+  const [t, d, from] = [L.i32(), L.i32(), L.i32()];
+  const zeroFill = (base: number) =>
+    countedLoop(t, [op.get(KEYS), op.get(DH), op.i32Mul], 4, [
+      op.get(base), op.get(t), op.i32(4), op.i32Mul, op.i32Add, f32x4(0), op.v128Store(0),
+    ]);
+  return fn('pack_head', L, [
+    ...zeroFill(KW),
+    ...zeroFill(VW),
+    ...rowLoop(t, T, [
+      op.get(SRC), op.get(t), op.get(ROW_BYTES), op.i32Mul, op.i32Add, op.set(from),
+      ...countedLoop(d, [op.get(DH)], 1, [
+        // kw[((t >> 3)·dh + d)·8 + (t & 7)] = K[t][d]
+        op.get(KW),
+        op.get(t), op.i32(3), op.i32ShrU, op.get(DH), op.i32Mul, op.get(d), op.i32Add, op.i32(8), op.i32Mul,
+        op.get(t), op.i32(7), op.i32And, op.i32Add, op.i32(4), op.i32Mul, op.i32Add,
+        op.get(from), op.get(d), op.i32(4), op.i32Mul, op.i32Add, op.f32Load(0), op.f32Store(0),
+        // vw[((d >> 3)·keys + t)·8 + (d & 7)] = V[t][d], V_OFFSET bytes after K[t][d]
+        op.get(VW),
+        op.get(d), op.i32(3), op.i32ShrU, op.get(KEYS), op.i32Mul, op.get(t), op.i32Add, op.i32(8), op.i32Mul,
+        op.get(d), op.i32(7), op.i32And, op.i32Add, op.i32(4), op.i32Mul, op.i32Add,
+        op.get(from), op.get(d), op.i32(4), op.i32Mul, op.i32Add, op.get(V_OFFSET), op.i32Add,
+        op.f32Load(0), op.f32Store(0),
+      ]),
+    ]),
+  ]);
+}
+
+export const VECTOR_OPS = ['softmax_rows', 'gelu', 'quick_gelu', 'layer_norm_rows', 'max_pool_3x3s2', 'pack_head'] as const;
 export type VectorOp = (typeof VECTOR_OPS)[number];
 
 export function vectorOpFunctions(): WasmFunction[] {
-  return [softmaxRows(), gelu(), quickGelu(), layerNormRows(), maxPool3x3s2()];
+  return [softmaxRows(), gelu(), quickGelu(), layerNormRows(), maxPool3x3s2(), packHead()];
 }

@@ -70,6 +70,11 @@ export const op = {
   // For the element-wise and row-wise steps (vector-ops.ts): every one exact in IEEE 754 or bitwise, so the
   // same bits on every engine.
   i32Eqz: [0x45],
+  i32And: [0x71],
+  i32ShrU: [0x76],
+  /** f32.load / f32.store with 4-byte alignment. */
+  f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset: number) => [0x38, 2, ...uleb(offset)],
   i32LtS: [0x48],
   i32GtS: [0x4a],
   i32GeS: [0x4e],
