@@ -1,20 +1,23 @@
-// Page side of the Chromium benchmark: runs the worker (as the lab does) and exposes its result.
+// Page side of the Chromium benchmark: runs the worker (as the lab does) and lets the driver send it requests
+// (browser-worker.ts) one at a time.
 
-const params = new URLSearchParams(location.search);
+import type { Request } from './browser-worker.ts';
+
 const worker = new Worker(new URL('./browser-worker.ts', import.meta.url), { type: 'module' });
 const status = document.getElementById('status') as HTMLElement;
-const done = (result: unknown) => {
-  (window as unknown as { __benchResult: unknown }).__benchResult = result;
-  status.textContent = JSON.stringify(result);
+
+function ask(request: Request): Promise<unknown> {
+  return new Promise((resolve) => {
+    worker.onmessage = (e: MessageEvent) => resolve(e.data);
+    worker.onerror = (e) => resolve({ error: e.message });
+    worker.postMessage(request);
+  });
+}
+
+(window as unknown as { __bench: typeof ask }).__bench = async (request) => {
+  status.textContent = `${request.type}…`;
+  const reply = await ask(request);
+  status.textContent = JSON.stringify(reply);
+  return reply;
 };
-worker.onmessage = (e: MessageEvent) => done(e.data);
-worker.onerror = (e) => done({ error: e.message });
-worker.postMessage({
-  batch: Number(params.get('batch') ?? 8),
-  rounds: Number(params.get('rounds') ?? 5),
-  backend: params.get('backend') ?? 'auto',
-  arch: params.get('arch') ?? 'resnet50',
-  routes: (params.get('routes') ?? 'wasm-gemm,tfjs').split(','),
-  tile: params.get('tile') ? Number(params.get('tile')) : undefined,
-  crossOriginIsolated: globalThis.crossOriginIsolated,
-});
+status.textContent = 'ready';

@@ -63,34 +63,32 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-export interface EmbedTiming {
+export interface EmbedTimer {
+  /** Seconds of the first (warm-up) batch: kernel setup, allocations. */
   first: number;
-  times: number[];
-  imgPerS: number;
   checksum: number;
+  /** Seconds per batch for `rounds` more batches of the same pixels, read-back included. */
+  time: (rounds: number) => Promise<number[]>;
 }
 
-/** One warm-up batch (kernel setup, allocations), then `rounds` timed batches including the read-back. */
-export async function timeEmbed(
+/** Runs one warm-up batch and returns a timer for more. */
+export async function embedTimer(
   embed: (p: { data: Float32Array; n: number; size: number }) => Promise<Float32Array>,
   batch: number,
-  rounds: number,
-): Promise<EmbedTiming> {
+): Promise<EmbedTimer> {
   const rand = lcg(2);
   const pixels = { data: Float32Array.from({ length: batch * SIZE * SIZE * 3 }, rand), n: batch, size: SIZE };
   const t0 = performance.now();
   const features = await embed(pixels);
   const first = (performance.now() - t0) / 1000;
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    await embed(pixels);
-    times.push((performance.now() - t) / 1000);
-  }
-  return {
-    first,
-    times,
-    imgPerS: batch / median(times),
-    checksum: features[0] + features[features.length - 1],
+  const time = async (rounds: number) => {
+    const times: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const t = performance.now();
+      await embed(pixels);
+      times.push((performance.now() - t) / 1000);
+    }
+    return times;
   };
+  return { first, checksum: features[0] + features[features.length - 1], time };
 }
