@@ -20,9 +20,10 @@ const align64 = (bytes: number) => Math.ceil(bytes / 64) * 64;
 /**
  * Indirection buffers are kept (as copies) up to this many bytes: every batch of the same size allocates its
  * activations at the same addresses, so its buffers are the same, and copying one back is much cheaper than
- * building it (building them took about 5% of a ResNet-50 batch of 8 in Node, 2026-12-03).
+ * building it (building them took about 5% of a ResNet-50 batch of 8 in Node, 2026-12-03). A ResNet-50 batch
+ * of 8 needs about 5 MB of them, so the cap holds several batch sizes per network.
  */
-const INDIRECTION_MEMO_BYTES = 64 * 1024 * 1024;
+const INDIRECTION_MEMO_BYTES = 32 * 1024 * 1024;
 
 /**
  * Input bytes of the rows of one row block: the kernel streams each column panel of W once per block, so a
