@@ -15,7 +15,9 @@ export interface BatchShape {
  * A lab ResNet keeps every intermediate of a pass until it ends (tf.tidy), so its figure is the sum of its
  * activations; tfjs graph models free intermediates as they go. The CPU route (src/engine/cpu-route) holds the
  * same float32 activations in its per-batch arena, plus indirection buffers of 4 bytes per output pixel and tap
- * (about 5% for ResNet-50); a batch that still does not fit its memory runs in halves with the same bits.
+ * (about 5% for ResNet-50) and, while a Winograd convolution runs, its patches and products (about 4× its input
+ * and output, released after it: about 7% more at ResNet-50's first stage); a batch that still does not fit
+ * its memory runs in halves with the same bits.
  */
 export const MEASURED_BYTES_PER_PIXEL: ReadonlyArray<{ match: RegExp; bytes: number; measuredOn: string }> = [
   { match: /^resnet10-narrow$|^resnet-basic-1111-w16$/, bytes: 90, measuredOn: 'zoo-supervised-r10n, 32 px' },

@@ -11,6 +11,7 @@ import type { NamedTensor } from '../resnet/fold.ts';
 import { normaliseInto } from './pixels.ts';
 import { embedSplittingOnRangeError } from './split-batch.ts';
 import { type Activation, convOutputSize, type PackedLayer, WasmNet } from './wasm-net.ts';
+import { WinogradConv, winogradApplies } from './winograd.ts';
 
 interface ConvLayer {
   packed: PackedLayer;
@@ -35,6 +36,8 @@ export function setScalarMaxPool(on: boolean): void {
 export class GemmResNet {
   readonly featureSize: number;
   private readonly convs = new Map<string, ConvLayer>();
+  /** 3×3 stride-1 convolutions without a residual, as Winograd F(2×2, 3×3) (winograd.ts). */
+  private readonly winograd = new Map<string, WinogradConv>();
 
   private constructor(
     readonly config: ResNetConfig,
@@ -55,7 +58,7 @@ export class GemmResNet {
     const net = await WasmNet.create(engine, bytes, opts.maxBytes);
     const model = new GemmResNet(config, net);
     try {
-      for (const name of convNames(config, weights)) model.packConv(name, weights);
+      for (const name of convNames(config, weights)) model.packConv(name, weights, winogradNames(config));
     } catch (e) {
       net.dispose();
       throw e;
@@ -67,13 +70,17 @@ export class GemmResNet {
     return `wasm-gemm conv (${this.net.mr}×8 tiles, mul+add, ${this.net.threads} thread${this.net.threads === 1 ? '' : 's'})`;
   }
 
-  private packConv(name: string, weights: Map<string, NamedTensor>): void {
+  private packConv(name: string, weights: Map<string, NamedTensor>, winograd: Set<string>): void {
     const k = weights.get(`${name}.kernel`);
     const b = weights.get(`${name}.bias`);
     if (!k || !b) throw new Error(`model weights lack '${name}'`);
     const [kh, kw, cin, cout] = k.shape;
     if (k.shape.length !== 4 || kh !== kw)
       throw new Error(`${name}.kernel must be square HWIO, got [${k.shape}]`);
+    if (winograd.has(name) && winogradApplies(kh, 1, cin, false)) {
+      this.winograd.set(name, WinogradConv.pack(this.net, k.data, b.data, cin, cout));
+      return;
+    }
     this.convs.set(name, { packed: this.net.pack(k.data, b.data, kh * kw, cin, cout), kernel: kh });
   }
 
@@ -84,6 +91,12 @@ export class GemmResNet {
     relu: boolean,
     residual?: Activation,
   ): Promise<Map4> {
+    const wino = this.winograd.get(name);
+    if (wino) {
+      if (stride !== 1 || residual) throw new Error(`'${name}' was packed for stride 1 without a residual`);
+      const x = await wino.apply(this.net, input.x, input.n, input.height, input.width, relu);
+      return { x, n: input.n, height: input.height, width: input.width };
+    }
     const layer = this.convs.get(name);
     if (!layer) throw new Error(`no conv '${name}'`);
     const { kernel } = layer;
@@ -214,6 +227,18 @@ export class GemmResNet {
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** The convolutions that run at stride 1 without a residual and are 3×3: a bottleneck's conv2, a basic block's conv1. */
+function winogradNames(config: ResNetConfig): Set<string> {
+  const names = new Set<string>();
+  config.layers.forEach((blocks, stage) => {
+    for (let b = 0; b < blocks; b++) {
+      if (stage > 0 && b === 0) continue; // the first block of stages 2–4 strides
+      names.add(`${blockPrefix(stage, b)}.${config.block === 'bottleneck' ? 'conv2' : 'conv1'}`);
+    }
+  });
+  return names;
 }
 
 function convNames(config: ResNetConfig, weights: Map<string, NamedTensor>): string[] {

@@ -215,7 +215,7 @@ export class WasmNet {
    * before under the same key (a key must name everything its content depends on besides the tile height
    * and the zero vector, which are fixed per network).
    */
-  private indirection(key: string, count: number, build: (ind: Int32Array) => void): number {
+  indirection(key: string, count: number, build: (ind: Int32Array) => void): number {
     const at = this.alloc(count * 4);
     const ind = this.i32(at, count);
     const known = this.indirections.get(key);

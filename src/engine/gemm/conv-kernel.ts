@@ -18,6 +18,7 @@
 // block: row panels per row block (see below).
 
 import { vectorOpFunctions } from './vector-ops.ts';
+import { winogradFunctions } from './winograd-ops.ts';
 import { I32, op, V128, type WasmFunction, wasmModule } from './wasm-bytes.ts';
 
 export const CONV_NR = 8;
@@ -163,5 +164,5 @@ export function convModuleBytes(opts: ConvKernelOptions): Uint8Array {
   );
   // The ViT's element-wise steps live in the same module, so the helper threads that run the products run
   // them too (vector-ops.ts).
-  return wasmModule([...fns, ...vectorOpFunctions()], opts.shared);
+  return wasmModule([...fns, ...vectorOpFunctions(), ...winogradFunctions()], opts.shared);
 }
