@@ -18,8 +18,8 @@
 // block: row panels per row block (see below).
 
 import { vectorOpFunctions } from './vector-ops.ts';
-import { winogradFunctions } from './winograd-ops.ts';
 import { I32, op, V128, type WasmFunction, wasmModule } from './wasm-bytes.ts';
+import { winogradFunctions } from './winograd-ops.ts';
 
 export const CONV_NR = 8;
 export const CONV_TILE_ROWS = [4, 6] as const;
