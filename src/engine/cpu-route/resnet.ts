@@ -1,7 +1,8 @@
 // The torchvision ResNet (the same network as src/engine/resnet/build.ts) on the CPU inference route: every
 // convolution is one indirect GEMM with BatchNorm already folded into its kernel and bias, and with the bias,
-// the residual add and the ReLU fused into the product's epilogue. Max pooling and the global average pool
-// are plain loops here; they are about 1% of the work.
+// the residual add and the ReLU fused into the product's epilogue; the 3×3 stride-1 convolutions without a
+// residual (a bottleneck's conv2, a basic block's conv1) run as Winograd F(2×2, 3×3) (winograd.ts). The stem's
+// max pool runs as SIMD on the kernel's threads, the global average pool as a float64 loop here.
 
 import type { PixelBatch } from '../../core/types.ts';
 import type { GemmEngine } from '../gemm/gemm.ts';
