@@ -1,5 +1,5 @@
-// 3×3 stride-1 convolutions without a residual (every ResNet bottleneck's conv2, a basic block's conv1) as
-// Winograd F(2×2, 3×3) (Lavin & Gray 2016): each 2×2 block of outputs from a 4×4 input patch with 16
+// 3×3 stride-1 convolutions without a residual (a ResNet bottleneck's conv2 at stride 1; resnet.ts says why
+// basic blocks stay direct) as Winograd F(2×2, 3×3) (Lavin & Gray 2016): each 2×2 block of outputs from a 4×4 input patch with 16
 // multiplies per channel pair instead of 36. The patch transform V = Bᵀ d B and the output transform
 // Y = Aᵀ M A + bias (→ ReLU) are adds and subtracts (src/engine/gemm/winograd-ops.ts); between them, 16
 // independent products M_ξ = V_ξ · U_ξ on the conv kernel, with U = G g Gᵀ computed once at load in float64
