@@ -3,8 +3,8 @@
 // thread count or the row block.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../core/rng.ts';
 import type { GemmEngine } from '../gemm/gemm.ts';
+import { randomValues as random, referenceConv } from './conv-reference.ts';
 import { twoTestEngines } from './test-engines.ts';
 import { convOutputSize, WasmNet } from './wasm-net.ts';
 
@@ -16,53 +16,6 @@ interface ConvCase {
   kernel: number;
   stride: number;
   pad: number;
-}
-
-function random(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.nextFloat() * 2 - 1);
-}
-
-/** Direct convolution in float64, with Σ|x·w| per output (what float32 rounding error scales with). */
-function reference(
-  c: ConvCase,
-  x: Float32Array,
-  w: Float32Array,
-  bias: Float32Array,
-  res: Float32Array | null,
-  relu: boolean,
-) {
-  const o = convOutputSize(c.size, c.kernel, c.stride, c.pad);
-  const value = new Float64Array(c.n * o * o * c.cout);
-  const scale = new Float64Array(value.length);
-  for (let img = 0; img < c.n; img++)
-    for (let oy = 0; oy < o; oy++)
-      for (let ox = 0; ox < o; ox++)
-        for (let co = 0; co < c.cout; co++) {
-          const at = ((img * o + oy) * o + ox) * c.cout + co;
-          let sum = bias[co];
-          let abs = Math.abs(bias[co]);
-          for (let ky = 0; ky < c.kernel; ky++)
-            for (let kx = 0; kx < c.kernel; kx++) {
-              const iy = oy * c.stride - c.pad + ky;
-              const ix = ox * c.stride - c.pad + kx;
-              if (iy < 0 || iy >= c.size || ix < 0 || ix >= c.size) continue;
-              for (let ci = 0; ci < c.cin; ci++) {
-                const p =
-                  x[((img * c.size + iy) * c.size + ix) * c.cin + ci] *
-                  w[((ky * c.kernel + kx) * c.cin + ci) * c.cout + co];
-                sum += p;
-                abs += Math.abs(p);
-              }
-            }
-          if (res) {
-            sum += res[at];
-            abs += Math.abs(res[at]);
-          }
-          value[at] = relu ? Math.max(0, sum) : sum;
-          scale[at] = abs;
-        }
-  return { value, scale };
 }
 
 async function runConv(
@@ -132,7 +85,7 @@ describe('CPU route layers (indirect GEMM)', () => {
         const bias = random(c.cout, seed + 2);
         const o = convOutputSize(c.size, c.kernel, c.stride, c.pad);
         const res = residual ? random(c.n * o * o * c.cout, seed + 3) : null;
-        const ref = reference(c, x, w, bias, res, relu);
+        const ref = referenceConv({ ...c, height: c.size, width: c.size }, x, w, bias, res, relu);
         const [a, b] = await Promise.all(engines.map((e) => runConv(e, c, { residual, relu, seed })));
         expect(a.length).toBe(ref.value.length);
         // float32 sums of K terms: each rounding is ≤ 2⁻²⁴ of a partial sum, so |error| ≤ K·2⁻²⁴·Σ|terms|.

@@ -2,54 +2,11 @@
 // float32 arithmetic allows, and the same bits on 1 thread with 4-row tiles as on 3 threads with 6-row tiles.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../core/rng.ts';
 import type { GemmEngine } from '../gemm/gemm.ts';
+import { randomValues as random, referenceConv } from './conv-reference.ts';
 import { twoTestEngines } from './test-engines.ts';
 import { WasmNet } from './wasm-net.ts';
 import { WinogradConv, winogradKernels } from './winograd.ts';
-
-function random(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.nextFloat() * 2 - 1);
-}
-
-/** 3×3, stride 1, padding 1, NHWC × HWIO, in float64: the value and Σ|terms| per output. */
-function reference(
-  x: Float32Array,
-  w: Float32Array,
-  bias: Float32Array,
-  n: number,
-  h: number,
-  wd: number,
-  cin: number,
-  cout: number,
-  relu: boolean,
-) {
-  const value = new Float64Array(n * h * wd * cout);
-  const scale = new Float64Array(value.length);
-  for (let img = 0; img < n; img++)
-    for (let y = 0; y < h; y++)
-      for (let xx = 0; xx < wd; xx++)
-        for (let co = 0; co < cout; co++) {
-          let sum = 0;
-          let abs = Math.abs(bias[co]);
-          for (let ky = 0; ky < 3; ky++)
-            for (let kx = 0; kx < 3; kx++) {
-              const [iy, ix] = [y + ky - 1, xx + kx - 1];
-              if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-              for (let ci = 0; ci < cin; ci++) {
-                const t =
-                  x[((img * h + iy) * wd + ix) * cin + ci] * w[((ky * 3 + kx) * cin + ci) * cout + co];
-                sum += t;
-                abs += Math.abs(t);
-              }
-            }
-          const at = ((img * h + y) * wd + xx) * cout + co;
-          value[at] = relu ? Math.max(0, sum + bias[co]) : sum + bias[co];
-          scale[at] = abs;
-        }
-  return { value, scale };
-}
 
 async function run(
   engine: GemmEngine,
@@ -107,7 +64,8 @@ describe('Winograd F(2×2, 3×3) on the CPU route', () => {
       const w = random(9 * cin * cout, seed + 1);
       const bias = random(cout, seed + 2);
       const shape = [n, h, wd, cin, cout];
-      const ref = reference(x, w, bias, n, h, wd, cin, cout, relu);
+      const geometry = { n, height: h, width: wd, cin, cout, kernel: 3, stride: 1, pad: 1 };
+      const ref = referenceConv(geometry, x, w, bias, null, relu);
       const [a, b] = await Promise.all(engines.map((e) => run(e, x, w, bias, shape, relu)));
       // The transforms scale magnitudes by at most 3·3 (Aᵀ, A), 2·2 (Bᵀ, B) and 1.5·1.5 (G, Gᵀ): 81 times the
       // direct sum's Σ|terms|, and each output passes through at most cin + 12 float32 roundings.

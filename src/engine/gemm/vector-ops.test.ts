@@ -21,41 +21,51 @@ function inputs(count: number, span: number): Float32Array {
 
 const ULP = 2 ** -23;
 
+/** Runs the element-wise op `name` in place over `x`; lanes 3 on (0–2 are NaN and ±∞) within bound(v, ref) of ref(v). */
+function checkElementwise(
+  name: string,
+  x: Float32Array,
+  ref: (v: number) => number,
+  bound: (v: number, ref: number) => number,
+): Float32Array {
+  const { ops, f32 } = instance();
+  f32.set(x);
+  ops[name](0, x.length);
+  for (let i = 3; i < x.length; i++) {
+    const r = ref(x[i]);
+    if (Math.abs(f32[i] - r) > bound(x[i], r))
+      throw new Error(`${name}(${x[i]}) = ${f32[i]}, reference ${r}`);
+  }
+  return f32.slice(0, x.length);
+}
+
 describe('the ViT vector ops (WebAssembly SIMD, IEEE-exact operations only)', () => {
   it('GELU is x·½·(1 + erf(x/√2)) within the erf approximation and float32 rounding', () => {
-    const { ops, f32 } = instance();
-    const x = inputs(1 << 15, 12);
-    f32.set(x);
-    ops.gelu(0, x.length);
-    expect(f32[0]).toBeNaN();
-    expect(f32[1]).toBe(Number.POSITIVE_INFINITY);
-    expect(f32[3]).toBe(0);
-    for (let i = 3; i < x.length; i++) {
-      const v = x[i];
-      const ref = v * 0.5 * (1 + erf(v * Math.SQRT1_2));
+    const out = checkElementwise(
+      'gelu',
+      inputs(1 << 15, 12),
+      (v) => v * 0.5 * (1 + erf(v * Math.SQRT1_2)),
       // A&S 7.1.26 is within 1.5e-7 of erf; about six float32 roundings of values ≤ 2 add ≤ 6·2·2^−24.
-      const bound = 0.5 * Math.abs(v) * (1.5e-7 + 12 * ULP) + Math.abs(ref) * ULP + 1e-45;
-      if (Math.abs(f32[i] - ref) > bound) throw new Error(`gelu(${v}) = ${f32[i]}, reference ${ref}`);
-    }
+      (v, ref) => 0.5 * Math.abs(v) * (1.5e-7 + 12 * ULP) + Math.abs(ref) * ULP + 1e-45,
+    );
+    expect(out[0]).toBeNaN();
+    expect(out[1]).toBe(Number.POSITIVE_INFINITY);
+    expect(out[3]).toBe(0);
   });
 
   it('QuickGELU is x / (1 + e^(−1.702x)) within a few ulp', () => {
-    const { ops, f32 } = instance();
-    const x = inputs(1 << 15, 60);
-    f32.set(x);
-    ops.quick_gelu(0, x.length);
-    expect(f32[0]).toBeNaN();
-    expect(f32[1]).toBe(Number.POSITIVE_INFINITY);
-    for (let i = 3; i < x.length; i++) {
-      const v = x[i];
+    const out = checkElementwise(
+      'quick_gelu',
+      inputs(1 << 15, 60),
       // The argument is rounded to float32 first (as PyTorch's float32 graph does): e^w magnifies its
       // rounding by |w|, which is conditioning, not error.
-      const ref = v / (1 + Math.exp(Math.fround(Math.fround(-1.702) * v)));
+      (v) => v / (1 + Math.exp(Math.fround(Math.fround(-1.702) * v))),
       // expf is within about 2 ulp; the add and the divide round once each.
       // Past e^88 the exponential is +∞ by design, so results under |x|·e^−88 (< 1e−36 here) become 0.
-      const bound = Math.abs(ref) * 8 * ULP + 1e-36;
-      if (Math.abs(f32[i] - ref) > bound) throw new Error(`quick_gelu(${v}) = ${f32[i]}, reference ${ref}`);
-    }
+      (_, ref) => Math.abs(ref) * 8 * ULP + 1e-36,
+    );
+    expect(out[0]).toBeNaN();
+    expect(out[1]).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('softmax of each row over its width, zero past it, rows independent of each other', () => {
