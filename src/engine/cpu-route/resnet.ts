@@ -78,7 +78,7 @@ export class GemmResNet {
     const [kh, kw, cin, cout] = k.shape;
     if (k.shape.length !== 4 || kh !== kw)
       throw new Error(`${name}.kernel must be square HWIO, got [${k.shape}]`);
-    if (winograd.has(name) && winogradApplies(kh, 1, cin, false)) {
+    if (winograd.has(name) && winogradApplies(kh, cin)) {
       this.winograd.set(name, WinogradConv.pack(this.net, k.data, b.data, cin, cout));
       return;
     }

@@ -10,7 +10,6 @@
 // up to 4 and 9 terms with coefficients ±1 and ±½ add a few float32 roundings of the inputs' and weights'
 // magnitudes per output, well inside the 1e-4 parity bar (the tests bound it).
 
-import { CONV_NR } from '../gemm/conv-kernel.ts';
 import type { Activation, PackedLayer, WasmNet } from './wasm-net.ts';
 
 /** G (4×3) of F(2×2, 3×3): U = G g Gᵀ. */
@@ -42,9 +41,12 @@ export function winogradKernels(hwio: Float32Array, cin: number, cout: number): 
   return out;
 }
 
-/** Whether a convolution can take this path. */
-export function winogradApplies(kernel: number, stride: number, cin: number, residual: boolean): boolean {
-  return kernel === 3 && stride === 1 && !residual && cin % 4 === 0 && !winogradOff;
+/**
+ * Whether a convolution the caller runs at stride 1 without a residual can take this path: 3×3, input
+ * channels in fours (the transforms' vectors), and Winograd not switched off.
+ */
+export function winogradApplies(kernel: number, cin: number): boolean {
+  return kernel === 3 && cin % 4 === 0 && !winogradOff;
 }
 
 let winogradOff = false;
@@ -63,9 +65,8 @@ export class WinogradConv {
     readonly cout: number,
   ) {}
 
+  /** Throws net.pack's RangeError where cout is not a multiple of the kernel's panel width. */
   static pack(net: WasmNet, hwio: Float32Array, bias: Float32Array, cin: number, cout: number): WinogradConv {
-    if (cout % CONV_NR !== 0)
-      throw new RangeError(`${cout} output channels: the route needs a multiple of 8`);
     const zero = new Float32Array(cout);
     const layers = winogradKernels(hwio, cin, cout).map((u) => net.pack(u, zero, 1, cin, cout));
     const at = net.alloc(cout * 4);
