@@ -6,7 +6,7 @@
 // sequential sum), only speed does.
 
 import { CONV_TILE_ROWS, type ConvTileRows, convKernelName, convModuleBytes } from '../gemm/conv-kernel.ts';
-import type { GemmEngine } from '../gemm/gemm.ts';
+import { fastestInAlternateRounds, type GemmEngine } from '../gemm/gemm.ts';
 
 export interface ConvKernel {
   mr: ConvTileRows;
@@ -44,17 +44,12 @@ async function fastestConvTile(shared: boolean): Promise<ConvKernel> {
   const runs = await Promise.all(
     CONV_TILE_ROWS.map(async (mr) => {
       const module = await compile(mr, shared);
-      return { mr, module, run: tileRunner(module, mr, shared), best: Number.POSITIVE_INFINITY };
+      return { mr, module, run: tileRunner(module, mr, shared) };
     }),
   );
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const r of runs) {
-      const t0 = performance.now();
-      for (let c = 0; c < CALLS; c++) r.run();
-      r.best = Math.min(r.best, performance.now() - t0);
-    }
-  }
-  const best = runs.reduce((x, y) => (y.best < x.best ? y : x));
+  const best = await fastestInAlternateRounds(runs, ROUNDS, (r) => {
+    for (let c = 0; c < CALLS; c++) r.run();
+  });
   return { mr: best.mr, module: best.module };
 }
 
