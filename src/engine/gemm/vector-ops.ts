@@ -23,8 +23,8 @@
 //       products read (k: its first key; V[t][d] vOffset bytes after K[t][d]; rows rowBytes apart)
 
 import { I32, op, V128, type WasmFunction } from './wasm-bytes.ts';
+import { type Code, countedLoop, forLoop } from './wasm-loops.ts';
 
-type Code = number[][];
 
 function f32x4(value: number): number[] {
   const bytes = new Uint8Array(16);
@@ -114,23 +114,9 @@ function sumLanes(v: number): Code {
   ];
 }
 
-/** `for (i = 0; i < end; i += step) body` with end > 0 (every caller's loops run at least once). */
-function countedLoop(i: number, end: Code, step: number, body: Code): Code {
-  return [
-    op.i32(0), op.set(i), op.loop, ...body,
-    op.get(i), op.i32(step), op.i32Add, op.set(i),
-    op.get(i), ...end, op.i32LtU, op.brIf(0), op.end,
-  ];
-}
-
-/** `for (i = 0; i < end; i++) body`, possibly zero times. */
+/** `for (i = 0; i < end; i++) body` over a count held in local `end`. */
 function rowLoop(i: number, end: number, body: Code): Code {
-  return [
-    op.i32(0), op.set(i), op.block, op.loop,
-    op.get(i), op.get(end), op.i32GeU, op.brIf(1),
-    ...body,
-    op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end,
-  ];
+  return forLoop(i, [op.i32(0)], [op.get(end)], body);
 }
 
 function fn(name: string, L: Locals, code: Code): WasmFunction {

@@ -13,25 +13,7 @@
 //       at the addresses ind[4t … 4t+3] (row-major; pixels past the map's edge point at a scratch sink)
 
 import { I32, op, V128, type WasmFunction } from './wasm-bytes.ts';
-
-type Code = number[][];
-
-function loop(i: number, from: Code, end: Code, body: Code): Code {
-  return [
-    ...from, op.set(i), op.block, op.loop,
-    op.get(i), ...end, op.i32GeU, op.brIf(1),
-    ...body,
-    op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end,
-  ];
-}
-
-function stepLoop(i: number, end: Code, step: number, body: Code): Code {
-  return [
-    op.i32(0), op.set(i), op.loop, ...body,
-    op.get(i), op.i32(step), op.i32Add, op.set(i),
-    op.get(i), ...end, op.i32LtU, op.brIf(0), op.end,
-  ];
-}
+import { type Code, countedLoop, forLoop } from './wasm-loops.ts';
 
 /** a ± b into a new value on the stack. */
 const sub = (a: number, b: number) => [op.get(a), op.get(b), op.f32x4Sub];
@@ -43,9 +25,9 @@ function winogradIn(): WasmFunction {
   const d = (k: number) => 9 + k; // 16 v128 locals: the patch, then Bᵀd in place, then V in place
   const tmp = 9 + 16;
   const body: Code = [
-    ...loop(t, [op.get(FIRST)], [op.get(FIRST), op.get(COUNT), op.i32Add], [
+    ...forLoop(t, [op.get(FIRST)], [op.get(FIRST), op.get(COUNT), op.i32Add], [
       op.get(IND), op.get(t), op.i32(64), op.i32Mul, op.i32Add, op.set(base),
-      ...stepLoop(c, [op.get(CIN)], 4, [
+      ...countedLoop(c, [op.get(CIN)], 4, [
         ...Array.from({ length: 16 }, (_, k) => [
           op.get(base), op.i32Load(k * 4), op.get(c), op.i32(4), op.i32Mul, op.i32Add, op.v128Load(0), op.set(d(k)),
         ]).flat(),
@@ -92,9 +74,9 @@ function winogradOut(): WasmFunction {
   const m = (k: number) => 11 + k; // 16 v128 locals
   const [s0, s1, b] = [11 + 16, 11 + 17, 11 + 18]; // one column's Aᵀm, the bias
   const body: Code = [
-    ...loop(t, [op.get(FIRST)], [op.get(FIRST), op.get(COUNT), op.i32Add], [
+    ...forLoop(t, [op.get(FIRST)], [op.get(FIRST), op.get(COUNT), op.i32Add], [
       op.get(IND), op.get(t), op.i32(16), op.i32Mul, op.i32Add, op.set(base),
-      ...stepLoop(c, [op.get(COUT)], 4, [
+      ...countedLoop(c, [op.get(COUT)], 4, [
         ...Array.from({ length: 16 }, (_, k) => [
           op.get(M), op.i32(k), op.get(TILE_PAD), op.i32Mul, op.get(t), op.i32Add, op.get(COUT), op.i32Mul,
           op.get(c), op.i32Add, op.i32(4), op.i32Mul, op.i32Add, op.v128Load(0), op.set(m(k)),

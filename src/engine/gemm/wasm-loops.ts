@@ -1,0 +1,26 @@
+// biome-ignore-all format: the wasm instruction sequences read best a few instructions to a line, as written
+// Loop shapes for the hand-written kernels (vector-ops.ts, winograd-ops.ts): instruction sequences built as
+// lists of opcode groups, flattened into a function body.
+
+import { op } from './wasm-bytes.ts';
+
+export type Code = number[][];
+
+/** `for (i = 0; i < end; i += step) body` for an `end` known to be positive: the body runs at least once. */
+export function countedLoop(i: number, end: Code, step: number, body: Code): Code {
+  return [
+    op.i32(0), op.set(i), op.loop, ...body,
+    op.get(i), op.i32(step), op.i32Add, op.set(i),
+    op.get(i), ...end, op.i32LtU, op.brIf(0), op.end,
+  ];
+}
+
+/** `for (i = from; i < end; i++) body`, possibly zero times. */
+export function forLoop(i: number, from: Code, end: Code, body: Code): Code {
+  return [
+    ...from, op.set(i), op.block, op.loop,
+    op.get(i), ...end, op.i32GeU, op.brIf(1),
+    ...body,
+    op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end,
+  ];
+}
