@@ -38,11 +38,16 @@ function fromWords(hi: number, lo: number): number {
   return bits[0];
 }
 
-/** 2^k for integer k in [−1022, 1023], built from its bits (exact by construction). */
-function twoTo(k: number): number {
+/** 2^k for integer k in [−1022, 1023], each built from its bits (exact by construction) once, at load. */
+const POWERS_OF_TWO = Float64Array.from({ length: 2046 }, (_, i) => {
   bits[0] = 0;
-  words[HI] = (k + 1023) << 20;
+  words[HI] = (i + 1) << 20; // biased exponent i + 1 = k + 1023
   return bits[0];
+});
+
+/** 2^k for integer k in [−1022, 1023]: a table read, where writing the bits took a quarter of exp's time. */
+function twoTo(k: number): number {
+  return POWERS_OF_TWO[k + 1022];
 }
 
 const LN2_HI = fromWords(0x3fe62e42, 0xfee00000);

@@ -123,12 +123,9 @@ describe('GEMM engine', () => {
     engine?.dispose();
   });
 
-  it('by default gives exactly the IEEE float32 sequential sums, bit for bit (so any engine agrees)', async () => {
-    // c_ij = fl(fl(c + fl(a_il · b_lj))) over l = 0, 1, …: what f32x4.mul + f32x4.add must give by the
-    // WebAssembly spec, on any engine, CPU, tile height or thread count. Math.fround is exact IEEE rounding.
-    const [rows, cols, k] = [53, 67, 13];
-    const a = randomMatrix(rows * cols, 11);
-    const b = randomMatrix(cols * k, 12);
+  // c_ij = fl(fl(c + fl(a_il · b_lj))) over l = 0, 1, …: what f32x4.mul + f32x4.add must give by the
+  // WebAssembly spec, on any engine, CPU, tile height or thread count. Math.fround is exact IEEE rounding.
+  function sequentialProduct(a: Float32Array, b: Float32Array, rows: number, cols: number, k: number) {
     const want = new Float32Array(rows * k);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < k; j++) {
@@ -137,15 +134,32 @@ describe('GEMM engine', () => {
         want[i * k + j] = c;
       }
     }
-    for (const threads of [1, 2]) {
-      const engine = await GemmEngine.create({ threads });
-      const m = engine!.matrix(a, rows, cols, k);
-      expect(await m.multiply(b, k)).toEqual(want);
-      const t = engine!.matrix(transpose(a, rows, cols), rows, cols, k, true);
-      expect(await t.multiply(b, k)).toEqual(want);
-      engine!.dispose();
-    }
-  });
+    return want;
+  }
+
+  // 13 columns: two wide panels. 10 columns over 1,500 rows of B: a wide and a narrow panel, with A long
+  // enough that its row panels go in several cache-sized blocks (TAIL_BLOCK_BYTES), which three threads'
+  // shares cut across.
+  for (const [rows, cols, k, threadCounts] of [
+    [53, 67, 13, [1, 2]],
+    [203, 1500, 10, [1, 3]],
+  ] as const) {
+    it(`by default gives exactly the IEEE float32 sequential sums, bit for bit (${rows} × ${cols} × ${k})`, async () => {
+      const a = randomMatrix(rows * cols, 11);
+      const b = randomMatrix(cols * k, 12);
+      const want = sequentialProduct(a, b, rows, cols, k);
+      for (const threads of threadCounts) {
+        for (const tileRows of [4, 6] as const) {
+          const engine = await GemmEngine.create({ threads, tileRows });
+          const m = engine!.matrix(a, rows, cols, k);
+          expect(await m.multiply(b, k)).toEqual(want);
+          const t = engine!.matrix(transpose(a, rows, cols), rows, cols, k, true);
+          expect(await t.multiply(b, k)).toEqual(want);
+          engine!.dispose();
+        }
+      }
+    });
+  }
 
   it('multiplies the same packed A by many B of any width up to maxK', async () => {
     const [rows, cols] = [20, 11];
