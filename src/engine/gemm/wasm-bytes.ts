@@ -3,7 +3,14 @@
 // keeps the kernel's source readable TypeScript and needs no assembler at build time or run time.
 
 export const I32 = 0x7f;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
+
+function f64Bytes(value: number): number[] {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setFloat64(0, value, true);
+  return [...bytes];
+}
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -118,6 +125,34 @@ export const op = {
   f64x2Sub: [0xfd, ...uleb(0xf1)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
   f64x2Div: [0xfd, ...uleb(0xf3)],
+  // Scalar float64 for the probe's softmax rows (probes/line-rows.ts): IEEE-exact like JavaScript's numbers.
+  if: [0x04, 0x40],
+  else: [0x05],
+  i32Eq: [0x46],
+  i32Ne: [0x47],
+  f64Load: (offset: number) => [0x2b, 3, ...uleb(offset)],
+  f64Store: (offset: number) => [0x39, 3, ...uleb(offset)],
+  f64Const: (value: number) => [0x44, ...f64Bytes(value)],
+  f64Eq: [0x61],
+  f64Ne: [0x62],
+  f64Lt: [0x63],
+  f64Gt: [0x64],
+  f64Ge: [0x66],
+  f64Abs: [0x99],
+  f64Neg: [0x9a],
+  f64Trunc: [0x9d],
+  f64Add: [0xa0],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
+  /** Exact for |x| < 2^31 (the caller's range). */
+  i32TruncF64S: [0xaa],
+  i64ExtendI32S: [0xac],
+  i64Const: (value: number) => [0x42, ...sleb(value)],
+  i64Shl: [0x86],
+  /** Round to nearest, ties to even: what a Float32Array store does. */
+  f32DemoteF64: [0xb6],
+  f64ReinterpretI64: [0xbf],
   /** relaxed_madd(a, b, c) = a·b + c, fused where the CPU has FMA (relaxed SIMD proposal). */
   f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
 };

@@ -2,8 +2,9 @@
 // search line, trial values and slopes on the host in float64, the gradient matMul only where a search ends.
 // Per iteration: one forward matMul (X·d) and one gradient matMul (Xᵀ·residual), however many trials.
 
-import { softmaxCrossEntropy, softmaxCrossEntropyAlong } from '../../core/metrics/softmax-cross-entropy.ts';
+import { type LineTrial, softmaxCrossEntropyAlong } from '../../core/metrics/softmax-cross-entropy.ts';
 import type { LineObjective } from './lbfgs.ts';
+import type { LineRows } from './line-rows.ts';
 
 /** What the line needs of a problem: its labels and its two device matMuls. */
 export interface LogitsDevice {
@@ -41,45 +42,54 @@ export class LogRegLine implements LineObjective {
   private readonly residual: Float32Array;
   private trialStp = Number.NaN;
 
+  /**
+   * `rows`, where given, holds the line's buffers and runs each trial's n × K work on the GEMM's threads
+   * (line-rows.ts, the same bits); without it the trial runs here in JavaScript.
+   */
   constructor(
     private readonly problem: LogitsDevice,
     private readonly C: number,
     private readonly warm?: BasePoint,
+    private readonly rows: LineRows | null = null,
   ) {
-    this.base = new Float64Array(problem.n * problem.k);
-    this.trial = new Float64Array(problem.n * problem.k);
-    this.residual = new Float32Array(problem.n * problem.k);
+    const size = problem.n * problem.k;
+    this.base = rows ? rows.z[0] : new Float64Array(size);
+    this.trial = rows ? rows.z[1] : new Float64Array(size);
+    this.residual = rows ? rows.residual : new Float32Array(size);
   }
 
   /** The solver's current point with its logits and data gradient (valid once the solver has returned). */
   basePoint(w: Float64Array): BasePoint {
-    return { w, z: this.base, dataGrad: this.baseDataGrad };
+    // The rows' buffers serve the problem's next line too: keep a copy of the logits.
+    return { w, z: this.rows ? this.base.slice() : this.base, dataGrad: this.baseDataGrad };
+  }
+
+  /** Σ CE and its slope at z = base + stp·dir (dir null: z = base), the residual left in this.residual. */
+  private trialAt(dir: Float64Array | null, stp: number, z: Float64Array): Promise<LineTrial> | LineTrial {
+    if (this.rows) return this.rows.along(this.base, dir, stp, z);
+    const { labels, k } = this.problem;
+    return softmaxCrossEntropyAlong(this.base, dir, stp, labels, k, z, this.residual);
   }
 
   async evaluate(x: Float64Array, grad: Float64Array): Promise<number> {
     const warm = this.warm && sameValues(this.warm.w, x) ? this.warm : undefined;
-    this.base = warm ? warm.z.slice() : await this.problem.logits(x);
-    const ce = softmaxCrossEntropy(this.base, this.problem.labels, this.problem.k, this.residual);
+    const z = warm ? warm.z : await this.problem.logits(x);
+    if (this.rows || warm) this.base.set(z);
+    else this.base = z;
+    const { ce } = await this.trialAt(null, 0, this.base);
     this.baseDataGrad = warm ? warm.dataGrad : await this.problem.dataGradient(this.residual);
     return ce + this.penalty(x, this.baseDataGrad, grad);
   }
 
   async beginLine(d: Float64Array): Promise<void> {
-    this.dir = await this.problem.logits(d);
+    const dir = await this.problem.logits(d);
+    if (this.rows) this.rows.dir.set(dir);
+    this.dir = this.rows ? this.rows.dir : dir;
     this.d = d;
   }
 
   async lineValue(stp: number, x: Float64Array): Promise<{ f: number; slope: number }> {
-    const { labels, k } = this.problem;
-    const { ce, slope } = softmaxCrossEntropyAlong(
-      this.base,
-      this.dir,
-      stp,
-      labels,
-      k,
-      this.trial,
-      this.residual,
-    );
+    const { ce, slope } = await this.trialAt(this.dir, stp, this.trial);
     let sq = 0;
     let xd = 0;
     for (let j = 0; j < this.problem.penalised; j++) {

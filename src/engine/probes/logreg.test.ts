@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.ts';
 import { initBackend } from '../backend.ts';
-import { LogRegProblem } from './logreg.ts';
+import { LogRegProblem, setLineRows } from './logreg.ts';
 
 describe('LogRegProblem line objective', () => {
   beforeAll(async () => {
@@ -45,5 +45,42 @@ describe('LogRegProblem line objective', () => {
     } finally {
       problem.dispose();
     }
+  });
+
+  it('fits to the same bits with the line-search rows on the GEMM threads as in JavaScript', async () => {
+    // Three warm-started C values (the paper sweep's pattern) and a label change (one-vs-rest's), both ways.
+    const rng = createRng(5);
+    const [n, d, k] = [300, 24, 6];
+    const X = Float32Array.from({ length: n * d }, () => rng.nextFloat() * 2 - 1);
+    const y = Int32Array.from({ length: n }, (_, i) => (i * 7 + Math.floor(X[i * d] * 3 + 3)) % k);
+    const y2 = Int32Array.from(y, (v) => (v + 1) % k);
+    const fits = async () => {
+      const problem = new LogRegProblem({ X, y, n, d }, k);
+      try {
+        const out = [];
+        let w: Float64Array | undefined;
+        for (const C of [0.01, 0.3, 10]) {
+          const fit = await problem.fit(C, { maxIter: 40, tol: 1e-4, init: w });
+          w = fit.weights;
+          out.push(fit);
+        }
+        problem.setLabels(y2);
+        out.push(await problem.fit(1, { maxIter: 40, tol: 1e-4 }));
+        return out;
+      } finally {
+        problem.dispose();
+      }
+    };
+    setLineRows(false);
+    const inJs = await fits();
+    setLineRows(true);
+    const onThreads = await fits();
+    for (let i = 0; i < inJs.length; i++) {
+      expect(onThreads[i].iterations).toBe(inJs[i].iterations);
+      expect(onThreads[i].evaluations).toBe(inJs[i].evaluations);
+      expect(onThreads[i].objective).toBe(inJs[i].objective);
+      expect(onThreads[i].weights).toEqual(inJs[i].weights);
+    }
+    expect(inJs[1].iterations).toBeGreaterThan(3); // a real search, not a stop at the start
   });
 });

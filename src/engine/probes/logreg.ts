@@ -18,7 +18,18 @@ import { toFloat32FlushingSubnormals } from '../../core/metrics/softmax-cross-en
 import type { CancelToken } from '../../core/types.ts';
 import { type DeviceMatrix, deviceMatrix } from './device-matrix.ts';
 import { type LbfgsResult, type LbfgsStop, lbfgs } from './lbfgs.ts';
+import { LineRows } from './line-rows.ts';
 import { type BasePoint, type LogitsDevice, LogRegLine } from './logreg-line.ts';
+
+let lineRowsOn = true;
+
+/**
+ * For tests and benchmarks: whether fits on the wasm GEMM run each line-search trial's n × K work on the
+ * GEMM's threads (line-rows.ts; default) or in JavaScript on the calling thread. The results are the same bits.
+ */
+export function setLineRows(on: boolean): void {
+  lineRowsOn = on;
+}
 
 export interface LabelledFeatures {
   X: Float32Array;
@@ -74,6 +85,7 @@ export class LogRegProblem implements LogitsDevice {
   private matrices: Promise<{ xa: DeviceMatrix; xaT: DeviceMatrix }> | null = null;
   private currentLabels: Int32Array;
   private lastPoint?: BasePoint;
+  private rows: Promise<LineRows | null> | null = null;
 
   constructor(data: LabelledFeatures, nClasses: number) {
     this.n = data.n;
@@ -116,6 +128,17 @@ export class LogRegProblem implements LogitsDevice {
   setLabels(y: Int32Array): void {
     this.currentLabels = this.checkedLabels(y);
     this.lastPoint = undefined;
+    const labels = this.currentLabels;
+    void this.rows?.then((rows) => rows?.setLabels(labels));
+  }
+
+  /** The fits' line buffers on the GEMM's threads, where the products run on the wasm GEMM (else null). */
+  private lineRows(): Promise<LineRows | null> {
+    this.rows ??= (async () => {
+      const onGemm = (await this.route()).startsWith('wasm-gemm');
+      return onGemm ? LineRows.create(this.n, this.k, this.currentLabels) : null;
+    })();
+    return this.rows;
   }
 
   get size(): number {
@@ -148,16 +171,20 @@ export class LogRegProblem implements LogitsDevice {
     return new LogRegLine(this, C).evaluate(w, grad);
   }
 
-  /** The objective at C as the solver sees it (see logreg-line.ts). */
-  objective(C: number, warm?: BasePoint): LogRegLine {
-    return new LogRegLine(this, C, warm);
+  /**
+   * The objective at C as the solver sees it (see logreg-line.ts); its trials run in JavaScript unless it is
+   * given the problem's line rows (as `fit` does: one line at a time may use them).
+   */
+  objective(C: number, warm?: BasePoint, rows: LineRows | null = null): LogRegLine {
+    return new LogRegLine(this, C, warm, rows);
   }
 
   async fit(C: number, opts: FitOptions): Promise<LogRegFit> {
     const x0 = opts.init ? opts.init.slice() : new Float64Array(this.size);
     if (x0.length !== this.size) throw new Error(`warm start has ${x0.length} values, expected ${this.size}`);
     // A warm start at the point the previous fit ended reuses its logits and data gradient (no matMul).
-    const line = this.objective(C, this.lastPoint);
+    const rows = lineRowsOn ? await this.lineRows() : null;
+    const line = this.objective(C, this.lastPoint, rows);
     this.lastPoint = undefined;
     const result: LbfgsResult = await lbfgs(line, x0, {
       maxIter: opts.maxIter,
@@ -186,6 +213,7 @@ export class LogRegProblem implements LogitsDevice {
       xa.dispose();
       xaT.dispose();
     });
+    void this.rows?.then((rows) => rows?.dispose());
   }
 }
 
