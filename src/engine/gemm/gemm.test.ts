@@ -138,11 +138,17 @@ describe('GEMM engine', () => {
   }
 
   // 13 columns: two wide panels. 10 columns over 1,500 rows of B: a wide and a narrow panel, with A long
-  // enough that its row panels go in several cache-sized blocks (TAIL_BLOCK_BYTES), which three threads'
+  // enough that its row panels go in several blocks (TAIL_BLOCK_PANELS), which three threads'
   // shares cut across.
+  // 1, 3, 9 and 11 columns: the 1–3-column kernels alone and after a wide panel (and 12: the 4-column one).
   for (const [rows, cols, k, threadCounts] of [
     [53, 67, 13, [1, 2]],
     [203, 1500, 10, [1, 3]],
+    [31, 45, 1, [1, 2]],
+    [29, 50, 3, [1, 3]],
+    [47, 33, 9, [1, 2]],
+    [26, 19, 11, [1, 3]],
+    [22, 40, 12, [1, 2]],
   ] as const) {
     it(`by default gives exactly the IEEE float32 sequential sums, bit for bit (${rows} × ${cols} × ${k})`, async () => {
       const a = randomMatrix(rows * cols, 11);

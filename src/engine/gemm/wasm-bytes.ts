@@ -70,6 +70,7 @@ export const op = {
   v128Load32Splat: (offset: number) => [0xfd, ...uleb(9), 2, ...uleb(offset)],
   v128Store: (offset: number) => [0xfd, ...uleb(11), 4, ...uleb(offset)],
   v128Zero: [0xfd, ...uleb(12), ...new Array<number>(16).fill(0)],
+  f32x4ExtractLane: (lane: number) => [0xfd, ...uleb(0x1f), lane],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   /** IEEE max: NaN in either lane gives NaN (so a NaN feature is never hidden by a ReLU). */
