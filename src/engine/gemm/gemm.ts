@@ -17,7 +17,7 @@ const MAX_PAGES = 65536; // wasm32: 4 GiB
  */
 const TAIL_BLOCK_BYTES = 128 * 1024;
 /**
- * At least this many row panels per block, so the 1–3-column kernels can take their panels in groups
+ * At least this many row panels per block before a 1–3-column kernel, so it can take its panels in groups
  * (kernel.ts, gemmColumnsFunction). Measured at 10 classes in alternating rounds (Node, 2026-12-03): 12 panels
  * beat 6 by about 5% and 1 by about 15%; 32 was no better than 12.
  */
@@ -278,14 +278,14 @@ export class GemmMatrix {
     const stride = cp.width * 4;
     const L = this.cols;
     const narrowB = this.bOffset + cp.wide * L * NR * 4;
-    const narrowFn = narrowKernel(k - cp.wide * NR); // the last 1–4 columns
+    const lastCols = k - cp.wide * NR; // the narrow panel's real columns, 1–4
+    const narrowFn = narrowKernel(lastCols);
     const panelBytes = this.mr * L * 4;
     // With a narrow panel after wide ones, the row panels go in blocks whose A stays in cache between the two
     // calls (A is read from memory once, not twice); a single call per kind otherwise.
+    const fewest = lastCols < 4 ? TAIL_BLOCK_PANELS : 1;
     const block =
-      cp.wide > 0 && cp.narrow
-        ? Math.max(TAIL_BLOCK_PANELS, Math.floor(TAIL_BLOCK_BYTES / panelBytes))
-        : this.panels;
+      cp.wide > 0 && cp.narrow ? Math.max(fewest, Math.floor(TAIL_BLOCK_BYTES / panelBytes)) : this.panels;
     const callsFor = (first: number, count: number): KernelCall[] => {
       const calls: KernelCall[] = [];
       for (let p = first; p < first + count; p += block) {

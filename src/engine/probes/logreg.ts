@@ -135,8 +135,16 @@ export class LogRegProblem implements LogitsDevice {
   /** The fits' line buffers on the GEMM's threads, where the products run on the wasm GEMM (else null). */
   private lineRows(): Promise<LineRows | null> {
     this.rows ??= (async () => {
-      const onGemm = (await this.route()).startsWith('wasm-gemm');
-      return onGemm ? LineRows.create(this.n, this.k, this.currentLabels) : null;
+      if (!(await this.route()).startsWith('wasm-gemm')) return null;
+      try {
+        return await LineRows.create(this.n, this.k, this.currentLabels);
+      } catch (e) {
+        // The trials then run in JavaScript: slower, the same bits.
+        console.warn(
+          `probe line rows unavailable, trials stay in JavaScript: ${e instanceof Error ? e.message : e}`,
+        );
+        return null;
+      }
     })();
     return this.rows;
   }
