@@ -22,8 +22,8 @@
 //   pack_head(k, kw, vw, T, keys, dh, rowBytes, vOffset)   an attention head's K and V as the layers its two
 //       products read (k: its first key; V[t][d] vOffset bytes after K[t][d]; rows rowBytes apart)
 
-import { I32, op, V128, type WasmFunction } from './wasm-bytes.ts';
-import { type Code, countedLoop, forLoop } from './wasm-loops.ts';
+import { op, V128, type WasmFunction } from './wasm-bytes.ts';
+import { type Code, countedLoop, forLoop, Locals } from './wasm-loops.ts';
 
 
 function f32x4(value: number): number[] {
@@ -62,29 +62,6 @@ const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-
 // erf (Abramowitz & Stegun 7.1.26): erf(a) = 1 − t·(A1 + t·(A2 + …)) · e^(−a²), t = 1 / (1 + P·a), a ≥ 0.
 const ERF_P = 0.3275911;
 const ERF_A = [1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592];
-
-/** Local indices of one function: its i32 parameters, then i32 locals, then v128 locals. */
-class Locals {
-  private i32s = 0;
-  private v128s = 0;
-  constructor(
-    readonly params: number,
-    private readonly maxI32: number,
-  ) {}
-  i32(): number {
-    if (this.i32s === this.maxI32) throw new Error('vector-ops: raise maxI32');
-    return this.params + this.i32s++;
-  }
-  v128(): number {
-    return this.params + this.maxI32 + this.v128s++;
-  }
-  declare(): WasmFunction['locals'] {
-    return [
-      { count: this.maxI32, type: I32 },
-      { count: this.v128s, type: V128 },
-    ];
-  }
-}
 
 /** out = e^x for the four lanes of local x (NaN stays NaN); out, x and the temporaries are distinct locals. */
 function expInto(x: number, out: number, t: { n: number; r: number; p: number }): Code {
@@ -125,10 +102,10 @@ function fn(name: string, L: Locals, code: Code): WasmFunction {
 
 function softmaxRows(): WasmFunction {
   const [X, ROWS, WIDTH, STRIDE] = [0, 1, 2, 3];
-  const L = new Locals(4, 3);
+  const L = new Locals(4, 3, V128);
   const [r, row, c] = [L.i32(), L.i32(), L.i32()];
-  const [m, s, v, e, widthV] = [L.v128(), L.v128(), L.v128(), L.v128(), L.v128()];
-  const t = { n: L.v128(), r: L.v128(), p: L.v128() };
+  const [m, s, v, e, widthV] = [L.other(), L.other(), L.other(), L.other(), L.other()];
+  const t = { n: L.other(), r: L.other(), p: L.other() };
   const at = [op.get(row), op.get(c), op.i32(4), op.i32Mul, op.i32Add];
   // Lanes c…c+3 that lie inside the row's width.
   const inside = [i32x4([0, 1, 2, 3]), op.get(c), op.i32x4Splat, op.i32x4Add, op.get(widthV), op.i32x4LtS];
@@ -174,9 +151,9 @@ function elementwise(name: string, L: Locals, v: number, out: number, body: Code
 
 /** PyTorch's exact GELU, x·½·(1 + erf(x/√2)); 1 + erf(z) for z < 0 is computed as erfc(|z|), without cancellation. */
 function gelu(): WasmFunction {
-  const L = new Locals(2, 1);
-  const [v, out, z, a, tt, q, w, e] = [L.v128(), L.v128(), L.v128(), L.v128(), L.v128(), L.v128(), L.v128(), L.v128()];
-  const t = { n: L.v128(), r: L.v128(), p: L.v128() };
+  const L = new Locals(2, 1, V128);
+  const [v, out, z, a, tt, q, w, e] = [L.other(), L.other(), L.other(), L.other(), L.other(), L.other(), L.other(), L.other()];
+  const t = { n: L.other(), r: L.other(), p: L.other() };
   const poly: Code = [f32x4(ERF_A[0])];
   for (const c of ERF_A.slice(1)) poly.push(op.get(tt), op.f32x4Mul, f32x4(c), op.f32x4Add);
   return elementwise('gelu', L, v, out, [
@@ -195,9 +172,9 @@ function gelu(): WasmFunction {
 
 /** CLIP's QuickGELU x·σ(1.702x) = x / (1 + e^(−1.702x)). */
 function quickGelu(): WasmFunction {
-  const L = new Locals(2, 1);
-  const [v, out, w, e] = [L.v128(), L.v128(), L.v128(), L.v128()];
-  const t = { n: L.v128(), r: L.v128(), p: L.v128() };
+  const L = new Locals(2, 1, V128);
+  const [v, out, w, e] = [L.other(), L.other(), L.other(), L.other()];
+  const t = { n: L.other(), r: L.other(), p: L.other() };
   return elementwise('quick_gelu', L, v, out, [
     op.get(v), f32x4(-1.702), op.f32x4Mul, op.set(w),
     ...expInto(w, e, t),
@@ -211,9 +188,9 @@ function quickGelu(): WasmFunction {
  */
 function layerNormRows(): WasmFunction {
   const [SRC, DST, ROWS, SRC_STRIDE, DST_STRIDE, WIDTH, GAMMA, BETA, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const L = new Locals(9, 4);
+  const L = new Locals(9, 4, V128);
   const [r, ps, pd, c] = [L.i32(), L.i32(), L.i32(), L.i32()];
-  const [lo, hi, s0, s1, mean, inv, widthD] = [L.v128(), L.v128(), L.v128(), L.v128(), L.v128(), L.v128(), L.v128()];
+  const [lo, hi, s0, s1, mean, inv, widthD] = [L.other(), L.other(), L.other(), L.other(), L.other(), L.other(), L.other()];
   const off = [op.get(c), op.i32(4), op.i32Mul, op.i32Add];
   const columns = (body: Code) => countedLoop(c, [op.get(WIDTH)], 4, body);
   /** Channels c…c+3 of base as float64 pairs: lo = c, c+1; hi = c+2, c+3. */
@@ -276,9 +253,9 @@ function layerNormRows(): WasmFunction {
  */
 function maxPool3x3s2(): WasmFunction {
   const [SRC, DST, FIRST, COUNT, H, W, C, HO, WO] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const L = new Locals(9, 10);
+  const L = new Locals(9, 10, V128);
   const [row, img, oy, ox, iy, ix, ch, yEnd, xEnd, out] = Array.from({ length: 10 }, () => L.i32());
-  const m = L.v128();
+  const m = L.other();
   const clampLow = (v: Code) => [...v, op.i32(0), ...v, op.i32(0), op.i32GtS, op.select];
   const clampHigh = (v: Code, limit: number) => [...v, op.get(limit), ...v, op.get(limit), op.i32LtS, op.select];
   return fn('max_pool_3x3s2', L, [
@@ -324,7 +301,7 @@ function maxPool3x3s2(): WasmFunction {
  */
 function packHead(): WasmFunction {
   const [SRC, KW, VW, T, KEYS, DH, ROW_BYTES, V_OFFSET] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const L = new Locals(8, 3);
+  const L = new Locals(8, 3, V128);
   const [t, d, from] = [L.i32(), L.i32(), L.i32()];
   const zeroFill = (base: number) =>
     countedLoop(t, [op.get(KEYS), op.get(DH), op.i32Mul], 4, [

@@ -2,7 +2,7 @@
 // Loop shapes for the hand-written kernels (vector-ops.ts, winograd-ops.ts): instruction sequences built as
 // lists of opcode groups, flattened into a function body.
 
-import { op } from './wasm-bytes.ts';
+import { I32, op, type WasmFunction } from './wasm-bytes.ts';
 
 export type Code = number[][];
 
@@ -23,4 +23,32 @@ export function forLoop(i: number, from: Code, end: Code, body: Code): Code {
     ...body,
     op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end,
   ];
+}
+
+/**
+ * Local indices of one function: its i32 parameters, then `maxI32` i32 locals, then locals of one other type
+ * (v128 for the SIMD kernels, f64 for the probe's line rows), handed out in order.
+ */
+export class Locals {
+  private i32s = 0;
+  private others = 0;
+  constructor(
+    readonly params: number,
+    private readonly maxI32: number,
+    private readonly otherType: number,
+  ) {}
+  i32(): number {
+    if (this.i32s === this.maxI32) throw new Error('wasm locals: raise maxI32');
+    return this.params + this.i32s++;
+  }
+  /** The next local of the other type. */
+  other(): number {
+    return this.params + this.maxI32 + this.others++;
+  }
+  declare(): WasmFunction['locals'] {
+    return [
+      { count: this.maxI32, type: I32 },
+      { count: this.others, type: this.otherType },
+    ];
+  }
 }

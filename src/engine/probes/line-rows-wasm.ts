@@ -17,8 +17,8 @@
 //   prod = r · dir (when hasDir; else prod holds r).
 // Export exp(src, dst, count): dst = e^src for count float64s (tests compare it with fdlibm.ts).
 
-import { F64, I32, op, type WasmFunction, wasmModule } from '../gemm/wasm-bytes.ts';
-import { type Code, forLoop } from '../gemm/wasm-loops.ts';
+import { F64, op, type WasmFunction, wasmModule } from '../gemm/wasm-bytes.ts';
+import { type Code, forLoop, Locals } from '../gemm/wasm-loops.ts';
 
 /** fdlibm's constants by their bits (as core/math/fdlibm.ts reads them). */
 function fromWords(hi: number, lo: number): number {
@@ -48,29 +48,6 @@ const ONE_STEP = fromWords(0x3ff0a2b2, 0); // |x| < 1.5 ln2
 const TINY = fromWords(0x3e300000, 0); // |x| < 2^−28
 const FLOAT32_MIN_NORMAL = 2 ** -126;
 
-/** Locals of one function: i32 parameters, then i32 locals, then f64 locals. */
-class Locals {
-  private i32s = 0;
-  private f64s = 0;
-  constructor(
-    readonly params: number,
-    private readonly maxI32: number,
-  ) {}
-  i32(): number {
-    if (this.i32s === this.maxI32) throw new Error('line-rows: raise maxI32');
-    return this.params + this.i32s++;
-  }
-  f64(): number {
-    return this.params + this.maxI32 + this.f64s++;
-  }
-  declare(): WasmFunction['locals'] {
-    return [
-      { count: this.maxI32, type: I32 },
-      { count: this.f64s, type: F64 },
-    ];
-  }
-}
-
 interface ExpLocals {
   ax: number;
   hi: number;
@@ -84,7 +61,7 @@ interface ExpLocals {
 }
 
 function expLocals(L: Locals): ExpLocals {
-  return { ax: L.f64(), hi: L.f64(), lo: L.f64(), kf: L.f64(), t: L.f64(), c: L.f64(), y: L.f64(), k: L.i32(), neg: L.i32() };
+  return { ax: L.other(), hi: L.other(), lo: L.other(), kf: L.other(), t: L.other(), c: L.other(), y: L.other(), k: L.i32(), neg: L.i32() };
 }
 
 /** 2^k for the i32 on the stack's top, k in [−1022, 1023], from its exponent bits. */
@@ -147,10 +124,10 @@ function expInto(x: number, out: number, t: ExpLocals): Code {
 
 function expFunction(): WasmFunction {
   const [SRC, DST, COUNT] = [0, 1, 2];
-  const L = new Locals(3, 3);
+  const L = new Locals(3, 3, F64);
   const i = L.i32();
-  const x = L.f64();
-  const out = L.f64();
+  const x = L.other();
+  const out = L.other();
   const t = expLocals(L);
   const at = (base: number): Code => [op.get(base), op.get(i), op.i32(3), op.i32Shl, op.i32Add];
   const body = forLoop(i, [op.i32(0)], [op.get(COUNT)], [
@@ -163,9 +140,9 @@ function expFunction(): WasmFunction {
 
 function rowsFunction(): WasmFunction {
   const [BASE, DIR, Z, RES, LABELS, STATS, PROD, K, FIRST, COUNT, HAS_DIR, STP_AT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const L = new Locals(12, 10);
+  const L = new Locals(12, 10, F64);
   const [i, c, end, y, pb, pd, pz, pp] = [L.i32(), L.i32(), L.i32(), L.i32(), L.i32(), L.i32(), L.i32(), L.i32()];
-  const [stp, max, v, sum, others, e, r, x] = [L.f64(), L.f64(), L.f64(), L.f64(), L.f64(), L.f64(), L.f64(), L.f64()];
+  const [stp, max, v, sum, others, e, r, x] = [L.other(), L.other(), L.other(), L.other(), L.other(), L.other(), L.other(), L.other()];
   const t = expLocals(L);
   const g = op.get;
   /** Byte address of element c of the row at local p (float64), or of the residual row (float32). */
