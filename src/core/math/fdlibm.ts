@@ -32,7 +32,7 @@ function withHighWord(x: number, hi: number): number {
 }
 
 /** The double whose high and low 32-bit words are these (fdlibm's constants are given this way). */
-function fromWords(hi: number, lo: number): number {
+export function fromWords(hi: number, lo: number): number {
   words[HI] = hi | 0;
   words[LO] = lo | 0;
   return bits[0];
@@ -63,6 +63,16 @@ const P2 = fromWords(0xbf66c16c, 0x16bebd93);
 const P3 = fromWords(0x3f11566a, 0xaf25de2c);
 const P4 = fromWords(0xbebbbd41, 0xc5d26bf1);
 const P5 = fromWords(0x3e663769, 0x72bea4d0);
+
+/** exp's constants, for its WebAssembly port (engine/probes/line-rows-wasm.ts), which must use the same. */
+export const EXP_CONSTANTS = {
+  LN2_HI,
+  LN2_LO,
+  O_THRESHOLD,
+  U_THRESHOLD,
+  INV_LN2,
+  P: [P1, P2, P3, P4, P5],
+} as const;
 
 /** e^x, identical on every engine. */
 export function exp(x: number): number {

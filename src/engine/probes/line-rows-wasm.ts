@@ -17,29 +17,11 @@
 //   prod = r · dir (when hasDir; else prod holds r).
 // Export exp(src, dst, count): dst = e^src for count float64s (tests compare it with fdlibm.ts).
 
+import { EXP_CONSTANTS, fromWords } from '../../core/math/fdlibm.ts';
 import { F64, op, type WasmFunction, wasmModule } from '../gemm/wasm-bytes.ts';
 import { type Code, forLoop, Locals } from '../gemm/wasm-loops.ts';
 
-/** fdlibm's constants by their bits (as core/math/fdlibm.ts reads them). */
-function fromWords(hi: number, lo: number): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setUint32(0, hi >>> 0);
-  view.setUint32(4, lo >>> 0);
-  return view.getFloat64(0);
-}
-
-const LN2_HI = fromWords(0x3fe62e42, 0xfee00000);
-const LN2_LO = fromWords(0x3dea39ef, 0x35793c76);
-const O_THRESHOLD = fromWords(0x40862e42, 0xfefa39ef);
-const U_THRESHOLD = fromWords(0xc0874910, 0xd52d3051);
-const INV_LN2 = fromWords(0x3ff71547, 0x652b82fe);
-const P = [
-  fromWords(0x3fc55555, 0x5555553e),
-  fromWords(0xbf66c16c, 0x16bebd93),
-  fromWords(0x3f11566a, 0xaf25de2c),
-  fromWords(0xbebbbd41, 0xc5d26bf1),
-  fromWords(0x3e663769, 0x72bea4d0),
-];
+const { LN2_HI, LN2_LO, O_THRESHOLD, U_THRESHOLD, INV_LN2, P } = EXP_CONSTANTS;
 // fdlibm tests the high word of |x|; for non-negative doubles the order of values is the order of their bits,
 // so `high word ≥ h` is `|x| ≥ fromWords(h, 0)`.
 const BIG = fromWords(0x40862e42, 0); // |x| ≥ 709.78: NaN, ±Infinity, overflow or underflow
