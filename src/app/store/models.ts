@@ -73,10 +73,13 @@ export const createModelsSlice: SliceCreator<ModelsSlice> = (set, get, client) =
         etaSeconds: null,
       },
     });
+    // Progress comes over the worker's message channel, so its last message can arrive after the conversion
+    // has resolved; taken then, it would show "converting" forever and hide the report (seen in e2e runs).
+    let finished = false;
     try {
-      const { model, report, familyFrom } = await client.convertCheckpoint(file, opts, (converting) =>
-        set({ converting }),
-      );
+      const { model, report, familyFrom } = await client.convertCheckpoint(file, opts, (converting) => {
+        if (!finished) set({ converting });
+      });
       const summary = conversionSummary(file.name, report, { family: model.card.family, from: familyFrom });
       if (report.missing.length) get().reportError(new Error(`converted with missing weights: ${summary}`));
       set({ lastConversion: summary });
@@ -90,6 +93,7 @@ export const createModelsSlice: SliceCreator<ModelsSlice> = (set, get, client) =
         `Could not convert ${file.name} (a torchvision-layout ResNet .pth, .pt or .safetensors is expected)`,
       );
     } finally {
+      finished = true;
       set({ converting: null });
     }
   },
