@@ -6,13 +6,23 @@
 
 import { exp, log, log1p } from '../math/fdlibm.ts';
 
-const FLOAT32_MIN_NORMAL = 2 ** -126;
+/** Residuals below this in magnitude are set to 0 (subnormal in float32; see below for why). */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 export interface LineTrial {
   /** Σᵢ CE(zᵢ, yᵢ). */
   ce: number;
   /** d/dstp of Σ CE(base + stp·dir) = Σ residual · dir (0 without a direction). */
   slope: number;
+}
+
+/**
+ * CE of one row from its label's logit z_y, its max, S = Σ e_j and Σ_{j≠y} e_j (e_j = exp(z_j − max)): the
+ * log1p form when y is the arg-max (see below). Shared with the rows run on the GEMM's threads
+ * (engine/probes/line-rows.ts), so both take the same operations.
+ */
+export function rowCrossEntropy(zy: number, max: number, sum: number, others: number): number {
+  return zy >= max ? log1p(others) : max - zy + log(sum);
 }
 
 /**
@@ -55,8 +65,7 @@ export function softmaxCrossEntropyAlong(
       sum += e[c];
       if (c !== y) others += e[c];
     }
-    const zy = z[row + y];
-    ce += zy >= max ? log1p(others) : max - zy + log(sum);
+    ce += rowCrossEntropy(z[row + y], max, sum, others);
     e[y] = -others; // residual_y · sum
     for (let c = 0; c < k; c++) {
       const r = e[c] / sum;

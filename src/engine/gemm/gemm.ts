@@ -278,8 +278,8 @@ export class GemmMatrix {
     const stride = cp.width * 4;
     const L = this.cols;
     const narrowB = this.bOffset + cp.wide * L * NR * 4;
-    const lastCols = k - cp.wide * NR; // the narrow panel's real columns, 1–4
-    const narrowFn = narrowKernel(lastCols);
+    const lastCols = k - cp.wide * NR; // with a narrow panel, its real columns (1–4)
+    const narrowFn = cp.narrow ? narrowKernel(lastCols) : '';
     const panelBytes = this.mr * L * 4;
     // With a narrow panel after wide ones, the row panels go in blocks whose A stays in cache between the two
     // calls (A is read from memory once, not twice); a single call per kind otherwise.

@@ -1,6 +1,6 @@
 // biome-ignore-all format: the wasm instruction sequences read best a few instructions to a line, as written
-// Loop shapes for the hand-written kernels (vector-ops.ts, winograd-ops.ts): instruction sequences built as
-// lists of opcode groups, flattened into a function body.
+// Loop shapes and local numbering for the hand-written kernels (vector-ops.ts, winograd-ops.ts, the probe's
+// line-rows-wasm.ts): instruction sequences built as lists of opcode groups, flattened into a function body.
 
 import { I32, op, type WasmFunction } from './wasm-bytes.ts';
 

@@ -18,6 +18,7 @@
 // Export exp(src, dst, count): dst = e^src for count float64s (tests compare it with fdlibm.ts).
 
 import { EXP_CONSTANTS, fromWords } from '../../core/math/fdlibm.ts';
+import { FLOAT32_MIN_NORMAL } from '../../core/metrics/softmax-cross-entropy.ts';
 import { F64, op, type WasmFunction, wasmModule } from '../gemm/wasm-bytes.ts';
 import { type Code, forLoop, Locals } from '../gemm/wasm-loops.ts';
 
@@ -28,7 +29,6 @@ const BIG = fromWords(0x40862e42, 0); // |x| ≥ 709.78: NaN, ±Infinity, overfl
 const REDUCE = fromWords(0x3fd62e43, 0); // |x| > ln2 / 2
 const ONE_STEP = fromWords(0x3ff0a2b2, 0); // |x| < 1.5 ln2
 const TINY = fromWords(0x3e300000, 0); // |x| < 2^−28
-const FLOAT32_MIN_NORMAL = 2 ** -126;
 
 interface ExpLocals {
   ax: number;

@@ -4,8 +4,7 @@
 // shared with the helper threads, runs the rows split over the threads, and finishes on the host: log/log1p
 // once per row and the two sums in row order, exactly as softmaxCrossEntropyAlong takes them.
 
-import { log, log1p } from '../../core/math/fdlibm.ts';
-import type { LineTrial } from '../../core/metrics/softmax-cross-entropy.ts';
+import { type LineTrial, rowCrossEntropy } from '../../core/metrics/softmax-cross-entropy.ts';
 import type { GemmEngine } from '../gemm/gemm.ts';
 import { gemmEngine } from '../gemm/shared-engine.ts';
 import { lineRowsModuleBytes } from './line-rows-wasm.ts';
@@ -48,6 +47,7 @@ export class LineRows {
   private readonly stp: Float64Array;
   private readonly labels: Int32Array;
   private readonly kernel: Record<string, (...args: number[]) => void>;
+  private readonly at: ReturnType<typeof layout>;
   private disposed = false;
 
   private constructor(
@@ -59,6 +59,7 @@ export class LineRows {
     readonly k: number,
   ) {
     const at = layout(n, k);
+    this.at = at;
     const buffer = memory.buffer;
     const m = n * k;
     this.z = [new Float64Array(buffer, at.z0, m), new Float64Array(buffer, at.z1, m)];
@@ -104,7 +105,7 @@ export class LineRows {
     this.labels.set(labels);
   }
 
-  /** Whether `a` is one of this memory's buffers (its rows can be handed to the kernel). */
+  /** The byte address of `a`, which must be one of this object's n × k buffers (else it throws). */
   private address(a: Float64Array): number {
     if (a.buffer !== this.memory.buffer || a.length !== this.n * this.k)
       throw new Error('LineRows: a buffer that is not one of its own');
@@ -122,8 +123,7 @@ export class LineRows {
     z: Float64Array,
   ): Promise<LineTrial> {
     if (this.disposed) throw new Error('LineRows used after dispose()');
-    const { n, k } = this;
-    const at = layout(n, k);
+    const { n, k, at } = this;
     const args = [
       this.address(base),
       dir ? this.address(dir) : at.dir,
@@ -136,11 +136,9 @@ export class LineRows {
       { fn: 'rows', args: [...args, at.stats, at.prod, k, first, count, dir ? 1 : 0, at.stp] },
     ]);
     let ce = 0;
-    for (let i = 0; i < n; i++) {
-      const max = this.stats[3 * i];
-      const zy = z[i * k + this.labels[i]];
-      ce += zy >= max ? log1p(this.stats[3 * i + 2]) : max - zy + log(this.stats[3 * i + 1]);
-    }
+    const stats = this.stats;
+    for (let i = 0; i < n; i++)
+      ce += rowCrossEntropy(z[i * k + this.labels[i]], stats[3 * i], stats[3 * i + 1], stats[3 * i + 2]);
     let slope = 0;
     if (dir) for (let j = 0; j < n * k; j++) slope += this.prod[j];
     return { ce, slope };
