@@ -312,7 +312,8 @@ export class WasmNet {
         ? [{ fn: opts.then, args: [out.at + first * tileBytes, count * this.mr * out.channels] }]
         : []),
     ];
-    await this.engine.run(this.id, this.kernel, Math.ceil(out.rows / this.mr), callsFor);
+    // Chunks of whole row blocks, so a thread reads W once per block as one thread alone would.
+    await this.engine.run(this.id, this.kernel, Math.ceil(out.rows / this.mr), callsFor, block);
   }
 
   /**

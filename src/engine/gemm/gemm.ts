@@ -4,7 +4,7 @@
 
 import { BROWSER_CORES, isNode } from '../backend.ts';
 import { importNodeBuiltin } from '../node-builtin.ts';
-import { GemmHelper, type KernelCall } from './helpers.ts';
+import { GemmHelper, type KernelCall, SHARE_DONE, SHARE_FAILED, SHARE_NEXT, SHARE_SLOTS } from './helpers.ts';
 import { gemmModuleBytes, kernelSupport, NR, narrowKernel, TILE_ROWS, type TileRows } from './kernel.ts';
 import { columnPanels, packA, packB, rowPanels, unpackC } from './pack.ts';
 
@@ -70,6 +70,66 @@ async function coreCount(): Promise<number> {
 }
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/**
+ * Chunks per thread in a shared run: enough that a thread which starts late (a helper's message takes tens to
+ * hundreds of microseconds to arrive) or is slowed by the machine leaves little for the others to wait on, few
+ * enough that claiming and cloning the calls stay negligible.
+ */
+const CHUNKS_PER_THREAD = 8;
+/**
+ * How long the caller may block (Atomics.wait) for the helpers' last chunks before it waits for their replies
+ * instead. The tail is one chunk, well under this; a helper that died without a word (its error event cannot
+ * arrive while the caller blocks) costs this much once and is then reported through its reply promise.
+ */
+const BLOCKING_WAIT_MS = 50;
+
+function chunkCalls(
+  units: number,
+  grain: number,
+  callsFor: (first: number, count: number) => KernelCall[],
+): KernelCall[][] {
+  const chunks: KernelCall[][] = [];
+  for (let first = 0; first < units; first += grain)
+    chunks.push(callsFor(first, Math.min(grain, units - first)));
+  return chunks;
+}
+
+function runCalls(instance: Record<string, (...args: number[]) => void>, calls: KernelCall[]): void {
+  for (const call of calls) instance[call.fn](...call.args);
+}
+
+let blockingWaitAllowed: boolean | undefined;
+
+/** Whether this thread may block in Atomics.wait: Node's threads and Web Workers may, a page's main thread not. */
+function canBlock(): boolean {
+  if (blockingWaitAllowed === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      blockingWaitAllowed = true;
+    } catch {
+      blockingWaitAllowed = false;
+    }
+  }
+  return blockingWaitAllowed;
+}
+
+/**
+ * True once all `total` chunks are finished and none failed, blocking up to BLOCKING_WAIT_MS where this thread
+ * may; false means the caller must wait for the helpers' replies (a failure, a slow helper, or no blocking).
+ * Waking from Atomics.wait takes microseconds, where a reply message goes through the event loop.
+ */
+function allChunksDone(ctrl: Int32Array, total: number): boolean {
+  const deadline = performance.now() + BLOCKING_WAIT_MS;
+  for (;;) {
+    const done = Atomics.load(ctrl, SHARE_DONE);
+    if (Atomics.load(ctrl, SHARE_FAILED) !== 0) return false;
+    if (done === total) return true;
+    const left = deadline - performance.now();
+    if (left <= 0 || !canBlock()) return false;
+    Atomics.wait(ctrl, SHARE_DONE, done, left);
+  }
+}
 
 // The product the tile heights are timed on: probe-shaped, about a millisecond once compiled.
 const TUNE_SHAPE = { rows: 1200, cols: 512, k: 32 };
@@ -199,26 +259,57 @@ export class GemmEngine {
     for (const h of this.helpers) h.detach(id);
   }
 
-  /** Runs `callsFor(first, count)` over the row panels: the first share here, the rest on helpers. */
+  /**
+   * Runs `callsFor(first, count)` over `units` (row panels, rows, attention heads …). With helper threads the
+   * units go in chunks (a multiple of `unitMultiple` units, about CHUNKS_PER_THREAD per thread) that every
+   * thread, the caller included, claims from a shared counter until none is left: a thread slowed by the
+   * machine or by a late start takes fewer, so no thread waits long for another. Which thread runs a chunk
+   * changes no bit: every caller's calls compute each output from its own inputs in a fixed order.
+   */
   async run(
     id: number,
     instance: Record<string, (...args: number[]) => void>,
-    panels: number,
+    units: number,
     callsFor: (first: number, count: number) => KernelCall[],
+    unitMultiple = 1,
   ): Promise<void> {
-    const share = Math.ceil(panels / this.threads);
-    const jobs = this.helpers.flatMap((h, t) => {
-      const first = (t + 1) * share;
-      const count = Math.min(share, panels - first);
-      return count > 0 ? [h.run(id, callsFor(first, count))] : [];
-    });
+    const chunks = chunkCalls(units, this.grain(units, unitMultiple), callsFor);
+    if (this.helpers.length === 0 || chunks.length === 1) {
+      for (const chunk of chunks) runCalls(instance, chunk);
+      return;
+    }
+    const dead = this.helpers.find((h) => h.failed);
+    if (dead?.failed) throw dead.failed;
+    const ctrl = new Int32Array(new SharedArrayBuffer(SHARE_SLOTS * 4));
+    const jobs = this.helpers.map((h) => h.share(id, chunks, ctrl));
     try {
-      for (const call of callsFor(0, Math.min(share, panels))) instance[call.fn](...call.args);
+      for (
+        let i = Atomics.add(ctrl, SHARE_NEXT, 1);
+        i < chunks.length;
+        i = Atomics.add(ctrl, SHARE_NEXT, 1)
+      ) {
+        runCalls(instance, chunks[i]);
+        Atomics.add(ctrl, SHARE_DONE, 1);
+      }
     } catch (e) {
+      Atomics.store(ctrl, SHARE_NEXT, chunks.length); // no more claims
       await Promise.allSettled(jobs); // the helpers still write into this memory: let them finish first
       throw e;
     }
+    if (allChunksDone(ctrl, chunks.length)) {
+      // Every chunk is written; the helpers' replies (they only find the counter exhausted) need no wait. A
+      // helper that dies meanwhile is reported by its next run (GemmHelper keeps the failure).
+      for (const job of jobs) job.catch(() => {});
+      return;
+    }
     await Promise.all(jobs);
+  }
+
+  /** Units per chunk: a multiple of `unitMultiple`, about CHUNKS_PER_THREAD chunks per thread. */
+  private grain(units: number, unitMultiple: number): number {
+    if (this.helpers.length === 0) return Math.max(1, units);
+    const multiples = Math.ceil(units / unitMultiple / (this.threads * CHUNKS_PER_THREAD));
+    return unitMultiple * Math.max(1, multiples);
   }
 
   dispose(): void {
@@ -298,7 +389,8 @@ export class GemmMatrix {
       }
       return calls;
     };
-    await this.engine.run(this.id, this.kernel, this.panels, callsFor);
+    const chunkMultiple = block < this.panels ? block : 1; // chunks of whole blocks
+    await this.engine.run(this.id, this.kernel, this.panels, callsFor, chunkMultiple);
     const c = new Float32Array(this.memory.buffer, this.cOffset, this.rows * cp.width);
     return unpackC(c, this.rows, k, cp.width);
   }

@@ -12,10 +12,19 @@ export interface KernelCall {
   args: number[];
 }
 
+/**
+ * The counters a shared run's threads coordinate through (an Int32Array on a SharedArrayBuffer, one per run):
+ * the next chunk to claim, the chunks finished, and whether a thread failed.
+ */
+export const SHARE_NEXT = 0;
+export const SHARE_DONE = 1;
+export const SHARE_FAILED = 2;
+export const SHARE_SLOTS = 3;
+
 type Message =
   | { type: 'attach'; id: number; module: WebAssembly.Module; memory: WebAssembly.Memory }
   | { type: 'detach'; id: number }
-  | { type: 'run'; id: number; seq: number; calls: KernelCall[] };
+  | { type: 'share'; id: number; seq: number; chunks: KernelCall[][]; ctrl: Int32Array };
 
 const HELPER_SOURCE = `
 const kernels = new Map();
@@ -25,11 +34,19 @@ function handle(m, reply) {
   } else if (m.type === 'detach') {
     kernels.delete(m.id);
   } else {
+    // Claim chunks until none is left; count each one finished, and wake the caller after the last.
+    const ctrl = m.ctrl;
+    const n = m.chunks.length;
     try {
       const kernel = kernels.get(m.id);
-      for (const call of m.calls) kernel[call.fn](...call.args);
+      for (let i = Atomics.add(ctrl, ${SHARE_NEXT}, 1); i < n; i = Atomics.add(ctrl, ${SHARE_NEXT}, 1)) {
+        for (const call of m.chunks[i]) kernel[call.fn](...call.args);
+        if (Atomics.add(ctrl, ${SHARE_DONE}, 1) + 1 === n) Atomics.notify(ctrl, ${SHARE_DONE});
+      }
       reply({ seq: m.seq });
     } catch (e) {
+      Atomics.store(ctrl, ${SHARE_FAILED}, 1);
+      Atomics.notify(ctrl, ${SHARE_DONE});
       reply({ seq: m.seq, error: String(e) });
     }
   }
@@ -103,6 +120,11 @@ export class GemmHelper {
     this.pending.clear();
   }
 
+  /** Why this helper's thread died, or null while it lives. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
   attach(id: number, module: WebAssembly.Module, memory: WebAssembly.Memory): void {
     this.port?.post({ type: 'attach', id, module, memory });
   }
@@ -111,13 +133,17 @@ export class GemmHelper {
     this.port?.post({ type: 'detach', id });
   }
 
-  run(id: number, calls: KernelCall[]): Promise<void> {
+  /**
+   * Takes part in a shared run: claims chunks through `ctrl` (SHARE_*) until none is left; resolves when this
+   * helper has stopped (its reply arrived), rejects when a call failed or the thread died.
+   */
+  share(id: number, chunks: KernelCall[][], ctrl: Int32Array): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
       this.port?.hold(true);
-      this.port?.post({ type: 'run', id, seq, calls });
+      this.port?.post({ type: 'share', id, seq, chunks, ctrl });
     });
   }
 

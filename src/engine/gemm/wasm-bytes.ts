@@ -61,8 +61,10 @@ export const op = {
   i32GtU: [0x4b],
   /** select(a, b, cond): a when cond ≠ 0, else b. */
   select: [0x1b],
-  /** i32.load with 4-byte alignment. */
+  /** i32.load / i32.store with 4-byte alignment. */
   i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
+  i32Store: (offset: number) => [0x36, 2, ...uleb(offset)],
+  unreachable: [0x00],
   i32Mul: [0x6c],
   i32LtU: [0x49],
   i32GeU: [0x4f],
