@@ -25,7 +25,7 @@ export const LINEAR_RULE: ResizeRule = {
 export const FEWSHOT_RULE: ResizeRule = { mode: 'squash', resize: 257, crop: 224, interpolation: 'bilinear' };
 
 /** The page's debug handle; only the members the parity specs use are spelled out. */
-interface LabWindow {
+export interface LabWindow {
   __lab?: { remote: Remote<LabApi>; store: LabStore };
 }
 

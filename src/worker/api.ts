@@ -9,6 +9,8 @@ import { preprocess as preprocessImage } from '../core/pixels/preprocess.ts';
 import type { BackendName, FeatureCache, PixelBatch, Progress, ResizeRule } from '../core/types.ts';
 import { loadAnyBackbone } from '../engine/backbones.ts';
 import { type BackendInfo, initBackend } from '../engine/backend.ts';
+import { gemmEngine } from '../engine/gemm/shared-engine.ts';
+import { checkGemmSharing, type SharingCheck } from '../engine/gemm/sharing-check.ts';
 import { browserFeatureCache } from '../platform/browser/cache.ts';
 import { decodeImageBrowser } from '../platform/browser/decode.ts';
 import { fileListSource } from '../platform/browser/files.ts';
@@ -131,6 +133,12 @@ export function createLabApi() {
       } finally {
         backbone.dispose();
       }
+    },
+
+    /** Debug entry for e2e tests: whether the GEMM's helper threads take part here (null without the GEMM). */
+    async gemmSharing(): Promise<SharingCheck | null> {
+      const engine = await gemmEngine();
+      return engine ? checkGemmSharing(engine) : null;
     },
 
     /** Debug entry for e2e parity tests: decode bytes as the browser does, then apply a resize rule. */

@@ -25,6 +25,7 @@ import type {
 } from '../../core/diffusion/result.ts';
 import { progressTracker } from '../../core/progress.ts';
 import { CancelledError, type CancelToken, type ProgressFn } from '../../core/types.ts';
+import { nextMacrotask, yieldClock } from '../macrotask.ts';
 import type { Backbone } from '../types.ts';
 
 export type { DiffusionImageResult, DiffusionResult, DiffusionRunSettings };
@@ -104,14 +105,11 @@ async function occlusionChanges(
   const positions = positionsPerImage(g);
   const changes = new Float64Array(positions);
   const batch = new Float32Array(Math.min(batchSize, positions) * base.length);
-  let yieldedAt = Date.now();
+  const yieldNow = yieldClock(YIELD_EVERY_MS);
   for (let start = 0; start < positions; start += batchSize) {
     // A CPU backend's embed resolves through microtasks only: without a real yield, a worker would never
     // read the cancel message that arrives while it runs (nor would anything else on its event loop).
-    if (Date.now() - yieldedAt > YIELD_EVERY_MS) {
-      await nextMacrotask();
-      yieldedAt = Date.now();
-    }
+    if (yieldNow.due()) await nextMacrotask();
     throwIfCancelled(cancel);
     const n = Math.min(batchSize, positions - start);
     for (let j = 0; j < n; j++) {
@@ -127,10 +125,6 @@ async function occlusionChanges(
 }
 
 const YIELD_EVERY_MS = 50;
-
-function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 function throwIfCancelled(cancel: CancelToken | undefined): void {
   if (cancel?.cancelled) throw new CancelledError();

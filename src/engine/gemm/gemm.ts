@@ -3,6 +3,7 @@
 // kernel.ts has the kernel and its measurements; docs/probes.md says why the probe uses it on CPU backends.
 
 import { BROWSER_CORES, isNode } from '../backend.ts';
+import { nextMacrotask, yieldClock } from '../macrotask.ts';
 import { importNodeBuiltin } from '../node-builtin.ts';
 import { GemmHelper, type KernelCall, SHARE_DONE, SHARE_FAILED, SHARE_NEXT, SHARE_SLOTS } from './helpers.ts';
 import { gemmModuleBytes, kernelSupport, NR, narrowKernel, TILE_ROWS, type TileRows } from './kernel.ts';
@@ -83,6 +84,8 @@ const CHUNKS_PER_THREAD = 8;
  * arrive while the caller blocks) costs this much once and is then reported through its reply promise.
  */
 const BLOCKING_WAIT_MS = 50;
+/** A run that needed no reply lets the caller's event loop turn at least this often (macrotask.ts). */
+const YIELD_EVERY_MS = 50;
 
 function chunkCalls(
   units: number,
@@ -173,6 +176,9 @@ async function supportHere(wantFma: boolean): Promise<{ simd: boolean; fma: bool
 
 export class GemmEngine {
   private nextId = 0;
+  private readonly yieldClock = yieldClock(YIELD_EVERY_MS);
+  /** Shared runs so far, their chunks, and how many of those the helper threads ran (for diagnostics). */
+  readonly sharing = { runs: 0, chunks: 0, byHelpers: 0 };
 
   private constructor(
     readonly module: WebAssembly.Module,
@@ -276,12 +282,14 @@ export class GemmEngine {
     const chunks = chunkCalls(units, this.grain(units, unitMultiple), callsFor);
     if (this.helpers.length === 0 || chunks.length === 1) {
       for (const chunk of chunks) runCalls(instance, chunk);
+      if (this.yieldClock.due()) await nextMacrotask();
       return;
     }
     const dead = this.helpers.find((h) => h.failed);
     if (dead?.failed) throw dead.failed;
     const ctrl = new Int32Array(new SharedArrayBuffer(SHARE_SLOTS * 4));
     const jobs = this.helpers.map((h) => h.share(id, chunks, ctrl));
+    let mine = 0;
     try {
       for (
         let i = Atomics.add(ctrl, SHARE_NEXT, 1);
@@ -289,8 +297,12 @@ export class GemmEngine {
         i = Atomics.add(ctrl, SHARE_NEXT, 1)
       ) {
         runCalls(instance, chunks[i]);
+        mine++;
         Atomics.add(ctrl, SHARE_DONE, 1);
       }
+      this.sharing.runs++;
+      this.sharing.chunks += chunks.length;
+      this.sharing.byHelpers += chunks.length - mine;
     } catch (e) {
       Atomics.store(ctrl, SHARE_NEXT, chunks.length); // no more claims
       await Promise.allSettled(jobs); // the helpers still write into this memory: let them finish first
@@ -300,6 +312,7 @@ export class GemmEngine {
       // Every chunk is written; the helpers' replies (they only find the counter exhausted) need no wait. A
       // helper that dies meanwhile is reported by its next run (GemmHelper keeps the failure).
       for (const job of jobs) job.catch(() => {});
+      if (this.yieldClock.due()) await nextMacrotask(); // let a cancel message in
       return;
     }
     await Promise.all(jobs);

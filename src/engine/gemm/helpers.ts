@@ -54,8 +54,10 @@ function handle(m, reply) {
 if (typeof require === 'function') {
   const { parentPort } = require('node:worker_threads');
   parentPort.on('message', (m) => handle(m, (r) => parentPort.postMessage(r)));
+  parentPort.postMessage({ seq: 0 });
 } else {
   self.onmessage = (e) => handle(e.data, (r) => self.postMessage(r));
+  self.postMessage({ seq: 0 });
 }
 `;
 
@@ -66,6 +68,10 @@ interface Port {
   terminate(): void;
 }
 
+/** A helper that has not started by then never will (a worker starts in milliseconds to a second). */
+const START_TIMEOUT_MS = 30_000;
+
+/** A reply to the run numbered `seq`; seq 0 is the helper saying it is up. */
 type Reply = { seq: number; error?: string };
 
 async function spawnPort(onReply: (r: Reply) => void, onError: (e: Error) => void): Promise<Port> {
@@ -97,12 +103,31 @@ export class GemmHelper {
 
   private constructor(private port: Port | null) {}
 
+  /**
+   * Resolves once the helper's thread runs. A browser starts a worker made by a worker only when the maker's
+   * event loop turns; a shared run (gemm.ts) may not let it turn for a whole probe fit, during which a helper
+   * still starting would take no part (seen in Chromium: the caller ran every chunk itself).
+   */
   static async start(): Promise<GemmHelper> {
     const helper = new GemmHelper(null);
+    const up = new Promise<void>((resolve, reject) => helper.pending.set(0, { resolve, reject }));
     helper.port = await spawnPort(
       (r) => helper.settle(r),
       (e) => helper.fail(e),
     );
+    helper.port.hold(true);
+    const timer = setTimeout(
+      () => helper.fail(new Error(`GEMM helper thread did not start within ${START_TIMEOUT_MS / 1000} s`)),
+      START_TIMEOUT_MS,
+    );
+    try {
+      await up;
+    } catch (e) {
+      helper.terminate();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     return helper;
   }
 

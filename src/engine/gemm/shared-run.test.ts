@@ -5,6 +5,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { GemmEngine } from './gemm.ts';
+import { checkGemmSharing } from './sharing-check.ts';
 import { I32, op, wasmModule } from './wasm-bytes.ts';
 
 const FIRST = 0;
@@ -100,5 +101,20 @@ describe('GemmEngine.run: chunks claimed from a shared counter', () => {
     counts.fill(0);
     await engine.run(id, kernel, UNITS, (first, count) => [{ fn: 'count', args: [first, count, 0] }]);
     expect(counts.every((c) => c === 1)).toBe(true);
+  });
+});
+
+describe('checkGemmSharing', () => {
+  it('finds the helper threads taking part, with the same bits every time', async () => {
+    const engine = await GemmEngine.create({ threads: 2, tileRows: 4 });
+    if (!engine) throw new Error('this Node has no WebAssembly SIMD');
+    try {
+      const check = await checkGemmSharing(engine);
+      expect(check.threads).toBe(2);
+      expect(check.byHelpers).toBeGreaterThan(0);
+      expect(check.identical).toBe(true);
+    } finally {
+      engine.dispose();
+    }
   });
 });
